@@ -1,0 +1,51 @@
+package ai.bonsai.api.graph;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * A named tensor owned by a node: a weight (trainable) or a buffer such as a running mean.
+ *
+ * <p>Implementations may keep the data in memory or as a lazy selection over a memory-mapped
+ * file; {@link #array()} materializes it. The returned array belongs to the parameter: do not
+ * close it.
+ */
+public interface Parameter {
+
+    /**
+     * Returns the full name, as in a PyTorch state_dict ({@code layer1.0.bn1.running_mean}).
+     *
+     * @return the name
+     */
+    String name();
+
+    /**
+     * Returns the current shape.
+     *
+     * @return the shape
+     */
+    Shape shape();
+
+    /**
+     * Returns the element type.
+     *
+     * @return the data type
+     */
+    DataType dataType();
+
+    /**
+     * Tells whether the parameter is trained (counted in parameter totals and given gradients);
+     * running statistics are not.
+     *
+     * @return true for weights
+     */
+    boolean trainable();
+
+    /**
+     * Returns the data, materializing it if needed.
+     *
+     * @return the array
+     */
+    NDArray array();
+}

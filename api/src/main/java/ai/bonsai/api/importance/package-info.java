@@ -1,0 +1,2 @@
+/** The {@link ai.bonsai.api.importance.ImportanceCriterion} extension point. */
+package ai.bonsai.api.importance;

@@ -1,0 +1,47 @@
+package ai.bonsai.api.model;
+
+import ai.bonsai.api.graph.Graph;
+import ai.bonsai.api.graph.GraphBuilder;
+import java.nio.file.Path;
+import org.pf4j.ExtensionPoint;
+
+/**
+ * Reads models from, and writes them to, a file format (ONNX, safetensors with a family config,
+ * Bonsai's own bundle). Writers write atomically: a failed write leaves no file.
+ */
+public interface ModelFormat extends ExtensionPoint {
+
+    /**
+     * Returns the format's registry name ({@code onnx}).
+     *
+     * @return the name
+     */
+    String name();
+
+    /**
+     * Tells whether this format can read a file (by extension or magic bytes).
+     *
+     * @param path the file
+     * @return true if supported
+     */
+    boolean supports(Path path);
+
+    /**
+     * Reads a model.
+     *
+     * @param path the file
+     * @param builder a fresh builder
+     * @return the graph
+     * @throws ModelFormatException naming the file and the node/initializer/field at fault
+     */
+    Graph read(Path path, GraphBuilder builder);
+
+    /**
+     * Writes a model atomically (temp file, then rename).
+     *
+     * @param graph the graph
+     * @param path the target file
+     * @throws ModelFormatException naming the file on failure
+     */
+    void write(Graph graph, Path path);
+}

@@ -1,0 +1,108 @@
+package ai.bonsai.api.op;
+
+import ai.bonsai.api.graph.Attributes;
+import ai.bonsai.api.graph.Node;
+import ai.bonsai.api.graph.ParameterSpec;
+import ai.bonsai.api.prune.IndexSet;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import java.util.List;
+import org.pf4j.ExtensionPoint;
+
+/**
+ * Everything Bonsai knows about one kind of node: parameters, shapes, forward, channel semantics,
+ * pruning and cost. A user's custom layer is one more {@code OpType} in a plugin jar.
+ *
+ * <pre>{@code
+ * @Extension
+ * public final class ScaleOp implements OpType {
+ *     public String name() { return "scale"; }
+ *     public List<Shape> inferShapes(Node node, List<Shape> in) { return List.of(in.get(0)); }
+ *     public NDList forward(Node node, NDList in, ForwardContext ctx) {
+ *         return new NDList(in.head().mul(node.attributes().getDouble("factor")));
+ *     }
+ *     public ChannelSemantics channels(Node node) { return ChannelSemantics.passThrough(1, (int) node.input().shape().get(1));
+ *     }
+ * }
+ * }</pre>
+ */
+public interface OpType extends ExtensionPoint {
+
+    /**
+     * Returns the op type id, the registry key ({@code conv2d}, {@code batch_norm}, ...).
+     *
+     * @return the name
+     */
+    String name();
+
+    /**
+     * Declares the parameters a node of this type owns, from its attributes and input shapes.
+     *
+     * @param attributes the node attributes
+     * @param inputShapes the input shapes
+     * @return the parameter declarations (empty by default)
+     */
+    default List<ParameterSpec> parameters(Attributes attributes, List<Shape> inputShapes) {
+        return List.of();
+    }
+
+    /**
+     * Infers the output shapes and validates inputs, attributes and parameter shapes.
+     *
+     * @param node the node (attributes and parameters are read from it)
+     * @param inputShapes the current input shapes
+     * @return the output shapes
+     * @throws ai.bonsai.api.graph.GraphException naming the node when something is inconsistent
+     */
+    List<Shape> inferShapes(Node node, List<Shape> inputShapes);
+
+    /**
+     * Runs the node on DJL arrays; must stay differentiable (no detaching) so that gradient-based
+     * criteria work.
+     *
+     * @param node the node
+     * @param inputs the input arrays in slot order
+     * @param context forward-pass settings
+     * @return the outputs in slot order
+     */
+    NDList forward(Node node, NDList inputs, ForwardContext context);
+
+    /**
+     * Describes which dimensions carry channels and how input and output channels relate, for
+     * the node's current shapes.
+     *
+     * @param node the node
+     * @return the channel semantics
+     */
+    ChannelSemantics channels(Node node);
+
+    /**
+     * Removes output channels: updates parameters and attributes (shapes are re-inferred by the
+     * caller). For coupled ops the same as {@link #pruneIn}.
+     *
+     * @param node an editor over the node
+     * @param idxs the channels to remove, in the node's output channel space
+     */
+    default void pruneOut(NodeEditor node, IndexSet idxs) {
+    }
+
+    /**
+     * Removes input channels (indices in the node's input channel space).
+     *
+     * @param node an editor over the node
+     * @param idxs the channels to remove
+     */
+    default void pruneIn(NodeEditor node, IndexSet idxs) {
+    }
+
+    /**
+     * Returns the multiply-accumulate count of one forward pass at the node's current shapes,
+     * with the flops-counter conventions Torch-Pruning uses.
+     *
+     * @param node the node
+     * @return the MACs
+     */
+    default long macs(Node node) {
+        return 0;
+    }
+}

@@ -1,0 +1,37 @@
+package ai.bonsai.api.prune;
+
+import java.util.List;
+
+/**
+ * A set of coupled pruning operations that must be applied together: pruning the root's
+ * channels forces every other member's.
+ *
+ * <p>Members are listed root first, in the order the dependency graph reached them; the
+ * string form prints one member per line in Torch-Pruning's format, {@code [k] prune_out_channels
+ * on A => prune_in_channels on B, idxs=[...]}.
+ */
+public interface Group {
+
+    /**
+     * Returns the members, root first.
+     *
+     * @return the members
+     */
+    List<GroupMember> members();
+
+    /**
+     * Returns the root member.
+     *
+     * @return member 0
+     */
+    default GroupMember root() {
+        return members().get(0);
+    }
+
+    /**
+     * Removes every member's channels physically; the graph's shapes stay consistent.
+     *
+     * @throws PruningException if the group would leave a node with zero channels
+     */
+    void prune();
+}

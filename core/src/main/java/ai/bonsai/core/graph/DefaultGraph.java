@@ -1,0 +1,160 @@
+package ai.bonsai.core.graph;
+
+import ai.bonsai.api.BonsaiException;
+import ai.bonsai.api.graph.Graph;
+import ai.bonsai.api.graph.GraphException;
+import ai.bonsai.api.graph.Node;
+import ai.bonsai.api.graph.Parameter;
+import ai.bonsai.api.graph.Value;
+import ai.bonsai.api.op.ChannelSemantics;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The in-memory graph. It owns an {@link NDManager} holding every parameter; close the graph to
+ * free them.
+ */
+public final class DefaultGraph implements Graph, AutoCloseable {
+
+    private final String name;
+    private final NDManager manager;
+    private final List<Value> inputs;
+    private final List<Value> outputs;
+    private final List<Node> nodes;
+    private final Map<String, Node> byName;
+
+    DefaultGraph(String name, NDManager manager, List<Value> inputs, List<Value> outputs, List<Node> nodes) {
+        this.name = name;
+        this.manager = manager;
+        this.inputs = List.copyOf(inputs);
+        this.outputs = List.copyOf(outputs);
+        this.nodes = List.copyOf(nodes);
+        Map<String, Node> map = new LinkedHashMap<>();
+        nodes.forEach(n -> map.put(n.name(), n));
+        this.byName = Collections.unmodifiableMap(map);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public List<Value> inputs() {
+        return inputs;
+    }
+
+    @Override
+    public List<Value> outputs() {
+        return outputs;
+    }
+
+    @Override
+    public List<Node> nodes() {
+        return nodes;
+    }
+
+    @Override
+    public Node node(String nodeName) {
+        Node n = byName.get(nodeName);
+        if (n == null) {
+            throw new GraphException("graph '" + name + "' has no node '" + nodeName + "'");
+        }
+        return n;
+    }
+
+    @Override
+    public Map<String, Parameter> parameters() {
+        Map<String, Parameter> all = new LinkedHashMap<>();
+        for (Node n : nodes) {
+            for (Parameter p : n.parameters().values()) {
+                all.put(p.name(), p);
+            }
+        }
+        return all;
+    }
+
+    /**
+     * Returns the manager that owns the parameters.
+     *
+     * @return the manager
+     */
+    public NDManager manager() {
+        return manager;
+    }
+
+    /**
+     * Re-infers every node's output shapes and channel dimensions, in topological order (after
+     * pruning or loading weights).
+     *
+     * @throws GraphException naming the first inconsistent node
+     */
+    public void refresh() {
+        for (Node n : nodes) {
+            refresh((DefaultNode) n);
+        }
+    }
+
+    static void refresh(DefaultNode node) {
+        List<Shape> in = new ArrayList<>(node.inputs().size());
+        for (Value v : node.inputs()) {
+            in.add(v.shape());
+        }
+        List<Shape> out = inferShapes(node, in);
+        ChannelSemantics sem;
+        try {
+            if (out.size() != node.outputs().size()) {
+                throw new GraphException("op type returned " + out.size() + " output shapes for "
+                        + node.outputs().size() + " outputs");
+            }
+            for (int k = 0; k < out.size(); k++) {
+                DefaultValue v = (DefaultValue) node.outputs().get(k);
+                v.update(out.get(k), v.channelDim());
+            }
+            sem = node.op().channels(node);
+        } catch (GraphException e) {
+            throw e.getMessage().startsWith("node '") ? e : wrap(node, e);
+        } catch (BonsaiException | IllegalArgumentException | IndexOutOfBoundsException e) {
+            throw wrap(node, e);
+        }
+        if (sem.inputs().size() != node.inputs().size() || sem.outputs().size() != out.size()) {
+            throw new GraphException("node '" + node.name() + "' (" + node.op().name()
+                    + "): channel semantics describe " + sem.inputs().size() + " inputs and "
+                    + sem.outputs().size() + " outputs, the node has " + node.inputs().size()
+                    + " and " + out.size());
+        }
+        for (int k = 0; k < out.size(); k++) {
+            ((DefaultValue) node.outputs().get(k)).update(out.get(k), sem.outputs().get(k).dim());
+        }
+    }
+
+    static List<Shape> inferShapes(DefaultNode node, List<Shape> in) {
+        try {
+            return node.op().inferShapes(node, in);
+        } catch (GraphException e) {
+            throw e.getMessage().startsWith("node '") ? e : wrap(node, e);
+        } catch (BonsaiException | IllegalArgumentException | IndexOutOfBoundsException e) {
+            throw wrap(node, e);
+        }
+    }
+
+    private static GraphException wrap(Node node, RuntimeException e) {
+        return new GraphException("node '" + node.name() + "' (" + node.op().name() + "): "
+                + e.getMessage(), e);
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+
+    @Override
+    public String toString() {
+        return "Graph " + name + " (" + nodes.size() + " nodes)";
+    }
+}

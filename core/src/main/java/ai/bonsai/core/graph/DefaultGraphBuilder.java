@@ -1,0 +1,182 @@
+package ai.bonsai.core.graph;
+
+import ai.bonsai.api.BonsaiException;
+import ai.bonsai.api.graph.Attributes;
+import ai.bonsai.api.graph.Graph;
+import ai.bonsai.api.graph.GraphBuilder;
+import ai.bonsai.api.graph.GraphException;
+import ai.bonsai.api.graph.ParameterSpec;
+import ai.bonsai.api.graph.Value;
+import ai.bonsai.api.op.OpType;
+import ai.bonsai.core.plugin.ExtensionRegistry;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * Builds a {@link DefaultGraph}: resolves op types by name, creates seeded parameters, infers
+ * shapes as nodes are added. A builder builds one graph.
+ */
+public final class DefaultGraphBuilder implements GraphBuilder {
+
+    private final String graphName;
+    private final ExtensionRegistry<OpType> ops;
+    private final SplittableRandom random;
+    private final NDManager manager;
+    private final List<Value> inputs = new ArrayList<>();
+    private final List<Value> outputs = new ArrayList<>();
+    private final List<ai.bonsai.api.graph.Node> nodes = new ArrayList<>();
+    private final Set<String> names = new HashSet<>();
+    private boolean built;
+
+    /**
+     * Creates a builder.
+     *
+     * @param graphName the graph's name
+     * @param ops the op types by name
+     * @param seed the seed of parameter initialization
+     */
+    public DefaultGraphBuilder(String graphName, ExtensionRegistry<OpType> ops, long seed) {
+        this.graphName = graphName;
+        this.ops = ops;
+        this.random = new SplittableRandom(seed);
+        this.manager = NDManager.newBaseManager();
+    }
+
+    @Override
+    public Value input(String name, Shape shape) {
+        checkOpen();
+        claimName(name);
+        DefaultValue v = new DefaultValue(name, null, shape, -1);
+        inputs.add(v);
+        return v;
+    }
+
+    @Override
+    public List<Value> node(String opType, String name, Attributes attributes, Value... in) {
+        checkOpen();
+        claimName(name);
+        OpType op;
+        try {
+            op = ops.get(opType);
+        } catch (BonsaiException e) {
+            throw new GraphException("node '" + name + "': " + e.getMessage(), e);
+        }
+        List<Shape> inShapes = new ArrayList<>();
+        for (int k = 0; k < in.length; k++) {
+            if (!(in[k] instanceof DefaultValue) || !known(in[k])) {
+                throw new GraphException("node '" + name + "': input " + k
+                        + " is not a value of this builder");
+            }
+            inShapes.add(in[k].shape());
+        }
+        DefaultNode node = new DefaultNode(name, op, attributes, List.of(in));
+        List<ParameterSpec> specs;
+        try {
+            specs = op.parameters(attributes, inShapes);
+        } catch (BonsaiException | IllegalArgumentException e) {
+            throw new GraphException("node '" + name + "' (" + opType + "): " + e.getMessage(), e);
+        }
+        for (ParameterSpec spec : specs) {
+            node.addParameter(spec.localName(), new DefaultParameter(
+                    name + "." + spec.localName(), spec.trainable(), initialize(spec)));
+        }
+        int outputCount = DefaultGraph.inferShapes(node, inShapes).size();
+        List<Value> outs = new ArrayList<>();
+        for (int k = 0; k < outputCount; k++) {
+            outs.add(new DefaultValue(outputCount == 1 ? name : name + ":" + k, node, new Shape(), -1));
+        }
+        node.setOutputs(outs);
+        DefaultGraph.refresh(node);
+        for (Value v : in) {
+            ((DefaultValue) v).addConsumer(node);
+        }
+        nodes.add(node);
+        return outs;
+    }
+
+    @Override
+    public void output(Value... values) {
+        checkOpen();
+        for (Value v : values) {
+            if (!known(v)) {
+                throw new GraphException("output '" + v.name() + "' is not a value of this builder");
+            }
+            outputs.add(v);
+        }
+    }
+
+    @Override
+    public Graph build() {
+        checkOpen();
+        if (outputs.isEmpty()) {
+            throw new GraphException("graph '" + graphName + "' has no output; call output(...)");
+        }
+        built = true;
+        return new DefaultGraph(graphName, manager, inputs, outputs, nodes);
+    }
+
+    private boolean known(Value v) {
+        return inputs.contains(v)
+                || v.producer().map(p -> nodes.contains(p)).orElse(false);
+    }
+
+    private void claimName(String name) {
+        if (name == null || name.isEmpty()) {
+            throw new GraphException("graph '" + graphName + "': empty node name");
+        }
+        if (!names.add(name)) {
+            throw new GraphException("graph '" + graphName + "': duplicate name '" + name + "'");
+        }
+    }
+
+    private void checkOpen() {
+        if (built) {
+            throw new GraphException("graph '" + graphName + "' is already built");
+        }
+    }
+
+    private NDArray initialize(ParameterSpec spec) {
+        Shape shape = spec.shape();
+        int size = Math.toIntExact(shape.size());
+        if (spec.dataType() == DataType.INT64) {
+            long[] data = new long[size];
+            if (spec.init().kind() == ParameterSpec.Init.Kind.ONES) {
+                java.util.Arrays.fill(data, 1L);
+            }
+            return manager.create(data, shape);
+        }
+        if (spec.dataType() != DataType.FLOAT32) {
+            throw new GraphException("parameter '" + spec.localName() + "': unsupported type "
+                    + spec.dataType());
+        }
+        float[] data = new float[size];
+        switch (spec.init().kind()) {
+            case ZEROS:
+                break;
+            case ONES:
+                java.util.Arrays.fill(data, 1f);
+                break;
+            case UNIFORM_FAN_IN:
+                double bound = 1.0 / Math.sqrt(Math.max(1, spec.init().fanIn()));
+                for (int i = 0; i < size; i++) {
+                    data[i] = (float) ((random.nextDouble() * 2 - 1) * bound);
+                }
+                break;
+            case UNIFORM_POSITIVE:
+                for (int i = 0; i < size; i++) {
+                    data[i] = (float) (0.5 + random.nextDouble());
+                }
+                break;
+            default:
+                throw new GraphException("unknown initializer " + spec.init().kind());
+        }
+        return manager.create(data, shape);
+    }
+}

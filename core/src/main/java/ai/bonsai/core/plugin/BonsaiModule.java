@@ -1,0 +1,15 @@
+package ai.bonsai.core.plugin;
+
+import com.google.inject.AbstractModule;
+
+/**
+ * Bonsai's Guice module: the bindings extensions may inject. Extensions themselves are created
+ * just in time by Guice (public no-argument or {@code @Inject} constructor).
+ */
+public final class BonsaiModule extends AbstractModule {
+
+    @Override
+    protected void configure() {
+        binder().disableCircularProxies();
+    }
+}
