@@ -9,9 +9,9 @@ import java.util.Map;
  *
  * <p>Graphs are built with a {@link GraphBuilder} or read by a {@link
  * ai.bonsai.api.model.ModelFormat}; pruning changes parameter shapes and node attributes in place
- * and keeps every {@link Value#shape()} consistent.
+ * and keeps every {@link Value#shape()} consistent. A graph owns native memory: close it.
  */
-public interface Graph {
+public interface Graph extends AutoCloseable {
 
     /**
      * Returns the graph's name (for reports).
@@ -57,4 +57,10 @@ public interface Graph {
      * @return the parameters
      */
     Map<String, Parameter> parameters();
+
+    /**
+     * Frees the native memory held by the parameters; the graph is unusable afterwards.
+     */
+    @Override
+    void close();
 }

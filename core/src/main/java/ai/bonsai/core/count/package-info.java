@@ -1,0 +1,2 @@
+/** Parameter and MAC counting with Torch-Pruning's conventions. */
+package ai.bonsai.core.count;

@@ -1,0 +1,120 @@
+package ai.bonsai.core.io;
+
+import ai.bonsai.api.graph.Graph;
+import ai.bonsai.api.graph.Parameter;
+import ai.bonsai.api.model.ModelFormatException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Reads and writes safetensors files (Hugging Face's format) through DJL's codec.
+ *
+ * <pre>{@code
+ * Safetensors.write(graph, Path.of("pruned.safetensors"));   // every parameter, by full name
+ * Map<String, NDArray> w = Safetensors.read(Path.of("model.safetensors"), manager);
+ * }</pre>
+ */
+public final class Safetensors {
+
+    private Safetensors() {
+    }
+
+    /**
+     * Reads every tensor of a file.
+     *
+     * @param file the file
+     * @param manager the manager that will own the arrays
+     * @return the tensors by name, in file order
+     * @throws ModelFormatException naming the file if it cannot be read
+     */
+    public static Map<String, NDArray> read(Path file, NDManager manager) {
+        NDList list;
+        try (InputStream in = Files.newInputStream(file)) {
+            list = NDList.decode(manager, in);
+        } catch (IOException | RuntimeException e) {
+            throw new ModelFormatException("cannot read safetensors file '" + file + "': "
+                    + e.getMessage(), e);
+        }
+        Map<String, NDArray> byName = new LinkedHashMap<>();
+        for (NDArray a : list) {
+            if (a.getName() == null || byName.putIfAbsent(a.getName(), a) != null) {
+                throw new ModelFormatException("safetensors file '" + file
+                        + "' has an unnamed or repeated tensor '" + a.getName() + "'");
+            }
+        }
+        return byName;
+    }
+
+    /**
+     * Writes every parameter of a graph by its full name, atomically (a temporary file in the
+     * same folder, then a rename): a failed write leaves no file behind.
+     *
+     * @param graph the graph
+     * @param file the target file
+     * @throws ModelFormatException naming the file on failure
+     */
+    public static void write(Graph graph, Path file) {
+        Map<String, NDArray> tensors = new LinkedHashMap<>();
+        for (Parameter p : graph.parameters().values()) {
+            tensors.put(p.name(), p.array());
+        }
+        write(tensors, file);
+    }
+
+    /**
+     * Writes named tensors atomically.
+     *
+     * @param tensors the tensors by name
+     * @param file the target file
+     * @throws ModelFormatException naming the file on failure
+     */
+    public static void write(Map<String, NDArray> tensors, Path file) {
+        NDList list = new NDList(tensors.size());
+        Map<NDArray, String> oldNames = new LinkedHashMap<>();
+        tensors.forEach((name, a) -> {
+            oldNames.put(a, a.getName());
+            a.setName(name);
+            list.add(a);
+        });
+        Path dir = file.toAbsolutePath().getParent();
+        Path tmp = null;
+        try {
+            Files.createDirectories(dir);
+            tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+            try (OutputStream out = Files.newOutputStream(tmp)) {
+                list.encode(out, NDList.Encoding.SAFETENSORS);
+            }
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(tmp);
+            throw new ModelFormatException("cannot write safetensors file '" + file + "': "
+                    + e.getMessage(), e);
+        } finally {
+            oldNames.forEach(NDArray::setName);
+        }
+    }
+
+    private static void deleteQuietly(Path tmp) {
+        if (tmp != null) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // the original failure is reported instead
+            }
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package ai.bonsai.core.ops;
+
+import ai.bonsai.api.graph.Node;
+import ai.bonsai.api.graph.Value;
+import ai.bonsai.api.op.ChannelSemantics;
+import ai.bonsai.api.op.ChannelSlot;
+import ai.bonsai.api.op.Coupling;
+import java.util.Collections;
+
+/** Channel semantics shared by the built-in op types. */
+final class Channels {
+
+    private Channels() {
+    }
+
+    /**
+     * Semantics of a node none of whose slots carries channels (its inputs have no channel
+     * dimension): nothing to couple, nothing to block.
+     *
+     * @param inputs the number of inputs
+     * @param outputs the number of outputs
+     * @return the semantics
+     */
+    static ChannelSemantics none(int inputs, int outputs) {
+        return new ChannelSemantics(Coupling.COUPLED, 0, 0,
+                Collections.nCopies(inputs, ChannelSlot.NONE),
+                Collections.nCopies(outputs, ChannelSlot.NONE));
+    }
+
+    /**
+     * Semantics of a single-input node that keeps its input's channel dimension one to one
+     * (activations, dropout, identity); none if the input has no channel dimension.
+     *
+     * @param node the node
+     * @return the semantics
+     */
+    static ChannelSemantics alongInput(Node node) {
+        Value x = node.input();
+        int dim = x.channelDim();
+        if (dim < 0) {
+            return none(1, 1);
+        }
+        return ChannelSemantics.passThrough(dim, Math.toIntExact(x.shape().get(dim)));
+    }
+}

@@ -1,0 +1,20 @@
+package ai.bonsai.core.ops;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Activation;
+import org.pf4j.Extension;
+
+/** {@code relu6}: min(max(x, 0), 6). MACs: output elements. */
+@Extension
+public final class Relu6Op extends ActivationOp {
+
+    /** Creates the op type. */
+    public Relu6Op() {
+        super("relu6", true);
+    }
+
+    @Override
+    NDArray apply(NDArray x) {
+        return Activation.relu6(x);
+    }
+}

@@ -1,0 +1,121 @@
+package ai.bonsai.core.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.bonsai.api.graph.Graph;
+import ai.bonsai.api.pruner.PruningConfig;
+import ai.bonsai.core.count.ModelCost;
+import ai.bonsai.core.count.OpCounter;
+import ai.bonsai.core.exec.GraphExecutor;
+import ai.bonsai.core.graph.DefaultGraph;
+import ai.bonsai.core.importance.MagnitudeImportance;
+import ai.bonsai.core.io.Safetensors;
+import ai.bonsai.core.io.WeightLoader;
+import ai.bonsai.core.pruner.MetaPruner;
+import ai.bonsai.core.testing.Resources;
+import ai.bonsai.core.testing.TinyResNet;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The tiny_resnet fixture: PyTorch's output, and Torch-Pruning's l2_local50 result. */
+class TinyResNetParityTest {
+
+    @Test
+    void runsToPyTorchOutput() {
+        try (DefaultGraph g = (DefaultGraph) TinyResNet.build(); NDManager m = NDManager.newBaseManager()) {
+            WeightLoader.load(g, Resources.path("fixtures/tiny_resnet.safetensors"));
+            NDArray input = Safetensors.read(Resources.path("fixtures/tiny_resnet.input.safetensors"), m).get("input");
+            NDArray expected = Safetensors.read(Resources.path("fixtures/tiny_resnet.output.safetensors"), m).get("output");
+            NDArray out = new GraphExecutor(g).forward(new NDList(input)).head();
+            assertThat(out.getShape()).isEqualTo(expected.getShape());
+            assertThat(out.sub(expected).abs().max().getFloat()).isLessThan(1e-4f);
+        }
+    }
+
+    @Test
+    void l2Local50KeepsTorchPruningsChannelsAndCounts() {
+        JsonNode ref = Resources.json("reference/tiny_resnet__l2_local50.json");
+        try (DefaultGraph g = (DefaultGraph) TinyResNet.build()) {
+            WeightLoader.load(g, Resources.path("fixtures/tiny_resnet.safetensors"));
+            ModelCost before = OpCounter.count(g);
+            assertThat(before.params()).isEqualTo(ref.get("params_before").asLong());
+            assertThat(before.macs()).isEqualTo(ref.get("macs_before").asLong());
+            Map<String, float[][]> original = rows(g, ref.get("kept_out_channels"));
+
+            new MetaPruner().start(g, PruningConfig.builder()
+                    .setImportance(new MagnitudeImportance())
+                    .optRatio(0.5)
+                    .optIgnoredLayers(List.of("fc"))
+                    .build()).step();
+
+            ModelCost after = OpCounter.count(g);
+            assertThat(after.params()).isEqualTo(ref.get("params_after").asLong());
+            assertThat(after.macs()).isEqualTo(ref.get("macs_after").asLong());
+            ref.get("shapes_after").fields().forEachRemaining(e ->
+                    assertThat(g.parameters().get(e.getKey()).shape().getShape())
+                            .as(e.getKey()).containsExactly(longs(e.getValue())));
+            ref.get("kept_out_channels").fields().forEachRemaining(e -> {
+                float[][] was = original.get(e.getKey());
+                List<Integer> kept = new ArrayList<>();
+                for (float[] row : rowsOf(g, e.getKey())) {
+                    kept.add(originalRow(was, row));
+                }
+                List<Integer> expected = new ArrayList<>();
+                e.getValue().forEach(i -> expected.add(i.asInt()));
+                assertThat(kept).as("kept output channels of " + e.getKey()).isEqualTo(expected);
+            });
+        }
+    }
+
+    private static Map<String, float[][]> rows(Graph g, JsonNode layers) {
+        Map<String, float[][]> m = new java.util.HashMap<>();
+        layers.fieldNames().forEachRemaining(name -> m.put(name, rowsOf(g, name)));
+        return m;
+    }
+
+    /** The output-channel rows of a layer's weight, flattened. */
+    private static float[][] rowsOf(Graph g, String layer) {
+        NDArray w = g.node(layer).parameter("weight").array();
+        int rows = (int) w.getShape().get(0);
+        float[] flat = w.toFloatArray();
+        int cols = flat.length / rows;
+        float[][] out = new float[rows][];
+        for (int r = 0; r < rows; r++) {
+            out[r] = java.util.Arrays.copyOfRange(flat, r * cols, (r + 1) * cols);
+        }
+        return out;
+    }
+
+    /**
+     * Finds the original row a pruned row comes from: pruning input channels removes entries, so
+     * the pruned row is a subsequence of its original.
+     */
+    private static int originalRow(float[][] original, float[] row) {
+        for (int r = 0; r < original.length; r++) {
+            int j = 0;
+            for (int i = 0; i < original[r].length && j < row.length; i++) {
+                if (original[r][i] == row[j]) {
+                    j++;
+                }
+            }
+            if (j == row.length) {
+                return r;
+            }
+        }
+        return -1;
+    }
+
+    private static long[] longs(JsonNode arr) {
+        long[] l = new long[arr.size()];
+        for (int i = 0; i < l.length; i++) {
+            l[i] = arr.get(i).asLong();
+        }
+        return l;
+    }
+}
