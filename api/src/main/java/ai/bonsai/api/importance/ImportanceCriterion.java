@@ -1,6 +1,8 @@
 package ai.bonsai.api.importance;
 
 import ai.bonsai.api.prune.Group;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.pf4j.ExtensionPoint;
 
@@ -29,4 +31,20 @@ public interface ImportanceCriterion extends ExtensionPoint {
      *     member of the group is something this criterion scores (the group is then not pruned)
      */
     Optional<double[]> score(Group group);
+
+    /**
+     * Scores several groups of one graph state at once, so that a criterion can share work
+     * between them (a weight that is a member of two groups is read once). The default scores
+     * them one by one.
+     *
+     * @param groups the groups, all taken from the graph as it is now
+     * @return one result per group, in order
+     */
+    default List<Optional<double[]>> scoreAll(List<Group> groups) {
+        List<Optional<double[]>> out = new ArrayList<>(groups.size());
+        for (Group g : groups) {
+            out.add(score(g));
+        }
+        return out;
+    }
 }

@@ -33,11 +33,20 @@ public final class IndexSet {
         if (indices.length == 0) {
             return EMPTY;
         }
-        int[] s = IntStream.of(indices).sorted().distinct().toArray();
+        int[] s = isStrictlyAscending(indices) ? indices.clone() : IntStream.of(indices).sorted().distinct().toArray();
         if (s[0] < 0) {
             throw new PruningException("negative channel index " + s[0]);
         }
         return new IndexSet(s);
+    }
+
+    private static boolean isStrictlyAscending(int[] a) {
+        for (int i = 1; i < a.length; i++) {
+            if (a[i - 1] >= a[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

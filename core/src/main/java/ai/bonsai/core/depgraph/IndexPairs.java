@@ -21,16 +21,24 @@ record IndexPairs(int[] idx, int[] root) {
      * @return the sorted pairs
      */
     IndexPairs sorted() {
-        Integer[] order = new Integer[idx.length];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
+        boolean ascending = true;
+        for (int i = 1; i < idx.length && ascending; i++) {
+            ascending = idx[i - 1] < idx[i];
         }
-        Arrays.sort(order, (a, b) -> Integer.compare(idx[a], idx[b]));
+        if (ascending) {
+            return this;
+        }
+        long[] packed = new long[idx.length];
+        for (int i = 0; i < idx.length; i++) {
+            packed[i] = ((long) idx[i] << 32) | i;
+        }
+        Arrays.sort(packed);
         int[] i2 = new int[idx.length];
         int[] r2 = new int[idx.length];
-        for (int i = 0; i < order.length; i++) {
-            i2[i] = idx[order[i]];
-            r2[i] = root[order[i]];
+        for (int i = 0; i < packed.length; i++) {
+            int from = (int) packed[i];
+            i2[i] = idx[from];
+            r2[i] = root[from];
         }
         return new IndexPairs(i2, r2);
     }

@@ -89,6 +89,17 @@ public final class DefaultGraph implements Graph, AutoCloseable {
     }
 
     /**
+     * Applies every parameter's pending pruning selection now (in parallel), instead of at each
+     * parameter's first use.
+     */
+    public void materialize() {
+        parameters().values().parallelStream()
+                .map(p -> (DefaultParameter) p)
+                .filter(DefaultParameter::isPending)
+                .forEach(DefaultParameter::array);
+    }
+
+    /**
      * Re-infers every node's output shapes and channel dimensions, in topological order (after
      * pruning or loading weights).
      *

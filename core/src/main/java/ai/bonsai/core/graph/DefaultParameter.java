@@ -5,12 +5,19 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
-/** A parameter held in memory as a DJL array owned by its graph's manager. */
+/**
+ * A parameter held in memory as a DJL array owned by its graph's manager.
+ *
+ * <p>Pruning records a pending {@link Selection} instead of copying: {@link #shape()} reflects
+ * it at once, and the data is copied once, in one pass over both pruned dimensions, when {@link
+ * #array()} is first called.
+ */
 public final class DefaultParameter implements Parameter {
 
     private final String name;
     private final boolean trainable;
     private NDArray data;
+    private Selection selection;
 
     /**
      * Creates a parameter.
@@ -23,6 +30,7 @@ public final class DefaultParameter implements Parameter {
         this.name = name;
         this.trainable = trainable;
         this.data = data;
+        this.selection = Selection.all(data.getShape());
     }
 
     @Override
@@ -32,7 +40,7 @@ public final class DefaultParameter implements Parameter {
 
     @Override
     public Shape shape() {
-        return data.getShape();
+        return selection.shape();
     }
 
     @Override
@@ -47,17 +55,41 @@ public final class DefaultParameter implements Parameter {
 
     @Override
     public NDArray array() {
+        if (!selection.isIdentity()) {
+            NDArray selected = selection.apply(data, data.getManager());
+            replace(selected);
+        }
         return data;
     }
 
     /**
-     * Replaces the data (after pruning or loading) and closes the old array.
+     * Tells whether a pruning selection is waiting to be applied to the data.
+     *
+     * @return true if {@link #array()} will copy
+     */
+    public boolean isPending() {
+        return !selection.isIdentity();
+    }
+
+    /**
+     * Records the removal of positions along one dimension.
+     *
+     * @param dim the dimension
+     * @param removeSorted positions to remove, ascending, in range
+     */
+    void remove(int dim, int[] removeSorted) {
+        selection = selection.remove(dim, removeSorted);
+    }
+
+    /**
+     * Replaces the data (after loading) and closes the old array; drops any pending selection.
      *
      * @param newData the new data, owned by the graph's manager
      */
     public void replace(NDArray newData) {
         NDArray old = data;
         data = newData;
+        selection = Selection.all(newData.getShape());
         if (old != newData) {
             old.close();
         }

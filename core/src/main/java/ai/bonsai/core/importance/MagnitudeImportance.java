@@ -5,15 +5,16 @@ import ai.bonsai.api.graph.Node;
 import ai.bonsai.api.importance.ImportanceCriterion;
 import ai.bonsai.api.prune.Group;
 import ai.bonsai.api.prune.GroupMember;
-import ai.bonsai.api.prune.IndexSet;
 import ai.bonsai.api.prune.PruningHandle;
 import ai.bonsai.core.ops.Conv2dOp;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.pf4j.Extension;
 
 /**
@@ -63,16 +64,45 @@ public final class MagnitudeImportance implements ImportanceCriterion {
 
     @Override
     public Optional<double[]> score(Group group) {
+        return scoreAll(List.of(group)).get(0);
+    }
+
+    @Override
+    public List<Optional<double[]>> scoreAll(List<Group> groups) {
+        Map<NDArray, ChannelNorms> norms = new IdentityHashMap<>();
+        for (Group g : groups) {
+            for (GroupMember m : g.members()) {
+                NDArray w = scoredWeight(m);
+                if (w != null) {
+                    norms.putIfAbsent(w, null);
+                }
+            }
+        }
+        norms.keySet().parallelStream()
+                .map(w -> ChannelNorms.of(w, p))
+                .collect(Collectors.toList())
+                .forEach(n -> norms.put(n.weight(), n));
+        List<Optional<double[]>> out = new ArrayList<>(groups.size());
+        for (Group g : groups) {
+            out.add(score(g, norms));
+        }
+        return out;
+    }
+
+    private Optional<double[]> score(Group group, Map<NDArray, ChannelNorms> norms) {
         int[] rootIdxs = group.root().idxs().toArray();
         List<float[]> scores = new ArrayList<>();
         List<int[]> positions = new ArrayList<>();
         for (GroupMember m : group.members()) {
-            float[] s = memberScore(m);
-            if (s == null) {
+            NDArray w = scoredWeight(m);
+            if (w == null) {
                 continue;
             }
+            float[] all = norms.get(w).along(m.handle() == PruningHandle.PRUNE_OUT ? 0 : 1);
+            float[] s = new float[m.idxs().size()];
             int[] pos = new int[s.length];
             for (int i = 0; i < s.length; i++) {
+                s[i] = all[m.idxs().get(i)];
                 pos[i] = Arrays.binarySearch(rootIdxs, m.rootIdx(i));
             }
             scores.add(s);
@@ -83,65 +113,30 @@ public final class MagnitudeImportance implements ImportanceCriterion {
         }
         float[] reduced = reduction.reduce(scores, positions, rootIdxs.length);
         normalizer.apply(reduced);
-        double[] out = new double[reduced.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = reduced[i];
+        double[] result = new double[reduced.length];
+        for (int i = 0; i < result.length; i++) {
+            result[i] = reduced[i];
         }
-        return Optional.of(out);
+        return Optional.of(result);
     }
 
-    private float[] memberScore(GroupMember m) {
+    /**
+     * Returns the weight a member is scored on, or null if the member is not scored: conv2d and
+     * linear (not depthwise) through either handle, affine batch norm through its output.
+     */
+    private static NDArray scoredWeight(GroupMember m) {
         Node node = m.node();
         String op = node.op().name();
-        boolean out = m.handle() == PruningHandle.PRUNE_OUT;
         if ("conv2d".equals(op) || "linear".equals(op)) {
             if ("conv2d".equals(op) && Conv2dOp.isDepthwise(node)) {
                 return null;
             }
-            return select(channelNorms(node.parameter("weight").array(), out ? 0 : 1), m.idxs());
+            return node.parameter("weight").array();
         }
-        if ("batch_norm".equals(op) && out && node.hasParameter("weight")) {
-            return select(channelNorms(node.parameter("weight").array(), 0), m.idxs());
+        if ("batch_norm".equals(op) && m.handle() == PruningHandle.PRUNE_OUT && node.hasParameter("weight")) {
+            return node.parameter("weight").array();
         }
         return null;
-    }
-
-    /**
-     * Computes {@code sum |w|^p} per index of one dimension, with the same float32 operations
-     * Torch-Pruning uses (move the dimension first, flatten, reduce).
-     */
-    private float[] channelNorms(NDArray w, int dim) {
-        try (NDManager scope = w.getManager().newSubManager()) {
-            NDArray x = w;
-            if (dim == 1) {
-                int[] axes = new int[w.getShape().dimension()];
-                for (int i = 0; i < axes.length; i++) {
-                    axes[i] = i;
-                }
-                axes[0] = 1;
-                axes[1] = 0;
-                x = w.transpose(axes);
-                x.attach(scope);
-            }
-            long rows = x.getShape().get(0);
-            NDArray a = x.abs();
-            a.attach(scope);
-            NDArray powed = p == 1 ? a : a.pow(p);
-            powed.attach(scope);
-            NDArray flat = powed.reshape(rows, -1);
-            flat.attach(scope);
-            NDArray sums = flat.sum(new int[] {1});
-            sums.attach(scope);
-            return sums.toFloatArray();
-        }
-    }
-
-    private static float[] select(float[] all, IndexSet idxs) {
-        float[] s = new float[idxs.size()];
-        for (int i = 0; i < s.length; i++) {
-            s[i] = all[idxs.get(i)];
-        }
-        return s;
     }
 
     /** Configures a {@link MagnitudeImportance}. */

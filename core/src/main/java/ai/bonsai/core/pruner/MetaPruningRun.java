@@ -18,6 +18,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Optional;
 
 /**
  * One run of the {@link MetaPruner} with local ranking, in Torch-Pruning 1.6's two phases per
@@ -99,12 +100,17 @@ final class MetaPruningRun implements PruningRun {
     }
 
     private List<Scored> scoreAll() {
-        List<Scored> all = new ArrayList<>();
+        List<Group> groups = new ArrayList<>();
         for (Group g : dg.getAllGroups(n -> config.isIgnored(n.name()), config.rootOpTypes())) {
-            if (!withinMaxRatio(g)) {
-                continue;
+            if (withinMaxRatio(g)) {
+                groups.add(g);
             }
-            config.importance().score(g).ifPresent(s -> all.add(new Scored(g.root(), s, targetRatio(g))));
+        }
+        List<Optional<double[]>> scores = config.importance().scoreAll(groups);
+        List<Scored> all = new ArrayList<>();
+        for (int i = 0; i < groups.size(); i++) {
+            Group g = groups.get(i);
+            scores.get(i).ifPresent(s -> all.add(new Scored(g.root(), s, targetRatio(g))));
         }
         return all;
     }

@@ -1,0 +1,78 @@
+package ai.bonsai.cli;
+
+import ai.bonsai.api.model.ModelFormatException;
+import ai.bonsai.core.plugin.PluginHost;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code bonsai bench}: runs {@link Benchmark} and writes its figures to a JSON file. */
+@Command(
+        name = "bench",
+        header = "Time DepGraph, pruning and inference on ResNet-50.",
+        description = "Builds ResNet-50 (1x3x224x224), times the DepGraph build and a full 50 %%"
+                + " local L2 pruning (median of 5 after 3 warm-up runs), measures peak heap and the"
+                + " forward latency of the original and pruned model at batch 1 and 8 (median of"
+                + " 20), prints a table and writes the figures as JSON.")
+public final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--out", defaultValue = "bonsai-bench.json",
+            description = "Where to write the figures (default: ${DEFAULT-VALUE}).")
+    private Path out;
+
+    @Option(names = "--seed", defaultValue = "42",
+            description = "Seed of the model's weights (default: ${DEFAULT-VALUE}).")
+    private long seed;
+
+    @Spec
+    private CommandSpec spec;
+
+    /** Creates the command (picocli fills in its options). */
+    public BenchCommand() {
+    }
+
+    /**
+     * Runs the benchmark and writes the results file atomically.
+     *
+     * @return 0
+     */
+    @Override
+    public Integer call() {
+        PrintWriter printer = spec.commandLine().getOut();
+        Map<String, Object> figures;
+        try (PluginHost host = PluginHost.builder().build()) {
+            figures = new Benchmark(host, seed).run(printer);
+        }
+        figures.forEach((k, v) -> printer.printf("%-30s %s%n", k,
+                v instanceof Double ? String.format("%.2f", (Double) v) : v));
+        write(figures);
+        printer.printf("wrote %s%n", out);
+        printer.flush();
+        return 0;
+    }
+
+    private void write(Map<String, Object> figures) {
+        Path target = out.toAbsolutePath();
+        try {
+            Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
+            try {
+                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(tmp.toFile(), figures);
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            throw new ModelFormatException("cannot write benchmark results '" + out + "': " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,6 @@
+/**
+ * The {@code bonsai} command-line tool (picocli): {@link ai.bonsai.cli.BonsaiCli} is the entry
+ * point, {@link ai.bonsai.cli.DemoCommand} the {@code demo} subcommand, and {@link
+ * ai.bonsai.cli.Demo} the demo's logic, usable without the command line.
+ */
+package ai.bonsai.cli;
