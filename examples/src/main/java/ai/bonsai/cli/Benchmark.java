@@ -2,7 +2,9 @@ package ai.bonsai.cli;
 
 import ai.bonsai.api.graph.Graph;
 import ai.bonsai.api.model.ModelSpec;
+import ai.bonsai.api.prune.Group;
 import ai.bonsai.api.pruner.PruningConfig;
+import ai.bonsai.api.pruner.PruningRun;
 import ai.bonsai.core.count.ModelCost;
 import ai.bonsai.core.count.OpCounter;
 import ai.bonsai.core.depgraph.DependencyGraph;
@@ -16,6 +18,7 @@ import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,9 +28,12 @@ import java.util.Map;
  * torchvision} adapter, 50 % local L2-magnitude pruning with {@code fc} ignored.
  *
  * <p>Figures: DepGraph build alone and DepGraph build + full pruning step + applying every
- * pending parameter selection (the pruned weights exist in memory at the end), each the median of
+ * pending parameter selection (the pruned weights exist in memory at the end), with the phases
+ * of the latter (start with DepGraph build, scoring, selecting and pruning the groups, copying
+ * the kept weights), each the median of
  * {@link #MEASURED} runs on fresh graphs after {@link #WARM_UP} warm-up runs; peak heap over the
- * whole run; forward latency of the original and pruned graph at batch 1 and 8.
+ * whole run; forward latency of the original and pruned graph at batch 1 and 8. A garbage
+ * collection runs before each timed run (building the models allocates their initial weights).
  */
 final class Benchmark {
 
@@ -61,24 +67,32 @@ final class Benchmark {
 
         double[] build = new double[MEASURED];
         double[] prune = new double[MEASURED];
+        double[][] phases = new double[4][MEASURED];
         for (int i = -WARM_UP; i < MEASURED; i++) {
             out.printf("  pruning run %d of %d%s%n", i + WARM_UP + 1, WARM_UP + MEASURED,
                     i < 0 ? " (warm-up)" : "");
             out.flush();
             try (Graph g = model(); Graph h = model()) {
+                System.gc();
                 long t0 = System.nanoTime();
                 DependencyGraph.build(g);
                 long t1 = System.nanoTime();
-                pruneHalf(h);
-                long t2 = System.nanoTime();
+                long[] marks = pruneHalf(h);
                 if (i >= 0) {
                     build[i] = (t1 - t0) / 1e6;
-                    prune[i] = (t2 - t1) / 1e6;
+                    prune[i] = (marks[4] - marks[0]) / 1e6;
+                    for (int k = 0; k < 4; k++) {
+                        phases[k][i] = (marks[k + 1] - marks[k]) / 1e6;
+                    }
                 }
             }
         }
         r.put("depgraphBuildMillis", Latency.median(build));
         r.put("depgraphBuildAndPruneMillis", Latency.median(prune));
+        String[] names = {"startMillis", "scoreMillis", "selectAndPruneMillis", "materializeMillis"};
+        for (int k = 0; k < names.length; k++) {
+            r.put("  " + names[k], Latency.median(phases[k]));
+        }
 
         try (Graph original = model(); Graph pruned = model()) {
             pruneHalf(pruned);
@@ -110,14 +124,28 @@ final class Benchmark {
                 host.newGraphBuilder(ARCHITECTURE, seed));
     }
 
-    private static void pruneHalf(Graph g) {
-        new MetaPruner().start(g, PruningConfig.builder()
-                        .setImportance(new MagnitudeImportance())
-                        .optRatio(0.5)
-                        .optIgnoredLayers(List.of("fc"))
-                        .build())
-                .step();
+    /**
+     * Prunes half the channels and applies the pending selections.
+     *
+     * @return nanosecond marks: start, after the DepGraph build, after scoring, after pruning
+     *     every group, after materializing
+     */
+    private static long[] pruneHalf(Graph g) {
+        long[] marks = new long[5];
+        marks[0] = System.nanoTime();
+        PruningRun run = new MetaPruner().start(g, PruningConfig.builder()
+                .setImportance(new MagnitudeImportance())
+                .optRatio(0.5)
+                .optIgnoredLayers(List.of("fc"))
+                .build());
+        marks[1] = System.nanoTime();
+        Iterator<Group> groups = run.stepInteractive();
+        marks[2] = System.nanoTime();
+        groups.forEachRemaining(Group::prune);
+        marks[3] = System.nanoTime();
         ((DefaultGraph) g).materialize();
+        marks[4] = System.nanoTime();
+        return marks;
     }
 
     private static void resetPeakHeap() {

@@ -12,16 +12,16 @@ import ai.bonsai.api.prune.IndexSet;
 import ai.bonsai.api.prune.PruningException;
 import ai.bonsai.api.prune.PruningHandle;
 import ai.bonsai.core.graph.DefaultGraph;
+import ai.bonsai.core.graph.DefaultNodeEditor;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.IdentityHashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -292,7 +292,13 @@ public final class DependencyGraph {
      * @return the groups, each with all channels of its root
      */
     public Iterable<Group> getAllGroups(Predicate<Node> ignored, Set<String> rootOpTypes) {
-        return () -> new AllGroups(ignored, rootOpTypes);
+        return () -> {
+            Set<Node> visited = Collections.newSetFromMap(new IdentityHashMap<>());
+            return tracingOrder().stream()
+                    .map(n -> groupOf(n, ignored, rootOpTypes, visited))
+                    .filter(Objects::nonNull)
+                    .iterator();
+        };
     }
 
     /**
@@ -346,7 +352,7 @@ public final class DependencyGraph {
             throw new PruningException(why.get());
         }
         for (GroupMember m : group.members()) {
-            ai.bonsai.core.graph.DefaultNodeEditor editor = new ai.bonsai.core.graph.DefaultNodeEditor(m.node());
+            DefaultNodeEditor editor = new DefaultNodeEditor(m.node());
             if (m.handle() == PruningHandle.PRUNE_OUT) {
                 m.node().op().pruneOut(editor, m.idxs());
             } else {
@@ -356,62 +362,31 @@ public final class DependencyGraph {
         graph.refresh();
     }
 
-    private final class AllGroups implements Iterator<Group> {
-        private final Predicate<Node> ignored;
-        private final Set<String> rootOpTypes;
-        private final Set<Node> visited = Collections.newSetFromMap(new IdentityHashMap<>());
-        private final Iterator<Node> nodes = tracingOrder().iterator();
-        private Group next;
-
-        AllGroups(Predicate<Node> ignored, Set<String> rootOpTypes) {
-            this.ignored = ignored;
-            this.rootOpTypes = rootOpTypes;
+    private Group groupOf(Node node, Predicate<Node> ignored, Set<String> rootOpTypes, Set<Node> visited) {
+        if (ignored.test(node) || !rootOpTypes.contains(node.op().name()) || visited.contains(node)) {
+            return null;
         }
-
-        @Override
-        public boolean hasNext() {
-            while (next == null && nodes.hasNext()) {
-                next = groupOf(nodes.next());
-            }
-            return next != null;
+        HandleKey root = key(node, PruningHandle.PRUNE_OUT);
+        if (pinned.containsKey(root)) {
+            return null;
         }
-
-        @Override
-        public Group next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException();
-            }
-            Group g = next;
-            next = null;
-            return g;
+        int n = channels(node, root.handle());
+        if (n <= 0) {
+            return null;
         }
-
-        private Group groupOf(Node node) {
-            if (ignored.test(node) || !rootOpTypes.contains(node.op().name()) || visited.contains(node)) {
-                return null;
-            }
-            HandleKey root = key(node, PruningHandle.PRUNE_OUT);
-            if (pinned.containsKey(root)) {
-                return null;
-            }
-            int n = channels(node, root.handle());
-            if (n <= 0) {
-                return null;
-            }
-            Group g = getPruningGroup(node, root.handle(), IndexSet.range(n));
-            boolean prunable = true;
-            for (GroupMember m : g.members()) {
-                if (m.handle() == PruningHandle.PRUNE_OUT) {
-                    visited.add(m.node());
-                    if (ignored.test(m.node())) {
-                        prunable = false;
-                    }
-                }
-                if (pinned.containsKey(new HandleKey(m.node(), m.handle()))) {
+        Group g = getPruningGroup(node, root.handle(), IndexSet.range(n));
+        boolean prunable = true;
+        for (GroupMember m : g.members()) {
+            if (m.handle() == PruningHandle.PRUNE_OUT) {
+                visited.add(m.node());
+                if (ignored.test(m.node())) {
                     prunable = false;
                 }
             }
-            return prunable ? g : null;
+            if (pinned.containsKey(new HandleKey(m.node(), m.handle()))) {
+                prunable = false;
+            }
         }
+        return prunable ? g : null;
     }
 }

@@ -93,10 +93,13 @@ public final class DefaultGraph implements Graph, AutoCloseable {
      * parameter's first use.
      */
     public void materialize() {
-        parameters().values().parallelStream()
-                .map(p -> (DefaultParameter) p)
-                .filter(DefaultParameter::isPending)
-                .forEach(DefaultParameter::array);
+        List<DefaultParameter> pending = new ArrayList<>();
+        for (Parameter p : parameters().values()) {
+            if (((DefaultParameter) p).isPending()) {
+                pending.add((DefaultParameter) p);
+            }
+        }
+        pending.parallelStream().forEach(DefaultParameter::array);
     }
 
     /**

@@ -6,8 +6,8 @@ import java.nio.FloatBuffer;
 
 /**
  * {@code sum |w|^p} of a weight per index of its first two dimensions (output rows and input
- * columns), computed in one pass over the data; sums are accumulated in double and rounded to
- * float, as close to the exact value as a float allows.
+ * columns), computed in one pass over the data. Each {@code |w|^p} is a float32 value, as
+ * Torch-Pruning computes it; sums are accumulated in double and rounded to float.
  *
  * @param weight the weight, {@code [out, in, ...]} or {@code [channels]}
  * @param rows the sums per index of dimension 0
@@ -34,7 +34,13 @@ record ChannelNorms(NDArray weight, float[] rows, float[] cols) {
         for (int o = 0; o < out; o++) {
             data.get(o * row.length, row);
             double rowSum = 0;
-            if (inner == 1) {
+            if (inner == 1 && p == 2) {
+                for (int i = 0; i < in; i++) {
+                    float v = row[i] * row[i];
+                    cols[i] += v;
+                    rowSum += v;
+                }
+            } else if (inner == 1) {
                 for (int i = 0; i < in; i++) {
                     double v = power(row[i], p);
                     cols[i] += v;
@@ -58,7 +64,7 @@ record ChannelNorms(NDArray weight, float[] rows, float[] cols) {
 
     private static double power(float v, double p) {
         if (p == 2) {
-            return (double) v * v;
+            return v * v;
         }
         double a = Math.abs(v);
         return p == 1 ? a : Math.pow(a, p);

@@ -17,7 +17,7 @@ import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -30,9 +30,13 @@ import java.util.Optional;
  *       channels or already has one;</li>
  *   <li>each group (its own ranking scope) then loses {@code current - int(initial * (1 -
  *       ratio_k))} channels, the lowest-scored ones (rounded by {@code roundTo}), where {@code
- *       ratio_k = ratio * k / steps}; the pruning group is recomputed just before it is pruned, so
- *       that index mappings reflect the groups pruned before it.</li>
+ *       ratio_k = min(ratio * k / steps, maxPruningRatio)}; the pruning group is recomputed just
+ *       before it is pruned, so that index mappings reflect the groups pruned before it.</li>
  * </ol>
+ *
+ * <p>One deliberate difference: Torch-Pruning caps only per-layer ratios with {@code
+ * max_pruning_ratio}, so its default ratio can exceed the cap in a single step; Bonsai caps both.
+ * With the default cap (1.0) the results are the same.
  */
 final class MetaPruningRun implements PruningRun {
 
@@ -62,37 +66,19 @@ final class MetaPruningRun implements PruningRun {
         return currentStep;
     }
 
+    /**
+     * Scores every group now (phase 1) and returns the selected groups lazily (phase 2): each
+     * is computed just before it is returned, on the graph as pruned by the caller so far.
+     *
+     * @return the groups of this step
+     */
     @Override
     public Iterator<Group> stepInteractive() {
         if (!hasNextStep()) {
             throw new PruningException("all " + config.steps() + " steps have been taken");
         }
         currentStep++;
-        return new Iterator<>() {
-            private Iterator<Scored> scored;
-            private Group next;
-
-            @Override
-            public boolean hasNext() {
-                if (scored == null) {
-                    scored = scoreAll().iterator();
-                }
-                while (next == null && scored.hasNext()) {
-                    next = select(scored.next());
-                }
-                return next != null;
-            }
-
-            @Override
-            public Group next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                Group g = next;
-                next = null;
-                return g;
-            }
-        };
+        return scoreAll().stream().map(this::select).filter(Objects::nonNull).iterator();
     }
 
     /** A group scored at the start of the step. */
@@ -124,7 +110,7 @@ final class MetaPruningRun implements PruningRun {
                 }
             }
         }
-        return config.ratio() * fraction;
+        return Math.min(config.ratio() * fraction, config.maxPruningRatio());
     }
 
     private boolean isOverridden(String name) {
