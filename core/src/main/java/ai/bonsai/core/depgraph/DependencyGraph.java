@@ -351,6 +351,7 @@ public final class DependencyGraph {
         if (why.isPresent()) {
             throw new PruningException(why.get());
         }
+        List<Node> edited = new ArrayList<>();
         for (GroupMember m : group.members()) {
             DefaultNodeEditor editor = new DefaultNodeEditor(m.node());
             if (m.handle() == PruningHandle.PRUNE_OUT) {
@@ -358,8 +359,9 @@ public final class DependencyGraph {
             } else {
                 m.node().op().pruneIn(editor, m.idxs());
             }
+            edited.add(m.node());
         }
-        graph.refresh();
+        graph.refresh(edited);
     }
 
     private Group groupOf(Node node, Predicate<Node> ignored, Set<String> rootOpTypes, Set<Node> visited) {

@@ -10,10 +10,15 @@ import ai.bonsai.api.op.ChannelSemantics;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
 
 /**
  * The in-memory graph. It owns an {@link NDManager} holding every parameter; close the graph to
@@ -27,6 +32,7 @@ public final class DefaultGraph implements Graph, AutoCloseable {
     private final List<Value> outputs;
     private final List<Node> nodes;
     private final Map<String, Node> byName;
+    private final Map<Node, Integer> position = new IdentityHashMap<>();
 
     DefaultGraph(String name, NDManager manager, List<Value> inputs, List<Value> outputs, List<Node> nodes) {
         this.name = name;
@@ -37,6 +43,9 @@ public final class DefaultGraph implements Graph, AutoCloseable {
         Map<String, Node> map = new LinkedHashMap<>();
         nodes.forEach(n -> map.put(n.name(), n));
         this.byName = Collections.unmodifiableMap(map);
+        for (int i = 0; i < nodes.size(); i++) {
+            position.put(nodes.get(i), i);
+        }
     }
 
     @Override
@@ -111,6 +120,39 @@ public final class DefaultGraph implements Graph, AutoCloseable {
     public void refresh() {
         for (Node n : nodes) {
             refresh((DefaultNode) n);
+        }
+    }
+
+    /**
+     * Re-infers the shapes of some nodes whose parameters or attributes changed, and of every
+     * node downstream whose input shapes change as a result, in topological order.
+     *
+     * @param changed the edited nodes
+     * @throws GraphException naming the first inconsistent node
+     */
+    public void refresh(Collection<Node> changed) {
+        PriorityQueue<Node> queue = new PriorityQueue<>(Comparator.comparingInt(position::get));
+        Set<Node> queued = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Node n : changed) {
+            if (queued.add(n)) {
+                queue.add(n);
+            }
+        }
+        while (!queue.isEmpty()) {
+            Node n = queue.poll();
+            List<Shape> before = new ArrayList<>();
+            n.outputs().forEach(v -> before.add(v.shape()));
+            refresh((DefaultNode) n);
+            for (int k = 0; k < before.size(); k++) {
+                Value out = n.outputs().get(k);
+                if (!out.shape().equals(before.get(k))) {
+                    for (Node c : out.consumers()) {
+                        if (queued.add(c)) {
+                            queue.add(c);
+                        }
+                    }
+                }
+            }
         }
     }
 

@@ -120,25 +120,23 @@ final class Selection {
         return manager.create(dst, shape, source.getDataType());
     }
 
-    /**
-     * Copies the selected blocks: dimensions before {@code last} are walked index by index; at
-     * {@code last}, the source slice is read in one bulk copy and the kept blocks are picked.
-     */
     private void gather(FloatBuffer src, float[] dst, int[] next, int dim, long offset, int last,
             long[] strides, int block) {
-        if (dim == last) {
-            int span = Math.toIntExact(sourceShape[last] * block);
-            float[] slice = new float[span];
-            src.get((int) offset, slice, 0, span);
+        if (dim > last) {
+            src.get((int) offset, dst, next[0], block);
+            next[0] += block;
+            return;
+        }
+        int n = keep[dim] == null ? (int) sourceShape[dim] : keep[dim].length;
+        if (dim == last && block == 1) {
+            int[] k = keep[dim];
             int pos = next[0];
-            for (int i : keep[last]) {
-                System.arraycopy(slice, i * block, dst, pos, block);
-                pos += block;
+            for (int i = 0; i < n; i++) {
+                dst[pos++] = src.get((int) (offset + (k == null ? i : k[i]) * strides[dim]));
             }
             next[0] = pos;
             return;
         }
-        int n = keep[dim] == null ? (int) sourceShape[dim] : keep[dim].length;
         for (int i = 0; i < n; i++) {
             long index = keep[dim] == null ? i : keep[dim][i];
             gather(src, dst, next, dim + 1, offset + index * strides[dim], last, strides, block);
