@@ -36,9 +36,10 @@ record ChannelNorms(NDArray weight, float[] rows, float[] cols) {
             double rowSum = 0;
             if (inner == 1 && p == 2) {
                 for (int i = 0; i < in; i++) {
-                    float v = row[i] * row[i];
-                    cols[i] += v;
-                    rowSum += v;
+                    cols[i] += row[i] * row[i];
+                }
+                for (int i = 0; i < in; i++) {
+                    rowSum += row[i] * row[i];
                 }
             } else if (inner == 1) {
                 for (int i = 0; i < in; i++) {

@@ -3,7 +3,6 @@ package ai.bonsai.core.graph;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ai.bonsai.api.graph.Graph;
 import ai.bonsai.api.graph.GraphBuilder;
 import ai.bonsai.api.graph.GraphException;
 import ai.bonsai.api.graph.Value;
