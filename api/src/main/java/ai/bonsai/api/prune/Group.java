@@ -34,4 +34,18 @@ public interface Group {
      * @throws PruningException if the group would leave a node with zero channels
      */
     void prune();
+
+    /**
+     * Applies the same group as masks (soft pruning): the entries that {@link #prune()} would
+     * remove are set to zero, and every shape and attribute stays unchanged, for users who need
+     * the original shapes (for example to fine-tune with a fixed architecture).
+     *
+     * <pre>{@code
+     * Group g = dg.getPruningGroup(graph.node("conv1"), PruningHandle.PRUNE_OUT, IndexSet.of(2, 6));
+     * g.mask();   // conv1's rows 2 and 6 (and every coupled slice) are now zero
+     * }</pre>
+     *
+     * @throws PruningException if the group would leave a node with zero channels
+     */
+    void mask();
 }

@@ -4,7 +4,7 @@ import ai.bonsai.api.prune.Group;
 import ai.bonsai.api.prune.GroupMember;
 import java.util.List;
 
-/** A group produced by a {@link DependencyGraph}; pruning goes back through it. */
+/** A group produced by a {@link DependencyGraph}; pruning and masking go back through it. */
 final class DefaultGroup implements Group {
 
     private static final String RULE = "--------------------------------";
@@ -25,6 +25,11 @@ final class DefaultGroup implements Group {
     @Override
     public void prune() {
         owner.prune(this);
+    }
+
+    @Override
+    public void mask() {
+        owner.mask(this);
     }
 
     @Override

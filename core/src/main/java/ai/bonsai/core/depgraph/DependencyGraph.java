@@ -6,6 +6,7 @@ import ai.bonsai.api.graph.Value;
 import ai.bonsai.api.op.ChannelSemantics;
 import ai.bonsai.api.op.ChannelSlot;
 import ai.bonsai.api.op.Coupling;
+import ai.bonsai.api.op.NodeEditor;
 import ai.bonsai.api.prune.Group;
 import ai.bonsai.api.prune.GroupMember;
 import ai.bonsai.api.prune.IndexSet;
@@ -13,6 +14,7 @@ import ai.bonsai.api.prune.PruningException;
 import ai.bonsai.api.prune.PruningHandle;
 import ai.bonsai.core.graph.DefaultGraph;
 import ai.bonsai.core.graph.DefaultNodeEditor;
+import ai.bonsai.core.graph.MaskingNodeEditor;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -24,6 +26,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -347,13 +350,21 @@ public final class DependencyGraph {
     }
 
     void prune(DefaultGroup group) {
+        graph.refresh(apply(group, DefaultNodeEditor::new));
+    }
+
+    void mask(DefaultGroup group) {
+        apply(group, MaskingNodeEditor::new);
+    }
+
+    private List<Node> apply(DefaultGroup group, Function<Node, NodeEditor> editors) {
         Optional<String> why = problem(group);
         if (why.isPresent()) {
             throw new PruningException(why.get());
         }
         List<Node> edited = new ArrayList<>();
         for (GroupMember m : group.members()) {
-            DefaultNodeEditor editor = new DefaultNodeEditor(m.node());
+            NodeEditor editor = editors.apply(m.node());
             if (m.handle() == PruningHandle.PRUNE_OUT) {
                 m.node().op().pruneOut(editor, m.idxs());
             } else {
@@ -361,7 +372,7 @@ public final class DependencyGraph {
             }
             edited.add(m.node());
         }
-        graph.refresh(edited);
+        return edited;
     }
 
     private Group groupOf(Node node, Predicate<Node> ignored, Set<String> rootOpTypes, Set<Node> visited) {

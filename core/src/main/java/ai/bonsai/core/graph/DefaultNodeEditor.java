@@ -4,7 +4,6 @@ import ai.bonsai.api.graph.Node;
 import ai.bonsai.api.op.NodeEditor;
 import ai.bonsai.api.prune.IndexSet;
 import ai.bonsai.api.prune.PruningException;
-import ai.djl.ndarray.types.Shape;
 
 /**
  * Edits an in-memory node: records parameter slices to remove (applied lazily, see {@link
@@ -31,16 +30,7 @@ public final class DefaultNodeEditor implements NodeEditor {
     @Override
     public void removeIndices(String localName, int dim, IndexSet idxs) {
         DefaultParameter p = node.defaultParameter(localName);
-        Shape shape = p.shape();
-        if (dim < 0 || dim >= shape.dimension()) {
-            throw new PruningException("parameter '" + p.name() + "' " + shape
-                    + " has no dimension " + dim);
-        }
-        int size = Math.toIntExact(shape.get(dim));
-        if (idxs.max() >= size) {
-            throw new PruningException("cannot remove index " + idxs.max() + " from dimension "
-                    + dim + " of parameter '" + p.name() + "' " + shape + ": out of range");
-        }
+        int size = p.checkIndices(dim, idxs, "remove");
         if (idxs.size() >= size) {
             throw new PruningException("removing " + idxs.size() + " of " + size
                     + " entries of dimension " + dim + " of parameter '" + p.name()

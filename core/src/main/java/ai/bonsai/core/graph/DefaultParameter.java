@@ -1,6 +1,8 @@
 package ai.bonsai.core.graph;
 
 import ai.bonsai.api.graph.Parameter;
+import ai.bonsai.api.prune.IndexSet;
+import ai.bonsai.api.prune.PruningException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -69,6 +71,29 @@ public final class DefaultParameter implements Parameter {
      */
     public boolean isPending() {
         return !selection.isIdentity();
+    }
+
+    /**
+     * Checks that a dimension exists and that indices lie within it.
+     *
+     * @param dim the dimension
+     * @param idxs the indices
+     * @param verb what is done to them, for the message ({@code remove}, {@code mask})
+     * @return the size of the dimension
+     * @throws PruningException naming this parameter otherwise
+     */
+    int checkIndices(int dim, IndexSet idxs, String verb) {
+        Shape shape = shape();
+        if (dim < 0 || dim >= shape.dimension()) {
+            throw new PruningException("parameter '" + name + "' " + shape
+                    + " has no dimension " + dim);
+        }
+        int size = Math.toIntExact(shape.get(dim));
+        if (idxs.max() >= size) {
+            throw new PruningException("cannot " + verb + " index " + idxs.max()
+                    + " of dimension " + dim + " of parameter '" + name + "' " + shape + ": out of range");
+        }
+        return size;
     }
 
     /**

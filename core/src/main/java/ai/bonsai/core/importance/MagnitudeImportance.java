@@ -23,8 +23,9 @@ import org.pf4j.Extension;
  * channel ({@link GroupReduction}) and normalized ({@link Normalizer}).
  *
  * <p>Scored members (Torch-Pruning's defaults): conv2d and linear output and input handles, and
- * affine batch norms (|gamma|^p). Depthwise convs are not scored (their handle is a different
- * pruning function in Torch-Pruning). Defaults: p = 2, mean reduction, mean normalizer.
+ * affine batch and layer norms through their output (|gamma|^p). Depthwise convs are not scored
+ * (their handle is a different pruning function in Torch-Pruning). Defaults: p = 2, mean
+ * reduction, mean normalizer.
  *
  * <pre>{@code
  * ImportanceCriterion l1 = MagnitudeImportance.builder().optP(1).build();
@@ -122,7 +123,7 @@ public final class MagnitudeImportance implements ImportanceCriterion {
 
     /**
      * Returns the weight a member is scored on, or null if the member is not scored: conv2d and
-     * linear (not depthwise) through either handle, affine batch norm through its output.
+     * linear (not depthwise) through either handle, affine batch or layer norm through its output.
      */
     private static NDArray scoredWeight(GroupMember m) {
         Node node = m.node();
@@ -133,7 +134,8 @@ public final class MagnitudeImportance implements ImportanceCriterion {
             }
             return node.parameter("weight").array();
         }
-        if ("batch_norm".equals(op) && m.handle() == PruningHandle.PRUNE_OUT && node.hasParameter("weight")) {
+        if (("batch_norm".equals(op) || "layer_norm".equals(op))
+                && m.handle() == PruningHandle.PRUNE_OUT && node.hasParameter("weight")) {
             return node.parameter("weight").array();
         }
         return null;

@@ -40,17 +40,35 @@ public final class Safetensors {
      * @throws ModelFormatException naming the file if it cannot be read
      */
     public static Map<String, NDArray> read(Path file, NDManager manager) {
-        NDList list;
         try (InputStream in = Files.newInputStream(file)) {
-            list = NDList.decode(manager, in);
-        } catch (IOException | RuntimeException e) {
+            return read(in, file.toString(), manager);
+        } catch (IOException e) {
             throw new ModelFormatException("cannot read safetensors file '" + file + "': "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reads every tensor of a safetensors stream (an entry of an archive, for instance).
+     *
+     * @param in the stream, read to its end and not closed
+     * @param source how to name the stream in errors ({@code model.bonsai!weights.safetensors})
+     * @param manager the manager that will own the arrays
+     * @return the tensors by name, in stream order
+     * @throws ModelFormatException naming the source if it cannot be read
+     */
+    public static Map<String, NDArray> read(InputStream in, String source, NDManager manager) {
+        NDList list;
+        try {
+            list = NDList.decode(manager, in);
+        } catch (RuntimeException e) {
+            throw new ModelFormatException("cannot read safetensors file '" + source + "': "
                     + e.getMessage(), e);
         }
         Map<String, NDArray> byName = new LinkedHashMap<>();
         for (NDArray a : list) {
             if (a.getName() == null || byName.putIfAbsent(a.getName(), a) != null) {
-                throw new ModelFormatException("safetensors file '" + file
+                throw new ModelFormatException("safetensors file '" + source
                         + "' has an unnamed or repeated tensor '" + a.getName() + "'");
             }
         }
@@ -81,13 +99,6 @@ public final class Safetensors {
      * @throws ModelFormatException naming the file on failure
      */
     public static void write(Map<String, NDArray> tensors, Path file) {
-        NDList list = new NDList(tensors.size());
-        Map<NDArray, String> oldNames = new LinkedHashMap<>();
-        tensors.forEach((name, a) -> {
-            oldNames.put(a, a.getName());
-            a.setName(name);
-            list.add(a);
-        });
         Path dir = file.toAbsolutePath().getParent();
         Path tmp = null;
         try {
@@ -97,7 +108,7 @@ public final class Safetensors {
                 Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
             }
             try (OutputStream out = Files.newOutputStream(tmp)) {
-                list.encode(out, NDList.Encoding.SAFETENSORS);
+                write(tensors, out);
             }
             try {
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -108,6 +119,26 @@ public final class Safetensors {
             deleteQuietly(tmp);
             throw new ModelFormatException("cannot write safetensors file '" + file + "': "
                     + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Encodes named tensors in the safetensors format onto a stream (not atomic, not closed).
+     *
+     * @param tensors the tensors by name
+     * @param out the stream
+     * @throws IOException if the stream fails
+     */
+    public static void write(Map<String, NDArray> tensors, OutputStream out) throws IOException {
+        NDList list = new NDList(tensors.size());
+        Map<NDArray, String> oldNames = new LinkedHashMap<>();
+        tensors.forEach((name, a) -> {
+            oldNames.put(a, a.getName());
+            a.setName(name);
+            list.add(a);
+        });
+        try {
+            list.encode(out, NDList.Encoding.SAFETENSORS);
         } finally {
             oldNames.forEach(NDArray::setName);
         }

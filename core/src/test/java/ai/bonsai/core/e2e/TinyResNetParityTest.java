@@ -2,7 +2,6 @@ package ai.bonsai.core.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.bonsai.api.graph.Graph;
 import ai.bonsai.api.pruner.PruningConfig;
 import ai.bonsai.core.count.ModelCost;
 import ai.bonsai.core.count.OpCounter;
@@ -14,6 +13,7 @@ import ai.bonsai.core.io.WeightLoader;
 import ai.bonsai.core.pruner.MetaPruner;
 import ai.bonsai.core.testing.Resources;
 import ai.bonsai.core.testing.TinyResNet;
+import ai.bonsai.core.testing.WeightRows;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -46,7 +46,7 @@ class TinyResNetParityTest {
             ModelCost before = OpCounter.count(g);
             assertThat(before.params()).isEqualTo(ref.get("params_before").asLong());
             assertThat(before.macs()).isEqualTo(ref.get("macs_before").asLong());
-            Map<String, float[][]> original = rows(g, ref.get("kept_out_channels"));
+            Map<String, float[][]> original = WeightRows.snapshot(g, ref.get("kept_out_channels"));
 
             new MetaPruner().start(g, PruningConfig.builder()
                     .setImportance(new MagnitudeImportance())
@@ -61,54 +61,12 @@ class TinyResNetParityTest {
                     assertThat(g.parameters().get(e.getKey()).shape().getShape())
                             .as(e.getKey()).containsExactly(longs(e.getValue())));
             ref.get("kept_out_channels").fields().forEachRemaining(e -> {
-                float[][] was = original.get(e.getKey());
-                List<Integer> kept = new ArrayList<>();
-                for (float[] row : rowsOf(g, e.getKey())) {
-                    kept.add(originalRow(was, row));
-                }
+                List<Integer> kept = WeightRows.kept(original.get(e.getKey()), g, e.getKey());
                 List<Integer> expected = new ArrayList<>();
                 e.getValue().forEach(i -> expected.add(i.asInt()));
                 assertThat(kept).as("kept output channels of " + e.getKey()).isEqualTo(expected);
             });
         }
-    }
-
-    private static Map<String, float[][]> rows(Graph g, JsonNode layers) {
-        Map<String, float[][]> m = new java.util.HashMap<>();
-        layers.fieldNames().forEachRemaining(name -> m.put(name, rowsOf(g, name)));
-        return m;
-    }
-
-    /** The output-channel rows of a layer's weight, flattened. */
-    private static float[][] rowsOf(Graph g, String layer) {
-        NDArray w = g.node(layer).parameter("weight").array();
-        int rows = (int) w.getShape().get(0);
-        float[] flat = w.toFloatArray();
-        int cols = flat.length / rows;
-        float[][] out = new float[rows][];
-        for (int r = 0; r < rows; r++) {
-            out[r] = java.util.Arrays.copyOfRange(flat, r * cols, (r + 1) * cols);
-        }
-        return out;
-    }
-
-    /**
-     * Finds the original row a pruned row comes from: pruning input channels removes entries, so
-     * the pruned row is a subsequence of its original.
-     */
-    private static int originalRow(float[][] original, float[] row) {
-        for (int r = 0; r < original.length; r++) {
-            int j = 0;
-            for (int i = 0; i < original[r].length && j < row.length; i++) {
-                if (original[r][i] == row[j]) {
-                    j++;
-                }
-            }
-            if (j == row.length) {
-                return r;
-            }
-        }
-        return -1;
     }
 
     private static long[] longs(JsonNode arr) {

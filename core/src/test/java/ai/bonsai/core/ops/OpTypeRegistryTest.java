@@ -14,7 +14,8 @@ class OpTypeRegistryTest {
         ExtensionRegistry<OpType> ops = PluginHost.classpathOnly().opTypes();
         assertThat(ops.names()).contains("conv2d", "linear", "batch_norm", "relu", "relu6", "gelu",
                 "silu", "sigmoid", "tanh", "hardswish", "add", "sub", "mul", "max_pool2d",
-                "avg_pool2d", "adaptive_avg_pool2d", "flatten", "concat", "dropout", "identity");
+                "avg_pool2d", "adaptive_avg_pool2d", "flatten", "concat", "split", "layer_norm",
+                "dropout", "identity");
         assertThat(ops.get("batch_norm")).isInstanceOf(BatchNormOp.class);
         assertThat(ops.get("hardswish")).isInstanceOf(HardswishOp.class);
         assertThat(ops.get("max_pool2d").name()).isEqualTo("max_pool2d");

@@ -1,0 +1,147 @@
+package ai.bonsai.core.ops;
+
+import ai.bonsai.api.graph.GraphException;
+import ai.bonsai.api.graph.Node;
+import ai.bonsai.api.op.ChannelSemantics;
+import ai.bonsai.api.op.ChannelSlot;
+import ai.bonsai.api.op.Coupling;
+import ai.bonsai.api.op.ForwardContext;
+import ai.bonsai.api.op.IndexMapping;
+import ai.bonsai.api.op.NodeEditor;
+import ai.bonsai.api.op.OpType;
+import ai.bonsai.api.prune.IndexSet;
+import ai.bonsai.api.prune.PruningException;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import org.pf4j.Extension;
+
+/**
+ * {@code split}: cuts its input along attribute {@code dim} (negative counting from the end) into
+ * consecutive pieces of lengths {@code sizes}, one output each, as {@code torch.split} with a list
+ * of sizes.
+ *
+ * <p>Channels: along the input's channel dimension, the node's coupled space is the input's
+ * channels and output k occupies {@code [offset_k, offset_k + sizes[k])} of it; pruning updates
+ * {@code sizes} (an output may not lose all its channels). Along another dimension, every output
+ * shares the input's channels one to one. MACs: 0.
+ */
+@Extension
+public final class SplitOp implements OpType {
+
+    @Override
+    public String name() {
+        return "split";
+    }
+
+    @Override
+    public List<Shape> inferShapes(Node node, List<Shape> in) {
+        Shape x = Shapes.requireInputs(in, 1).get(0);
+        int dim = Shapes.normalizeDim(node.attributes().getLong("dim"), x.dimension(), "dim");
+        long[] sizes = node.attributes().getLongs("sizes");
+        long total = 0;
+        for (long s : sizes) {
+            if (s < 1) {
+                throw new GraphException("sizes " + Arrays.toString(sizes)
+                        + " must all be positive");
+            }
+            total += s;
+        }
+        if (sizes.length == 0 || total != x.get(dim)) {
+            throw new GraphException("sizes " + Arrays.toString(sizes) + " must add up to "
+                    + x.get(dim) + ", the length of dim " + dim + " of input " + x);
+        }
+        List<Shape> out = new ArrayList<>(sizes.length);
+        for (long s : sizes) {
+            long[] shape = x.getShape().clone();
+            shape[dim] = s;
+            out.add(new Shape(shape));
+        }
+        return out;
+    }
+
+    @Override
+    public NDList forward(Node node, NDList inputs, ForwardContext context) {
+        long[] sizes = node.attributes().getLongs("sizes");
+        int dim = Shapes.normalizeDim(node.attributes().getLong("dim"),
+                inputs.head().getShape().dimension(), "dim");
+        long[] cuts = new long[sizes.length - 1];
+        long offset = 0;
+        for (int k = 0; k < cuts.length; k++) {
+            offset += sizes[k];
+            cuts[k] = offset;
+        }
+        return inputs.head().split(cuts, dim);
+    }
+
+    @Override
+    public ChannelSemantics channels(Node node) {
+        int outputs = node.outputs().size();
+        int c = node.input().channelDim();
+        if (c < 0) {
+            return Channels.none(1, outputs);
+        }
+        Shape x = node.input().shape();
+        int channels = Math.toIntExact(x.get(c));
+        List<ChannelSlot> slots;
+        if (c == splitDim(node)) {
+            slots = new ArrayList<>(outputs);
+            int offset = 0;
+            for (long s : node.attributes().getLongs("sizes")) {
+                int size = Math.toIntExact(s);
+                slots.add(new ChannelSlot(c, new IndexMapping.Offset(offset, size)));
+                offset += size;
+            }
+        } else {
+            slots = Collections.nCopies(outputs, ChannelSlot.at(c));
+        }
+        return new ChannelSemantics(Coupling.COUPLED, channels, channels,
+                List.of(ChannelSlot.at(c)), slots);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Along the channel dimension, each removed index shortens the piece it falls in.
+     *
+     * @throws PruningException naming the node if a piece would lose all its channels
+     */
+    @Override
+    public void pruneOut(NodeEditor editor, IndexSet idxs) {
+        Node node = editor.node();
+        if (node.input().channelDim() != splitDim(node)) {
+            return;
+        }
+        long[] sizes = node.attributes().getLongs("sizes");
+        long[] left = sizes.clone();
+        int k = 0;
+        long end = sizes[0];
+        for (int i : idxs.toArray()) {
+            while (k < sizes.length - 1 && i >= end) {
+                end += sizes[++k];
+            }
+            left[k]--;
+        }
+        for (k = 0; k < left.length; k++) {
+            if (left[k] < 1) {
+                throw new PruningException("node '" + node.name() + "' (split): pruning "
+                        + idxs.size() + " channels would remove all " + sizes[k]
+                        + " channels of output " + k);
+            }
+        }
+        editor.setAttribute("sizes", left);
+    }
+
+    @Override
+    public void pruneIn(NodeEditor editor, IndexSet idxs) {
+        pruneOut(editor, idxs);
+    }
+
+    private static int splitDim(Node node) {
+        return Shapes.normalizeDim(node.attributes().getLong("dim"),
+                node.input().shape().dimension(), "dim");
+    }
+}
