@@ -12,6 +12,7 @@ import ai.bonsai.api.prune.GroupMember;
 import ai.bonsai.api.prune.IndexSet;
 import ai.bonsai.api.prune.PruningException;
 import ai.bonsai.api.prune.PruningHandle;
+import ai.bonsai.core.graph.CheckingNodeEditor;
 import ai.bonsai.core.graph.DefaultGraph;
 import ai.bonsai.core.graph.DefaultNodeEditor;
 import ai.bonsai.core.graph.MaskingNodeEditor;
@@ -236,8 +237,8 @@ public final class DependencyGraph {
     }
 
     /**
-     * Tells whether a group can be pruned: no pinned handle, every index in range, and no member
-     * left with zero channels.
+     * Tells whether a group can be pruned: no pinned handle, every index in range, no member left
+     * with zero channels, and every member's pruning function accepts its indices (a dry run).
      *
      * @param group the group
      * @return true if it can be pruned
@@ -269,6 +270,11 @@ public final class DependencyGraph {
                 return Optional.of(m.handle().label() + " on '" + m.node().name() + "' would remove all "
                         + n + " channels; at least one must remain");
             }
+        }
+        try {
+            run(group, CheckingNodeEditor::new);
+        } catch (PruningException e) {
+            return Optional.of(e.getMessage());
         }
         return Optional.empty();
     }
@@ -362,6 +368,11 @@ public final class DependencyGraph {
         if (why.isPresent()) {
             throw new PruningException(why.get());
         }
+        return run(group, editors);
+    }
+
+    /** Runs every member's pruning function through an editor, in group order. */
+    private static List<Node> run(Group group, Function<Node, NodeEditor> editors) {
         List<Node> edited = new ArrayList<>();
         for (GroupMember m : group.members()) {
             NodeEditor editor = editors.apply(m.node());

@@ -3,7 +3,6 @@ package ai.bonsai.core.graph;
 import ai.bonsai.api.graph.Node;
 import ai.bonsai.api.op.NodeEditor;
 import ai.bonsai.api.prune.IndexSet;
-import ai.bonsai.api.prune.PruningException;
 
 /**
  * Edits an in-memory node: records parameter slices to remove (applied lazily, see {@link
@@ -30,12 +29,7 @@ public final class DefaultNodeEditor implements NodeEditor {
     @Override
     public void removeIndices(String localName, int dim, IndexSet idxs) {
         DefaultParameter p = node.defaultParameter(localName);
-        int size = p.checkIndices(dim, idxs, "remove");
-        if (idxs.size() >= size) {
-            throw new PruningException("removing " + idxs.size() + " of " + size
-                    + " entries of dimension " + dim + " of parameter '" + p.name()
-                    + "' would leave none");
-        }
+        p.checkRemovable(dim, idxs);
         if (!idxs.isEmpty()) {
             p.remove(dim, idxs.toArray());
         }

@@ -97,6 +97,23 @@ public final class DefaultParameter implements Parameter {
     }
 
     /**
+     * Checks that indices can be removed from a dimension: it exists, they are in range, and at
+     * least one entry remains.
+     *
+     * @param dim the dimension
+     * @param idxs the indices
+     * @throws PruningException naming this parameter otherwise
+     */
+    void checkRemovable(int dim, IndexSet idxs) {
+        int size = checkIndices(dim, idxs, "remove");
+        if (idxs.size() >= size) {
+            throw new PruningException("removing " + idxs.size() + " of " + size
+                    + " entries of dimension " + dim + " of parameter '" + name
+                    + "' would leave none");
+        }
+    }
+
+    /**
      * Records the removal of positions along one dimension.
      *
      * @param dim the dimension

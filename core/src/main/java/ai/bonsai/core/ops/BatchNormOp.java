@@ -124,7 +124,6 @@ public final class BatchNormOp implements OpType {
 
     @Override
     public long macs(Node node) {
-        long elements = node.input().shape().size();
-        return node.hasParameter("weight") ? 2 * elements : elements;
+        return Norms.macs(node);
     }
 }

@@ -6,6 +6,8 @@ import ai.bonsai.api.op.ChannelSemantics;
 import ai.bonsai.api.op.ChannelSlot;
 import ai.bonsai.api.op.Coupling;
 import java.util.Collections;
+import java.util.List;
+import java.util.function.IntUnaryOperator;
 
 /** Channel semantics shared by the built-in op types. */
 final class Channels {
@@ -41,5 +43,27 @@ final class Channels {
             return none(1, 1);
         }
         return ChannelSemantics.passThrough(dim, Math.toIntExact(x.shape().get(dim)));
+    }
+
+    /**
+     * Semantics of a node that keeps its single input's channels one to one but moves their
+     * dimension (permute, transpose, reshape, unbind along another dimension); none if the input
+     * has no channel dimension.
+     *
+     * @param node the node
+     * @param outputs the number of outputs, each carrying the channels at the same dimension
+     * @param where gives the output channel dimension from the input's
+     * @return the semantics
+     */
+    static ChannelSemantics moved(Node node, int outputs, IntUnaryOperator where) {
+        Value x = node.input();
+        int dim = x.channelDim();
+        if (dim < 0) {
+            return none(1, outputs);
+        }
+        int channels = Math.toIntExact(x.shape().get(dim));
+        return new ChannelSemantics(Coupling.COUPLED, channels, channels,
+                List.of(ChannelSlot.at(dim)),
+                Collections.nCopies(outputs, ChannelSlot.at(where.applyAsInt(dim))));
     }
 }

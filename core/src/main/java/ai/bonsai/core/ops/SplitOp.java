@@ -6,14 +6,12 @@ import ai.bonsai.api.op.ChannelSemantics;
 import ai.bonsai.api.op.ChannelSlot;
 import ai.bonsai.api.op.Coupling;
 import ai.bonsai.api.op.ForwardContext;
-import ai.bonsai.api.op.IndexMapping;
 import ai.bonsai.api.op.NodeEditor;
 import ai.bonsai.api.op.OpType;
 import ai.bonsai.api.prune.IndexSet;
 import ai.bonsai.api.prune.PruningException;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
@@ -54,13 +52,7 @@ public final class SplitOp implements OpType {
             throw new GraphException("sizes " + Arrays.toString(sizes) + " must add up to "
                     + x.get(dim) + ", the length of dim " + dim + " of input " + x);
         }
-        List<Shape> out = new ArrayList<>(sizes.length);
-        for (long s : sizes) {
-            long[] shape = x.getShape().clone();
-            shape[dim] = s;
-            out.add(new Shape(shape));
-        }
-        return out;
+        return Pieces.shapes(x, dim, sizes);
     }
 
     @Override
@@ -68,13 +60,7 @@ public final class SplitOp implements OpType {
         long[] sizes = node.attributes().getLongs("sizes");
         int dim = Shapes.normalizeDim(node.attributes().getLong("dim"),
                 inputs.head().getShape().dimension(), "dim");
-        long[] cuts = new long[sizes.length - 1];
-        long offset = 0;
-        for (int k = 0; k < cuts.length; k++) {
-            offset += sizes[k];
-            cuts[k] = offset;
-        }
-        return inputs.head().split(cuts, dim);
+        return Pieces.cut(inputs.head(), dim, sizes);
     }
 
     @Override
@@ -88,13 +74,7 @@ public final class SplitOp implements OpType {
         int channels = Math.toIntExact(x.get(c));
         List<ChannelSlot> slots;
         if (c == splitDim(node)) {
-            slots = new ArrayList<>(outputs);
-            int offset = 0;
-            for (long s : node.attributes().getLongs("sizes")) {
-                int size = Math.toIntExact(s);
-                slots.add(new ChannelSlot(c, new IndexMapping.Offset(offset, size)));
-                offset += size;
-            }
+            slots = Pieces.slots(c, node.attributes().getLongs("sizes"));
         } else {
             slots = Collections.nCopies(outputs, ChannelSlot.at(c));
         }
@@ -116,16 +96,8 @@ public final class SplitOp implements OpType {
             return;
         }
         long[] sizes = node.attributes().getLongs("sizes");
-        long[] left = sizes.clone();
-        int k = 0;
-        long end = sizes[0];
-        for (int i : idxs.toArray()) {
-            while (k < sizes.length - 1 && i >= end) {
-                end += sizes[++k];
-            }
-            left[k]--;
-        }
-        for (k = 0; k < left.length; k++) {
+        long[] left = Pieces.remaining(sizes, idxs);
+        for (int k = 0; k < left.length; k++) {
             if (left[k] < 1) {
                 throw new PruningException("node '" + node.name() + "' (split): pruning "
                         + idxs.size() + " channels would remove all " + sizes[k]

@@ -120,6 +120,50 @@ class DependencyGraphTest {
     }
 
     @Test
+    void aGroupAnOpRefusesInsideItsPruningFunctionIsRefusedBeforeAnythingChanges() {
+        GraphBuilder b = builder();
+        Value x = b.input("x", new Shape(1, 3, 8, 8));
+        Value p = b.conv2d("p", x, 8, 3, 1, 1);
+        List<Value> halves = b.node("chunk", "chunk",
+                ai.bonsai.api.graph.Attributes.of().with("chunks", 2).with("dim", 1), p);
+        Value a = b.conv2d("a", halves.get(0), 4, 1, 1, 0);
+        Value c = b.conv2d("c", halves.get(1), 4, 1, 1, 0);
+        b.output(b.conv2d("out", b.concat("cat", 1, a, c), 2, 1, 1, 0));
+        try (Graph g = b.build()) {
+            DependencyGraph dg = DependencyGraph.build(g);
+            Group uneven = dg.getPruningGroup(g.node("p"), PruningHandle.PRUNE_OUT, IndexSet.of(0));
+            assertThat(dg.checkPruningGroup(uneven)).isFalse();
+            assertThat(dg.problem(uneven)).get().asString().contains("chunk");
+            assertThatThrownBy(uneven::prune).isInstanceOf(PruningException.class);
+            assertThat(g.node("p").parameter("weight").shape().get(0)).isEqualTo(8);
+            assertThat(g.node("a").parameter("weight").shape().get(1)).isEqualTo(4);
+            Group even = dg.getPruningGroup(g.node("p"), PruningHandle.PRUNE_OUT, IndexSet.of(0, 5));
+            even.prune();
+            assertThat(g.node("chunk").outputs().get(1).shape()).isEqualTo(new Shape(1, 3, 8, 8));
+            runs(g);
+        }
+    }
+
+    @Test
+    void emptyingOneSplitPieceIsRefusedAndLeavesTheGraphUntouched() {
+        GraphBuilder b = builder();
+        Value x = b.input("x", new Shape(1, 4));
+        Value fc = b.linear("fc", x, 3, false);
+        List<Value> parts = b.node("split", "split",
+                ai.bonsai.api.graph.Attributes.of().with("dim", 1).with("sizes", new long[] {2, 1}), fc);
+        b.output(b.linear("head", b.concat("cat", 1, parts.get(0), parts.get(1)), 5));
+        try (Graph g = b.build()) {
+            DependencyGraph dg = DependencyGraph.build(g);
+            Group group = dg.getPruningGroup(g.node("fc"), PruningHandle.PRUNE_OUT, IndexSet.of(2));
+            assertThat(dg.checkPruningGroup(group)).isFalse();
+            assertThatThrownBy(group::prune).isInstanceOf(PruningException.class)
+                    .hasMessageContaining("split");
+            assertThat(g.node("fc").parameter("weight").shape()).isEqualTo(new Shape(3, 4));
+            assertThat(g.node("split").attributes().getLongs("sizes")).containsExactly(2, 1);
+        }
+    }
+
+    @Test
     void graphOutputsAndInputsPinTheirChannels() {
         GraphBuilder b = builder();
         Value x = b.input("x", new Shape(1, 4, 8, 8));

@@ -19,5 +19,7 @@ class OpTypeRegistryTest {
         assertThat(ops.get("batch_norm")).isInstanceOf(BatchNormOp.class);
         assertThat(ops.get("hardswish")).isInstanceOf(HardswishOp.class);
         assertThat(ops.get("max_pool2d").name()).isEqualTo("max_pool2d");
+        assertThat(ops.names()).contains("group_norm", "instance_norm", "prelu", "embedding", "softmax", "mean", "sum", "pad", "upsample");
+        assertThat(ops.names()).contains("slice", "chunk", "unbind", "permute", "transpose", "reshape", "expand", "matmul");
     }
 }
