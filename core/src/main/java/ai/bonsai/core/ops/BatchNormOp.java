@@ -46,11 +46,7 @@ public final class BatchNormOp implements OpType {
     public List<ParameterSpec> parameters(Attributes a, List<Shape> in) {
         Shape x = Shapes.requireMinRank(Shapes.requireInputs(in, 1).get(0), 2, "input");
         Shape channels = new Shape(x.get(1));
-        List<ParameterSpec> specs = new ArrayList<>();
-        if (a.getBoolean("affine")) {
-            specs.add(ParameterSpec.weight("weight", channels, ParameterSpec.Init.ONES));
-            specs.add(ParameterSpec.weight("bias", channels, ParameterSpec.Init.ZEROS));
-        }
+        List<ParameterSpec> specs = new ArrayList<>(Norms.affine(a.getBoolean("affine"), channels));
         specs.add(ParameterSpec.buffer("running_mean", channels, DataType.FLOAT32,
                 ParameterSpec.Init.ZEROS));
         specs.add(ParameterSpec.buffer("running_var", channels, DataType.FLOAT32,

@@ -5,6 +5,7 @@ import ai.bonsai.api.graph.Value;
 import ai.bonsai.api.op.ChannelSemantics;
 import ai.bonsai.api.op.ChannelSlot;
 import ai.bonsai.api.op.Coupling;
+import ai.bonsai.api.op.NodeEditor;
 import java.util.Collections;
 import java.util.List;
 import java.util.function.IntUnaryOperator;
@@ -65,5 +66,21 @@ final class Channels {
         return new ChannelSemantics(Coupling.COUPLED, channels, channels,
                 List.of(ChannelSlot.at(dim)),
                 Collections.nCopies(outputs, ChannelSlot.at(where.applyAsInt(dim))));
+    }
+
+    /**
+     * Shortens one entry of a node's {@code shape} attribute (a reshape or expand target) by the
+     * number of removed channels; entries of -1 are inferred and stay.
+     *
+     * @param editor the node's editor
+     * @param dim the entry, or -1 for none
+     * @param removed the number of removed channels
+     */
+    static void shortenShapeEntry(NodeEditor editor, int dim, int removed) {
+        long[] shape = editor.node().attributes().getLongs("shape");
+        if (dim >= 0 && shape[dim] != -1) {
+            shape[dim] -= removed;
+            editor.setAttribute("shape", shape);
+        }
     }
 }

@@ -64,12 +64,7 @@ public final class ExpandOp implements OpType {
      */
     @Override
     public void pruneOut(NodeEditor editor, IndexSet idxs) {
-        int j = channels(editor.node()).outputs().get(0).dim();
-        long[] shape = editor.node().attributes().getLongs("shape");
-        if (j >= 0 && shape[j] != -1) {
-            shape[j] -= idxs.size();
-            editor.setAttribute("shape", shape);
-        }
+        Channels.shortenShapeEntry(editor, channels(editor.node()).outputs().get(0).dim(), idxs.size());
     }
 
     @Override

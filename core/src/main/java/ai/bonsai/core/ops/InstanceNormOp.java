@@ -35,12 +35,7 @@ public final class InstanceNormOp implements OpType {
     @Override
     public List<ParameterSpec> parameters(Attributes a, List<Shape> in) {
         Shape x = Shapes.requireMinRank(Shapes.requireInputs(in, 1).get(0), 3, "input");
-        if (!a.getBoolean("affine")) {
-            return List.of();
-        }
-        Shape channels = new Shape(x.get(1));
-        return List.of(ParameterSpec.weight("weight", channels, ParameterSpec.Init.ONES),
-                ParameterSpec.weight("bias", channels, ParameterSpec.Init.ZEROS));
+        return Norms.affine(a.getBoolean("affine"), new Shape(x.get(1)));
     }
 
     @Override

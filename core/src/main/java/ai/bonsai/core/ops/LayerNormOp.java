@@ -40,12 +40,7 @@ public final class LayerNormOp implements OpType {
     @Override
     public List<ParameterSpec> parameters(Attributes a, List<Shape> in) {
         Shapes.requireInputs(in, 1);
-        if (!a.getBoolean("elementwise_affine")) {
-            return List.of();
-        }
-        Shape normalized = new Shape(a.getLongs("normalized_shape"));
-        return List.of(ParameterSpec.weight("weight", normalized, ParameterSpec.Init.ONES),
-                ParameterSpec.weight("bias", normalized, ParameterSpec.Init.ZEROS));
+        return Norms.affine(a.getBoolean("elementwise_affine"), new Shape(a.getLongs("normalized_shape")));
     }
 
     @Override

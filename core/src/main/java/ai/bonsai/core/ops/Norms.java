@@ -1,8 +1,11 @@
 package ai.bonsai.core.ops;
 
 import ai.bonsai.api.graph.Node;
+import ai.bonsai.api.graph.ParameterSpec;
+import ai.djl.ndarray.types.Shape;
+import java.util.List;
 
-/** Cost shared by the normalization op types (batch, layer, group and instance norm). */
+/** What the normalization op types (batch, layer, group and instance norm) share. */
 final class Norms {
 
     private Norms() {
@@ -18,5 +21,20 @@ final class Norms {
     static long macs(Node node) {
         long elements = node.input().shape().size();
         return node.hasParameter("weight") ? 2 * elements : elements;
+    }
+
+    /**
+     * The affine parameters of a normalization: {@code weight} (ones) and {@code bias} (zeros).
+     *
+     * @param affine whether the node is affine
+     * @param shape their shape
+     * @return the two declarations, or none when not affine
+     */
+    static List<ParameterSpec> affine(boolean affine, Shape shape) {
+        if (!affine) {
+            return List.of();
+        }
+        return List.of(ParameterSpec.weight("weight", shape, ParameterSpec.Init.ONES),
+                ParameterSpec.weight("bias", shape, ParameterSpec.Init.ZEROS));
     }
 }

@@ -1,13 +1,18 @@
 package ai.bonsai.core.ops;
 
+import ai.bonsai.api.graph.Node;
+import ai.bonsai.api.op.ChannelSemantics;
 import ai.bonsai.api.op.ChannelSlot;
+import ai.bonsai.api.op.Coupling;
 import ai.bonsai.api.op.IndexMapping;
 import ai.bonsai.api.prune.IndexSet;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Cutting one dimension into consecutive pieces, shared by {@code split} and {@code chunk}: the
@@ -63,7 +68,7 @@ final class Pieces {
      * @param sizes the piece lengths
      * @return one slot per piece
      */
-    static List<ChannelSlot> slots(int dim, long[] sizes) {
+    private static List<ChannelSlot> slots(int dim, long[] sizes) {
         List<ChannelSlot> slots = new ArrayList<>(sizes.length);
         int offset = 0;
         for (long s : sizes) {
@@ -72,6 +77,29 @@ final class Pieces {
             offset += size;
         }
         return slots;
+    }
+
+    /**
+     * Channel semantics of a node that cuts its input into pieces along {@code cutDim}: coupled;
+     * cut along the channel dimension, each piece maps to its range of the input's channels,
+     * otherwise every piece carries all channels.
+     *
+     * @param node the node
+     * @param cutDim the dimension that is cut
+     * @param sizes the piece lengths (read only when {@code cutDim} is the channel dimension)
+     * @return the semantics
+     */
+    static ChannelSemantics semantics(Node node, int cutDim, Supplier<long[]> sizes) {
+        int outputs = node.outputs().size();
+        int c = node.input().channelDim();
+        if (c < 0) {
+            return Channels.none(1, outputs);
+        }
+        int channels = Math.toIntExact(node.input().shape().get(c));
+        List<ChannelSlot> out = c == cutDim
+                ? slots(c, sizes.get())
+                : Collections.nCopies(outputs, ChannelSlot.at(c));
+        return new ChannelSemantics(Coupling.COUPLED, channels, channels, List.of(ChannelSlot.at(c)), out);
     }
 
     /**

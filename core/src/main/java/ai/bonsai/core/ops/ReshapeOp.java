@@ -99,10 +99,8 @@ public final class ReshapeOp implements OpType {
     public void pruneOut(NodeEditor editor, IndexSet idxs) {
         ChannelSemantics sem = channels(editor.node());
         int j = sem.outputs().get(0).dim();
-        long[] shape = editor.node().attributes().getLongs("shape");
-        if (sem.coupling() == Coupling.COUPLED && j > 0 && shape[j] != -1) {
-            shape[j] -= idxs.size();
-            editor.setAttribute("shape", shape);
+        if (sem.coupling() == Coupling.COUPLED && j > 0) {
+            Channels.shortenShapeEntry(editor, j, idxs.size());
         }
     }
 

@@ -3,8 +3,6 @@ package ai.bonsai.core.ops;
 import ai.bonsai.api.graph.GraphException;
 import ai.bonsai.api.graph.Node;
 import ai.bonsai.api.op.ChannelSemantics;
-import ai.bonsai.api.op.ChannelSlot;
-import ai.bonsai.api.op.Coupling;
 import ai.bonsai.api.op.ForwardContext;
 import ai.bonsai.api.op.NodeEditor;
 import ai.bonsai.api.op.OpType;
@@ -13,7 +11,6 @@ import ai.bonsai.api.prune.PruningException;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import org.pf4j.Extension;
 
@@ -65,21 +62,7 @@ public final class SplitOp implements OpType {
 
     @Override
     public ChannelSemantics channels(Node node) {
-        int outputs = node.outputs().size();
-        int c = node.input().channelDim();
-        if (c < 0) {
-            return Channels.none(1, outputs);
-        }
-        Shape x = node.input().shape();
-        int channels = Math.toIntExact(x.get(c));
-        List<ChannelSlot> slots;
-        if (c == splitDim(node)) {
-            slots = Pieces.slots(c, node.attributes().getLongs("sizes"));
-        } else {
-            slots = Collections.nCopies(outputs, ChannelSlot.at(c));
-        }
-        return new ChannelSemantics(Coupling.COUPLED, channels, channels,
-                List.of(ChannelSlot.at(c)), slots);
+        return Pieces.semantics(node, splitDim(node), () -> node.attributes().getLongs("sizes"));
     }
 
     /**

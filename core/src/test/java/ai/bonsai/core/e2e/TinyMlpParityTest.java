@@ -8,9 +8,8 @@ import ai.bonsai.core.count.OpCounter;
 import ai.bonsai.core.exec.GraphExecutor;
 import ai.bonsai.core.graph.DefaultGraph;
 import ai.bonsai.core.importance.MagnitudeImportance;
-import ai.bonsai.core.io.Safetensors;
-import ai.bonsai.core.io.WeightLoader;
 import ai.bonsai.core.pruner.MetaPruner;
+import ai.bonsai.core.testing.Fixtures;
 import ai.bonsai.core.testing.Resources;
 import ai.bonsai.core.testing.TinyMlp;
 import ai.bonsai.core.testing.WeightRows;
@@ -53,13 +52,9 @@ class TinyMlpParityTest {
 
     @Test
     void runsToPyTorchOutput() {
-        try (DefaultGraph g = (DefaultGraph) TinyMlp.build(); NDManager m = NDManager.newBaseManager()) {
-            WeightLoader.load(g, Resources.path("fixtures/tiny_mlp.safetensors"));
-            NDArray input = Safetensors.read(Resources.path("fixtures/tiny_mlp.input.safetensors"), m).get("input");
-            NDArray expected = Safetensors.read(Resources.path("fixtures/tiny_mlp.output.safetensors"), m).get("output");
-            NDArray out = new GraphExecutor(g).forward(new NDList(input)).head();
-            assertThat(out.getShape()).isEqualTo(expected.getShape());
-            assertThat(out.sub(expected).abs().max().getFloat()).isLessThan(1e-4f);
+        try (DefaultGraph g = (DefaultGraph) TinyMlp.build()) {
+            Fixtures.loadWeights(g, "tiny_mlp");
+            assertThat(Fixtures.maxAbsDiffToPyTorch(g, "tiny_mlp")).isLessThan(1e-4f);
         }
     }
 
@@ -67,7 +62,7 @@ class TinyMlpParityTest {
     void l2Local50MatchesTorchPruningUpToItsSwappedSplitMapping() {
         JsonNode ref = Resources.json("reference/tiny_mlp__l2_local50.json");
         try (DefaultGraph g = (DefaultGraph) TinyMlp.build(); NDManager m = NDManager.newBaseManager()) {
-            WeightLoader.load(g, Resources.path("fixtures/tiny_mlp.safetensors"));
+            Fixtures.loadWeights(g, "tiny_mlp");
             ModelCost before = OpCounter.count(g);
             assertThat(before.params()).isEqualTo(ref.get("params_before").asLong());
             assertThat(before.macs()).isEqualTo(ref.get("macs_before").asLong());
@@ -88,7 +83,7 @@ class TinyMlpParityTest {
             ref.get("shapes_after").fields().forEachRemaining(e ->
                     assertThat(g.parameters().get(e.getKey()).shape().getShape())
                             .as(e.getKey()).containsExactly(SHAPES_UNLIKE_TORCH_PRUNING
-                                    .getOrDefault(e.getKey(), longs(e.getValue()))));
+                                    .getOrDefault(e.getKey(), Fixtures.longs(e.getValue()))));
             assertThat(g.node("split").attributes().getLongs("sizes")).containsExactly(16, 16);
             JsonNode keptRef = ref.get("kept_out_channels");
             keptRef.fields().forEachRemaining(e -> {
@@ -104,7 +99,7 @@ class TinyMlpParityTest {
                         .isEqualTo(layer.equals(SPLIT_PRODUCER) ? correct : expected);
             });
 
-            NDArray input = Safetensors.read(Resources.path("fixtures/tiny_mlp.input.safetensors"), m).get("input");
+            NDArray input = Fixtures.input("tiny_mlp", m);
             NDArray out = new GraphExecutor(g).forward(new NDList(input)).head();
             assertThat(out.getShape()).isEqualTo(new Shape(1, 10));
         }
@@ -149,14 +144,6 @@ class TinyMlpParityTest {
     private static List<Integer> ints(JsonNode arr) {
         List<Integer> l = new ArrayList<>();
         arr.forEach(i -> l.add(i.asInt()));
-        return l;
-    }
-
-    private static long[] longs(JsonNode arr) {
-        long[] l = new long[arr.size()];
-        for (int i = 0; i < l.length; i++) {
-            l[i] = arr.get(i).asLong();
-        }
         return l;
     }
 }

@@ -5,18 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.bonsai.api.pruner.PruningConfig;
 import ai.bonsai.core.count.ModelCost;
 import ai.bonsai.core.count.OpCounter;
-import ai.bonsai.core.exec.GraphExecutor;
 import ai.bonsai.core.graph.DefaultGraph;
 import ai.bonsai.core.importance.MagnitudeImportance;
-import ai.bonsai.core.io.Safetensors;
-import ai.bonsai.core.io.WeightLoader;
 import ai.bonsai.core.pruner.MetaPruner;
+import ai.bonsai.core.testing.Fixtures;
 import ai.bonsai.core.testing.Resources;
 import ai.bonsai.core.testing.TinyResNet;
 import ai.bonsai.core.testing.WeightRows;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,13 +23,9 @@ class TinyResNetParityTest {
 
     @Test
     void runsToPyTorchOutput() {
-        try (DefaultGraph g = (DefaultGraph) TinyResNet.build(); NDManager m = NDManager.newBaseManager()) {
-            WeightLoader.load(g, Resources.path("fixtures/tiny_resnet.safetensors"));
-            NDArray input = Safetensors.read(Resources.path("fixtures/tiny_resnet.input.safetensors"), m).get("input");
-            NDArray expected = Safetensors.read(Resources.path("fixtures/tiny_resnet.output.safetensors"), m).get("output");
-            NDArray out = new GraphExecutor(g).forward(new NDList(input)).head();
-            assertThat(out.getShape()).isEqualTo(expected.getShape());
-            assertThat(out.sub(expected).abs().max().getFloat()).isLessThan(1e-4f);
+        try (DefaultGraph g = (DefaultGraph) TinyResNet.build()) {
+            Fixtures.loadWeights(g, "tiny_resnet");
+            assertThat(Fixtures.maxAbsDiffToPyTorch(g, "tiny_resnet")).isLessThan(1e-4f);
         }
     }
 
@@ -42,7 +33,7 @@ class TinyResNetParityTest {
     void l2Local50KeepsTorchPruningsChannelsAndCounts() {
         JsonNode ref = Resources.json("reference/tiny_resnet__l2_local50.json");
         try (DefaultGraph g = (DefaultGraph) TinyResNet.build()) {
-            WeightLoader.load(g, Resources.path("fixtures/tiny_resnet.safetensors"));
+            Fixtures.loadWeights(g, "tiny_resnet");
             ModelCost before = OpCounter.count(g);
             assertThat(before.params()).isEqualTo(ref.get("params_before").asLong());
             assertThat(before.macs()).isEqualTo(ref.get("macs_before").asLong());
@@ -59,7 +50,7 @@ class TinyResNetParityTest {
             assertThat(after.macs()).isEqualTo(ref.get("macs_after").asLong());
             ref.get("shapes_after").fields().forEachRemaining(e ->
                     assertThat(g.parameters().get(e.getKey()).shape().getShape())
-                            .as(e.getKey()).containsExactly(longs(e.getValue())));
+                            .as(e.getKey()).containsExactly(Fixtures.longs(e.getValue())));
             ref.get("kept_out_channels").fields().forEachRemaining(e -> {
                 List<Integer> kept = WeightRows.kept(original.get(e.getKey()), g, e.getKey());
                 List<Integer> expected = new ArrayList<>();
@@ -67,13 +58,5 @@ class TinyResNetParityTest {
                 assertThat(kept).as("kept output channels of " + e.getKey()).isEqualTo(expected);
             });
         }
-    }
-
-    private static long[] longs(JsonNode arr) {
-        long[] l = new long[arr.size()];
-        for (int i = 0; i < l.length; i++) {
-            l[i] = arr.get(i).asLong();
-        }
-        return l;
     }
 }
