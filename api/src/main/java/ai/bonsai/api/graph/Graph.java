@@ -59,6 +59,13 @@ public interface Graph extends AutoCloseable {
     Map<String, Parameter> parameters();
 
     /**
+     * Returns the graph's metadata entries (source file, opset, provenance), in insertion order.
+     *
+     * @return the metadata, unmodifiable
+     */
+    Map<String, String> metadata();
+
+    /**
      * Frees the native memory held by the parameters; the graph is unusable afterwards.
      */
     @Override

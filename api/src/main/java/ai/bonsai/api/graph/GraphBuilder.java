@@ -1,5 +1,7 @@
 package ai.bonsai.api.graph;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
 
@@ -52,6 +54,35 @@ public interface GraphBuilder {
     default Value op(String opType, String name, Attributes attributes, Value... inputs) {
         return node(opType, name, attributes, inputs).get(0);
     }
+
+    /**
+     * Returns the manager that will own the graph's parameters: readers create the arrays they
+     * pass to {@link #parameterValue} here.
+     *
+     * @return the manager
+     */
+    NDManager manager();
+
+    /**
+     * Supplies the value of a parameter by its full name ({@code node.local}) before the node is
+     * added: the node then takes this array instead of a seeded initialization. Readers of model
+     * files (ONNX initializers, safetensors) use it so that weights are never initialized twice.
+     *
+     * @param name the full parameter name, such as {@code conv1.weight}
+     * @param value the value, in {@link #manager()} (ownership passes to the graph)
+     * @throws GraphException when the node that declares the parameter is added with another
+     *     shape or data type, or at {@link #build()} when no node declared it
+     */
+    void parameterValue(String name, NDArray value);
+
+    /**
+     * Attaches a metadata entry to the graph (source file, opset, producer, provenance); formats
+     * that can store metadata write it back.
+     *
+     * @param key the key
+     * @param value the value
+     */
+    void metadata(String key, String value);
 
     /**
      * Marks values as graph outputs, in order.

@@ -33,9 +33,12 @@ public final class DefaultGraph implements Graph, AutoCloseable {
     private final List<Node> nodes;
     private final Map<String, Node> byName;
     private final Map<Node, Integer> position = new IdentityHashMap<>();
+    private final Map<String, String> metadata;
 
-    DefaultGraph(String name, NDManager manager, List<Value> inputs, List<Value> outputs, List<Node> nodes) {
+    DefaultGraph(String name, NDManager manager, List<Value> inputs, List<Value> outputs,
+            List<Node> nodes, Map<String, String> metadata) {
         this.name = name;
+        this.metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
         this.manager = manager;
         this.inputs = List.copyOf(inputs);
         this.outputs = List.copyOf(outputs);
@@ -51,6 +54,11 @@ public final class DefaultGraph implements Graph, AutoCloseable {
     @Override
     public String name() {
         return name;
+    }
+
+    @Override
+    public Map<String, String> metadata() {
+        return metadata;
     }
 
     @Override

@@ -15,8 +15,11 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.SplittableRandom;
 
 /**
@@ -33,6 +36,8 @@ public final class DefaultGraphBuilder implements GraphBuilder {
     private final List<Value> outputs = new ArrayList<>();
     private final List<ai.bonsai.api.graph.Node> nodes = new ArrayList<>();
     private final Set<String> names = new HashSet<>();
+    private final Map<String, NDArray> suppliedValues = new LinkedHashMap<>();
+    private final Map<String, String> metadata = new LinkedHashMap<>();
     private boolean built;
 
     /**
@@ -47,6 +52,26 @@ public final class DefaultGraphBuilder implements GraphBuilder {
         this.ops = ops;
         this.random = new SplittableRandom(seed);
         this.manager = NDManager.newBaseManager();
+    }
+
+    @Override
+    public NDManager manager() {
+        return manager;
+    }
+
+    @Override
+    public void parameterValue(String name, NDArray value) {
+        checkOpen();
+        if (suppliedValues.putIfAbsent(name, value) != null) {
+            throw new GraphException("graph '" + graphName + "': parameter '" + name
+                    + "' supplied twice");
+        }
+    }
+
+    @Override
+    public void metadata(String key, String value) {
+        checkOpen();
+        metadata.put(key, value);
     }
 
     @Override
@@ -84,8 +109,9 @@ public final class DefaultGraphBuilder implements GraphBuilder {
             throw new GraphException("node '" + name + "' (" + opType + "): " + e.getMessage(), e);
         }
         for (ParameterSpec spec : specs) {
-            node.addParameter(spec.localName(), new DefaultParameter(
-                    name + "." + spec.localName(), spec.trainable(), initialize(spec)));
+            String full = name + "." + spec.localName();
+            node.addParameter(spec.localName(),
+                    new DefaultParameter(full, spec.trainable(), valueOf(full, spec)));
         }
         int outputCount = DefaultGraph.inferShapes(node, inShapes).size();
         List<Value> outs = new ArrayList<>();
@@ -118,8 +144,12 @@ public final class DefaultGraphBuilder implements GraphBuilder {
         if (outputs.isEmpty()) {
             throw new GraphException("graph '" + graphName + "' has no output; call output(...)");
         }
+        if (!suppliedValues.isEmpty()) {
+            throw new GraphException("graph '" + graphName + "': no node declares the supplied "
+                    + "parameter(s) " + new TreeSet<>(suppliedValues.keySet()));
+        }
         built = true;
-        return new DefaultGraph(graphName, manager, inputs, outputs, nodes);
+        return new DefaultGraph(graphName, manager, inputs, outputs, nodes, metadata);
     }
 
     private boolean known(Value v) {
@@ -140,6 +170,19 @@ public final class DefaultGraphBuilder implements GraphBuilder {
         if (built) {
             throw new GraphException("graph '" + graphName + "' is already built");
         }
+    }
+
+    private NDArray valueOf(String fullName, ParameterSpec spec) {
+        NDArray supplied = suppliedValues.remove(fullName);
+        if (supplied == null) {
+            return initialize(spec);
+        }
+        if (!supplied.getShape().equals(spec.shape()) || supplied.getDataType() != spec.dataType()) {
+            throw new GraphException("parameter '" + fullName + "' is supplied as "
+                    + supplied.getDataType() + " " + supplied.getShape() + ", the node expects "
+                    + spec.dataType() + " " + spec.shape());
+        }
+        return supplied;
     }
 
     private NDArray initialize(ParameterSpec spec) {

@@ -149,6 +149,8 @@ public final class BundleFormat implements ModelFormat {
         root.put("format", FORMAT);
         root.put("version", VERSION);
         root.put("name", graph.name());
+        ObjectNode metadata = root.putObject("metadata");
+        graph.metadata().forEach(metadata::put);
         ArrayNode inputs = root.putArray("inputs");
         for (Value v : graph.inputs()) {
             ObjectNode in = inputs.addObject();
@@ -221,6 +223,11 @@ public final class BundleFormat implements ModelFormat {
         }
         Map<String, Value> values = new HashMap<>();
         try {
+            JsonNode metadata = root.path("metadata");
+            for (Iterator<Map.Entry<String, JsonNode>> it = metadata.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                builder.metadata(e.getKey(), r.textValue(e.getValue(), "metadata", GRAPH_ENTRY));
+            }
             for (JsonNode in : r.array(root, "inputs", GRAPH_ENTRY)) {
                 String name = r.text(in, "name", "input");
                 String where = "input '" + name + "'";

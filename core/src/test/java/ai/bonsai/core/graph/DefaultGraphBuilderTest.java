@@ -29,6 +29,36 @@ class DefaultGraphBuilderTest {
     }
 
     @Test
+    void suppliedParameterValuesReplaceTheSeededInitialization() {
+        GraphBuilder b = PluginHost.classpathOnly().newGraphBuilder("g", 7);
+        b.parameterValue("fc.weight", b.manager().create(new float[] {1, 2, 3, 4, 5, 6}, new Shape(2, 3)));
+        Value x = b.input("input", new Shape(1, 3));
+        b.output(b.linear("fc", x, 2, false));
+        try (DefaultGraph g = (DefaultGraph) b.build()) {
+            assertThat(g.parameters().get("fc.weight").array().toFloatArray())
+                    .containsExactly(1, 2, 3, 4, 5, 6);
+        }
+    }
+
+    @Test
+    void suppliedValuesOfTheWrongShapeOrWithoutANodeAreNamed() {
+        GraphBuilder b = PluginHost.classpathOnly().newGraphBuilder("g", 7);
+        b.parameterValue("fc.weight", b.manager().zeros(new Shape(3, 3)));
+        Value x = b.input("input", new Shape(1, 3));
+        assertThatThrownBy(() -> b.linear("fc", x, 2, false))
+                .isInstanceOf(GraphException.class)
+                .hasMessageContaining("'fc.weight'")
+                .hasMessageContaining("(3, 3)")
+                .hasMessageContaining("(2, 3)");
+        GraphBuilder b2 = PluginHost.classpathOnly().newGraphBuilder("g2", 7);
+        b2.parameterValue("ghost.weight", b2.manager().zeros(new Shape(1)));
+        b2.output(b2.linear("fc", b2.input("input", new Shape(1, 3)), 2));
+        assertThatThrownBy(b2::build)
+                .isInstanceOf(GraphException.class)
+                .hasMessageContaining("[ghost.weight]");
+    }
+
+    @Test
     void rejectsUnknownOpTypesAndDuplicateNames() {
         GraphBuilder b = PluginHost.classpathOnly().newGraphBuilder("g", 7);
         Value x = b.input("input", new Shape(1, 3, 8, 8));

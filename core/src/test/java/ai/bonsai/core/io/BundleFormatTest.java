@@ -108,6 +108,7 @@ class BundleFormatTest {
         Attributes a = Attributes.of().with("p", 0.25).with("note", "keep").with("flag", true)
                 .with("sizes", new long[] {3, -1}).with("count", 7L);
         b.output(b.op("dropout", "drop", a, b.linear("fc", x, 4)));
+        b.metadata("source", "attrs.onnx");
         Path file = dir.resolve("attrs.bonsai");
         try (Graph g = b.build()) {
             FORMAT.write(g, file);
@@ -120,6 +121,7 @@ class BundleFormatTest {
                 assertThat(read.getString("note")).isEqualTo("keep");
                 assertThat(read.getLongs("sizes")).containsExactly(3, -1);
                 assertThat(back.inputs().get(0).shape()).isEqualTo(new Shape(2, 5));
+                assertThat(back.metadata()).containsExactly(Map.entry("source", "attrs.onnx"));
             }
         }
     }
