@@ -1,14 +1,8 @@
 package ai.bonsai.cli;
 
-import ai.bonsai.api.model.ModelFormatException;
 import ai.bonsai.core.plugin.PluginHost;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -55,24 +49,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
         figures.forEach((k, v) -> printer.printf("%-30s %s%n", k,
                 v instanceof Double ? String.format("%.2f", (Double) v) : v));
-        write(figures);
+        JsonFiles.write(figures, out, "benchmark results");
         printer.printf("wrote %s%n", out);
         printer.flush();
         return 0;
-    }
-
-    private void write(Map<String, Object> figures) {
-        Path target = out.toAbsolutePath();
-        try {
-            Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
-            try {
-                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(tmp.toFile(), figures);
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-        } catch (IOException e) {
-            throw new ModelFormatException("cannot write benchmark results '" + out + "': " + e.getMessage(), e);
-        }
     }
 }

@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "bonsai",
         description = "Structural pruning of neural networks on the JVM (DepGraph on DJL).",
-        subcommands = {DemoCommand.class, BenchCommand.class},
+        subcommands = {DemoCommand.class, PruneCommand.class, RunCommand.class, InspectCommand.class,
+                BenchCommand.class},
         footer = {"", "Start with 'bonsai demo': it prunes half the channels of ResNet-18 and"
                 + " shows what changed."})
 public final class BonsaiCli implements Runnable {

@@ -34,6 +34,9 @@ public record PruningConfig(
         double maxPruningRatio,
         Set<String> rootOpTypes) {
 
+    /** The op types whose output channels start groups unless configured otherwise. */
+    public static final Set<String> DEFAULT_ROOT_OP_TYPES = Set.of("conv2d", "linear");
+
     /**
      * Copies the collections.
      */
@@ -92,7 +95,7 @@ public record PruningConfig(
         private int steps = 1;
         private int roundTo = 1;
         private double maxPruningRatio = 1.0;
-        private Set<String> rootOpTypes = Set.of("conv2d", "linear");
+        private Set<String> rootOpTypes = DEFAULT_ROOT_OP_TYPES;
 
         private Builder() {
         }

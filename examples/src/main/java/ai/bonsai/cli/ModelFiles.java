@@ -1,0 +1,55 @@
+package ai.bonsai.cli;
+
+import ai.bonsai.api.graph.Graph;
+import ai.bonsai.api.model.ModelFormat;
+import ai.bonsai.api.model.ModelFormatException;
+import ai.bonsai.core.plugin.PluginHost;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Collectors;
+
+/** Picks the {@link ModelFormat} of a model file among the host's formats, to read or write it. */
+final class ModelFiles {
+
+    private ModelFiles() {
+    }
+
+    /**
+     * Reads a model with the first format that claims the file.
+     *
+     * @param host the plugin host
+     * @param file the model file
+     * @return the graph
+     * @throws ModelFormatException if the file is missing or no format claims it
+     */
+    static Graph read(PluginHost host, Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new ModelFormatException("model file '" + file + "' does not exist");
+        }
+        return formatFor(host, file).read(file, host.newGraphBuilder(baseName(file), 0));
+    }
+
+    /**
+     * Returns the format that claims a file name (for writing, the file need not exist).
+     *
+     * @param host the plugin host
+     * @param file the file
+     * @return the format
+     * @throws ModelFormatException listing the available formats if none claims the file
+     */
+    static ModelFormat formatFor(PluginHost host, Path file) {
+        return host.formats().all().stream()
+                .filter(f -> f.supports(file))
+                .findFirst()
+                .orElseThrow(() -> new ModelFormatException("no model format reads or writes '"
+                        + file.getFileName() + "'; formats: " + host.formats().names().stream()
+                                .sorted().collect(Collectors.joining(", "))
+                        + " (is the plugins folder set? -Dbonsai.plugins.dir)"));
+    }
+
+    private static String baseName(Path file) {
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return dot > 0 ? name.substring(0, dot) : name;
+    }
+}
