@@ -15,9 +15,6 @@ import ai.bonsai.core.pruner.MetaPruner;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.types.Shape;
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,7 +54,7 @@ final class Benchmark {
      * @return the figures, in the order they are printed
      */
     Map<String, Object> run(PrintWriter out) {
-        resetPeakHeap();
+        PeakHeap.reset();
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("model", ARCHITECTURE + " " + List.of(1, 3, 224, 224));
         r.put("cores", Runtime.getRuntime().availableProcessors());
@@ -114,11 +111,22 @@ final class Benchmark {
                 r.put("speedupBatch" + batch, o / p);
             }
         }
-        r.put("peakHeapMiB", peakHeapBytes() / (1024.0 * 1024.0));
+        r.put("peakHeapMiB", PeakHeap.bytes() / (1024.0 * 1024.0));
         return r;
     }
 
     private Graph model() {
+        return model(host, seed);
+    }
+
+    /**
+     * Builds the benchmark's model with seeded weights.
+     *
+     * @param host the host with the {@code torchvision} adapter
+     * @param seed the seed
+     * @return ResNet-50 for 1×3×224×224 inputs
+     */
+    static Graph model(PluginHost host, long seed) {
         return host.adapterFor(ARCHITECTURE).build(
                 ModelSpec.of(ARCHITECTURE, new Shape(1, 3, 224, 224)),
                 host.newGraphBuilder(ARCHITECTURE, seed));
@@ -130,7 +138,7 @@ final class Benchmark {
      * @return nanosecond marks: start, after the DepGraph build, after scoring, after pruning
      *     every group, after materializing
      */
-    private static long[] pruneHalf(Graph g) {
+    static long[] pruneHalf(Graph g) {
         long[] marks = new long[5];
         marks[0] = System.nanoTime();
         PruningRun run = new MetaPruner().start(g, PruningConfig.builder()
@@ -146,23 +154,5 @@ final class Benchmark {
         ((DefaultGraph) g).materialize();
         marks[4] = System.nanoTime();
         return marks;
-    }
-
-    private static void resetPeakHeap() {
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                pool.resetPeakUsage();
-            }
-        }
-    }
-
-    private static long peakHeapBytes() {
-        long sum = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                sum += pool.getPeakUsage().getUsed();
-            }
-        }
-        return sum;
     }
 }

@@ -160,6 +160,15 @@ class ModelCommandsTest {
     }
 
     @Test
+    void fileBenchmarkOfAnUnknownFormatNamesTheAvailableOnes() {
+        assertThat(run("bench", "--format", "nope", "--out", tmp.resolve("b.json").toString()))
+                .isEqualTo(1);
+
+        assertThat(err.toString()).contains("'nope'").contains("bonsai");
+        assertThat(tmp.resolve("b.json")).doesNotExist();
+    }
+
+    @Test
     void inspectListsOpTypesGroupsAndOpaqueNodes() {
         Path model = tmp.resolve("attention.bonsai");
         try (PluginHost host = PluginHost.classpathOnly()) {

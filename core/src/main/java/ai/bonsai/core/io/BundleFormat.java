@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -123,11 +124,13 @@ public final class BundleFormat implements ModelFormat {
             if (Files.getFileStore(tmp).supportsFileAttributeView(PosixFileAttributeView.class)) {
                 Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
             }
-            try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(tmp))) {
+            try (ZipOutputStream zip = new ZipOutputStream(
+                    new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20))) {
                 zip.setLevel(Deflater.BEST_SPEED);
                 zip.putNextEntry(new ZipEntry(GRAPH_ENTRY));
                 zip.write(graphJson);
                 zip.closeEntry();
+                zip.setLevel(Deflater.NO_COMPRESSION);
                 zip.putNextEntry(new ZipEntry(WEIGHTS_ENTRY));
                 Safetensors.write(tensors, new EntryStream(zip));
                 zip.closeEntry();
