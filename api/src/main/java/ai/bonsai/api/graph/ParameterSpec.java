@@ -6,7 +6,9 @@ import ai.djl.ndarray.types.Shape;
 /**
  * The declaration of a parameter an op type needs: local name, shape, type, initializer.
  *
- * @param localName the local name ({@code weight})
+ * @param localName the local name ({@code weight}); the parameter's full name is {@code
+ *     node.localName}, or the node's own name when the local name is empty (a node that is
+ *     itself a parameter, such as a class token)
  * @param shape the shape
  * @param dataType the element type
  * @param init how a freshly built graph fills it

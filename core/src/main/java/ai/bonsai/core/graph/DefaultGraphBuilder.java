@@ -109,7 +109,7 @@ public final class DefaultGraphBuilder implements GraphBuilder {
             throw new GraphException("node '" + name + "' (" + opType + "): " + e.getMessage(), e);
         }
         for (ParameterSpec spec : specs) {
-            String full = name + "." + spec.localName();
+            String full = spec.localName().isEmpty() ? name : name + "." + spec.localName();
             node.addParameter(spec.localName(),
                     new DefaultParameter(full, spec.trainable(), valueOf(full, spec)));
         }

@@ -47,6 +47,32 @@ final class Shapes {
     }
 
     /**
+     * Output length of a transposed convolution along one dimension, as PyTorch computes it.
+     *
+     * @param in input length
+     * @param kernel kernel length
+     * @param stride stride
+     * @param padding padding removed from each side
+     * @param dilation dilation
+     * @param outputPadding extra length added on one side
+     * @return output length
+     */
+    static long transposedConvOut(long in, long kernel, long stride, long padding, long dilation,
+            long outputPadding) {
+        if (outputPadding < 0 || outputPadding >= Math.max(stride, dilation)) {
+            throw new GraphException("output_padding " + outputPadding
+                    + " must be >= 0 and smaller than stride " + stride + " or dilation " + dilation);
+        }
+        long out = (in - 1) * stride - 2 * padding + dilation * (kernel - 1) + outputPadding + 1;
+        if (out < 1) {
+            throw new GraphException("transposed window " + kernel + " (stride " + stride
+                    + ", padding " + padding + ", dilation " + dilation
+                    + ") leaves no output for input length " + in);
+        }
+        return out;
+    }
+
+    /**
      * Checks a tensor's minimum rank.
      *
      * @param s the shape
@@ -100,10 +126,23 @@ final class Shapes {
      * @return the pair
      */
     static long[] pair(Attributes a, String key) {
+        return tuple(a, key, 2);
+    }
+
+    /**
+     * Reads an integer attribute with one entry per spatial dimension, such as a convolution's
+     * {@code kernel} or {@code stride}.
+     *
+     * @param a the attributes
+     * @param key the attribute name
+     * @param length the number of entries expected
+     * @return the entries
+     */
+    static long[] tuple(Attributes a, String key, int length) {
         long[] v = a.getLongs(key);
-        if (v.length != 2) {
-            throw new GraphException("attribute '" + key + "' must have 2 entries, found "
-                    + Arrays.toString(v));
+        if (v.length != length) {
+            throw new GraphException("attribute '" + key + "' must have " + length
+                    + " entries, found " + Arrays.toString(v));
         }
         return v;
     }

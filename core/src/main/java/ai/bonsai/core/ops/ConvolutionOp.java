@@ -1,0 +1,206 @@
+package ai.bonsai.core.ops;
+
+import ai.bonsai.api.graph.Attributes;
+import ai.bonsai.api.graph.GraphException;
+import ai.bonsai.api.graph.Node;
+import ai.bonsai.api.graph.ParameterSpec;
+import ai.bonsai.api.op.ChannelSemantics;
+import ai.bonsai.api.op.ForwardContext;
+import ai.bonsai.api.op.NodeEditor;
+import ai.bonsai.api.op.OpType;
+import ai.bonsai.api.prune.IndexSet;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Base of the convolutions over 1, 2 or 3 spatial dimensions, plain ({@code conv1d}, {@code
+ * conv2d}, {@code conv3d}) or transposed ({@code conv_transpose1d}, {@code conv_transpose2d}),
+ * on N x C x spatial tensors, with PyTorch's weight layouts: {@code [out, in/groups, k...]} for a
+ * plain convolution, {@code [in, out/groups, k...]} for a transposed one.
+ *
+ * <p>Attributes (the tuples hold one entry per spatial dimension): {@code out_channels}, {@code
+ * kernel}, {@code stride}, {@code padding}, {@code dilation}, {@code groups}, {@code bias}; a
+ * transposed convolution also reads {@code output_padding}. Parameters {@code weight} and,
+ * with a bias, {@code bias} of shape [out], initialized as PyTorch does.
+ *
+ * <p>Channels: input and output are independent, except for a depthwise convolution ({@code
+ * groups == in == out > 1}), whose channels are coupled and whose {@code groups} shrinks with
+ * them. Other grouped convolutions block channel pruning. Pruning removes weight rows (output) or
+ * columns (input) in the layout's order, as Torch-Pruning's conv pruner does for both kinds.
+ *
+ * <p>MACs: {@code prod(kernel) x in x out/groups x output positions} (+ {@code out x output
+ * positions} with a bias), the flops-counter convention Torch-Pruning applies to plain and
+ * transposed convolutions alike.
+ */
+public abstract class ConvolutionOp implements OpType {
+
+    private final String name;
+    private final int spatialDims;
+    private final boolean transposed;
+
+    /**
+     * Creates the op type.
+     *
+     * @param name the registry name
+     * @param spatialDims the number of spatial dimensions (1 to 3)
+     * @param transposed whether it is a transposed convolution
+     */
+    ConvolutionOp(String name, int spatialDims, boolean transposed) {
+        this.name = name;
+        this.spatialDims = spatialDims;
+        this.transposed = transposed;
+    }
+
+    @Override
+    public final String name() {
+        return name;
+    }
+
+    /**
+     * Tells whether a convolution node is depthwise: {@code groups == in_channels ==
+     * out_channels > 1}.
+     *
+     * @param node a node of any convolution op type
+     * @return true if depthwise
+     */
+    public static boolean isDepthwise(Node node) {
+        long groups = node.attributes().getLong("groups");
+        return groups > 1 && groups == node.input().shape().get(1)
+                && groups == node.attributes().getLong("out_channels");
+    }
+
+    @Override
+    public final List<ParameterSpec> parameters(Attributes a, List<Shape> in) {
+        long inChannels = Shapes.requireRank(Shapes.requireInputs(in, 1).get(0), spatialDims + 2,
+                "input").get(1);
+        long groups = a.getLong("groups");
+        long out = a.getLong("out_channels");
+        long[] kernel = Shapes.tuple(a, "kernel", spatialDims);
+        if (groups < 1 || out < 1 || inChannels % groups != 0 || out % groups != 0) {
+            throw new GraphException("groups " + groups + " must divide input channels "
+                    + inChannels + " and output channels " + out);
+        }
+        long[] w = new long[spatialDims + 2];
+        w[0] = transposed ? inChannels : out;
+        w[1] = transposed ? out / groups : inChannels / groups;
+        System.arraycopy(kernel, 0, w, 2, spatialDims);
+        long fanIn = w[1] * new Shape(kernel).size();
+        List<ParameterSpec> specs = new ArrayList<>();
+        specs.add(ParameterSpec.weight("weight", new Shape(w), ParameterSpec.Init.uniformFanIn(fanIn)));
+        if (a.getBoolean("bias")) {
+            specs.add(ParameterSpec.weight("bias", new Shape(out), ParameterSpec.Init.uniformFanIn(fanIn)));
+        }
+        return specs;
+    }
+
+    @Override
+    public final List<Shape> inferShapes(Node node, List<Shape> in) {
+        Shape x = Shapes.requireRank(Shapes.requireInputs(in, 1).get(0), spatialDims + 2, "input");
+        Shape w = node.parameter("weight").shape();
+        Attributes a = node.attributes();
+        long groups = a.getLong("groups");
+        long expected = transposed ? w.get(0) : w.get(1) * groups;
+        if (x.get(1) != expected) {
+            throw new GraphException("input has " + x.get(1) + " channels, weight " + w
+                    + " with groups " + groups + " expects " + expected);
+        }
+        long[] s = Shapes.tuple(a, "stride", spatialDims);
+        long[] p = Shapes.tuple(a, "padding", spatialDims);
+        long[] d = Shapes.tuple(a, "dilation", spatialDims);
+        long[] out = new long[spatialDims + 2];
+        out[0] = x.get(0);
+        out[1] = transposed ? w.get(1) * groups : w.get(0);
+        for (int i = 0; i < spatialDims; i++) {
+            long len = x.get(i + 2);
+            long k = w.get(i + 2);
+            out[i + 2] = transposed
+                    ? Shapes.transposedConvOut(len, k, s[i], p[i], d[i],
+                            Shapes.tuple(a, "output_padding", spatialDims)[i])
+                    : Shapes.convOut(len, k, s[i], p[i], d[i]);
+        }
+        return List.of(new Shape(out));
+    }
+
+    @Override
+    public final NDList forward(Node node, NDList inputs, ForwardContext context) {
+        Attributes a = node.attributes();
+        NDArray x = inputs.head();
+        NDArray weight = node.parameter("weight").array();
+        NDArray bias = node.hasParameter("bias") ? node.parameter("bias").array() : null;
+        long[] stride = a.getLongs("stride");
+        long[] padding = a.getLongs("padding");
+        long[] dilation = a.getLongs("dilation");
+        int groups = a.getInt("groups");
+        if (transposed) {
+            return new NDList(TransposedConvolution.apply(x, weight, bias,
+                    new TransposedConvolution.Geometry(stride, padding, dilation,
+                            a.getLongs("output_padding"), groups)));
+        }
+        return x.getNDArrayInternal().convolution(x, weight, bias, new Shape(stride),
+                new Shape(padding), new Shape(dilation), groups);
+    }
+
+    @Override
+    public final ChannelSemantics channels(Node node) {
+        int in = Math.toIntExact(node.input().shape().get(1));
+        int out = Math.toIntExact(node.output().shape().get(1));
+        if (node.attributes().getLong("groups") == 1) {
+            return ChannelSemantics.independent(1, in, 1, out);
+        }
+        if (isDepthwise(node)) {
+            return ChannelSemantics.passThrough(1, out);
+        }
+        return ChannelSemantics.opaque(1, 1);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Removes the output channels' slices of {@code weight} (dimension 0, or 1 when transposed)
+     * and {@code bias}, and updates {@code out_channels} (and {@code groups} when depthwise).
+     */
+    @Override
+    public final void pruneOut(NodeEditor editor, IndexSet idxs) {
+        Node node = editor.node();
+        boolean depthwise = isDepthwise(node);
+        editor.removeIndices("weight", transposed && !depthwise ? 1 : 0, idxs);
+        if (node.hasParameter("bias")) {
+            editor.removeIndices("bias", 0, idxs);
+        }
+        long out = node.attributes().getLong("out_channels") - idxs.size();
+        editor.setAttribute("out_channels", out);
+        if (depthwise) {
+            editor.setAttribute("groups", out);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Removes the input channels' slices of {@code weight} (dimension 1, or 0 when transposed);
+     * a depthwise convolution prunes its output channels with them.
+     */
+    @Override
+    public final void pruneIn(NodeEditor editor, IndexSet idxs) {
+        if (isDepthwise(editor.node())) {
+            pruneOut(editor, idxs);
+        } else {
+            editor.removeIndices("weight", transposed ? 0 : 1, idxs);
+        }
+    }
+
+    @Override
+    public final long macs(Node node) {
+        Shape w = node.parameter("weight").shape();
+        Shape out = node.output().shape();
+        long positions = out.get(0) * out.slice(2).size();
+        long outChannels = out.get(1);
+        long groups = node.attributes().getLong("groups");
+        long macs = w.slice(2).size() * node.input().shape().get(1) * (outChannels / groups)
+                * positions;
+        return node.hasParameter("bias") ? macs + outChannels * positions : macs;
+    }
+}
