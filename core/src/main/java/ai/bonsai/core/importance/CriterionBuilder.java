@@ -95,7 +95,7 @@ public abstract class CriterionBuilder<B extends CriterionBuilder<B>> {
      */
     public B optParameters(Map<String, ?> parameters) {
         for (Map.Entry<String, ?> e : parameters.entrySet()) {
-            String key = canonical(e.getKey());
+            String key = NamedParameters.canonical(e.getKey());
             Object value = e.getValue();
             switch (key) {
                 case "groupreduction":
@@ -172,51 +172,22 @@ public abstract class CriterionBuilder<B extends CriterionBuilder<B>> {
      * Reads a number.
      *
      * @param name the parameter name
-     * @param value its value (a number or a numeric string)
+     * @param value its value
      * @return the number
-     * @throws ConfigException if it is not a number
      */
     protected static double doubleValue(String name, Object value) {
-        if (value instanceof Number) {
-            return ((Number) value).doubleValue();
-        }
-        try {
-            return Double.parseDouble(String.valueOf(value));
-        } catch (NumberFormatException e) {
-            throw new ConfigException(field(name), "must be a number, found " + value);
-        }
-    }
-
-    /**
-     * Reads an integer.
-     *
-     * @param name the parameter name
-     * @param value its value
-     * @return the integer
-     * @throws ConfigException if it is not an integer
-     */
-    protected static long longValue(String name, Object value) {
-        double d = doubleValue(name, value);
-        if (d != Math.rint(d)) {
-            throw new ConfigException(field(name), "must be an integer, found " + value);
-        }
-        return (long) d;
+        return NamedParameters.doubleValue(field(name), value);
     }
 
     /**
      * Reads a boolean.
      *
      * @param name the parameter name
-     * @param value its value ({@code true}/{@code false}, any case)
+     * @param value its value
      * @return the boolean
-     * @throws ConfigException if it is neither
      */
     protected static boolean booleanValue(String name, Object value) {
-        String s = String.valueOf(value).toLowerCase(Locale.ROOT);
-        if (!s.equals("true") && !s.equals("false")) {
-            throw new ConfigException(field(name), "must be true or false, found " + value);
-        }
-        return Boolean.parseBoolean(s);
+        return NamedParameters.booleanValue(field(name), value);
     }
 
     private static <E extends Enum<E>> E enumValue(String name, Object value, Class<E> type) {
@@ -229,7 +200,4 @@ public abstract class CriterionBuilder<B extends CriterionBuilder<B>> {
                 + java.util.Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT));
     }
 
-    private static String canonical(String key) {
-        return key.replace("_", "").toLowerCase(Locale.ROOT);
-    }
 }

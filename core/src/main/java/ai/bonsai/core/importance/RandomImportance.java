@@ -58,7 +58,7 @@ public final class RandomImportance implements ImportanceCriterion {
                 throw new ai.bonsai.api.ConfigException(CriterionBuilder.field(e.getKey()),
                         "unknown parameter; known: [seed]");
             }
-            s = CriterionBuilder.longValue(e.getKey(), e.getValue());
+            s = NamedParameters.longValue(CriterionBuilder.field(e.getKey()), e.getValue());
         }
         return new RandomImportance(s);
     }

@@ -22,11 +22,11 @@ import java.util.Optional;
  * @param bias the bias, when the node has one
  * @param channelDim the weight dimension holding the member's channels (0 or 1)
  */
-record ScoredMember(
+public record ScoredMember(
         GroupMember member, Role role, Parameter weight, Optional<Parameter> bias, int channelDim) {
 
     /** What kind of member a scored member is. */
-    enum Role {
+    public enum Role {
         /** Output channels of a convolution or linear layer (not depthwise). */
         OUT,
         /** Input channels of a convolution or linear layer (not depthwise). */
@@ -47,7 +47,7 @@ record ScoredMember(
      * @param m the member
      * @return the scored member, or empty when no criterion scores this kind of member
      */
-    static Optional<ScoredMember> of(GroupMember m) {
+    public static Optional<ScoredMember> of(GroupMember m) {
         Node node = m.node();
         String op = node.op().name();
         if (!node.hasParameter("weight")) {
@@ -104,7 +104,7 @@ record ScoredMember(
      * @param perChannel one value per channel of {@link #channelDim()}
      * @return the values of the member's indices, aligned with {@code member().idxs()}
      */
-    float[] select(float[] perChannel) {
+    public float[] select(float[] perChannel) {
         float[] s = new float[member.idxs().size()];
         for (int k = 0; k < s.length; k++) {
             s[k] = perChannel[member.idxs().get(k) % perChannel.length];
