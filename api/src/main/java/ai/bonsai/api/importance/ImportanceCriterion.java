@@ -3,6 +3,7 @@ package ai.bonsai.api.importance;
 import ai.bonsai.api.prune.Group;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.pf4j.ExtensionPoint;
 
@@ -22,6 +23,23 @@ public interface ImportanceCriterion extends ExtensionPoint {
      * @return the name
      */
     String name();
+
+    /**
+     * Returns a criterion of the same kind configured with named parameters (a config file's
+     * {@code importance} section, such as {@code p: 1} or {@code normalizer: max}). The default
+     * accepts no parameters.
+     *
+     * @param parameters the parameters by name
+     * @return the configured criterion
+     * @throws ai.bonsai.api.ConfigException naming the first unknown parameter or bad value
+     */
+    default ImportanceCriterion withParameters(Map<String, ?> parameters) {
+        if (!parameters.isEmpty()) {
+            throw new ai.bonsai.api.ConfigException("importance." + parameters.keySet().iterator().next(),
+                    "criterion '" + name() + "' takes no parameters");
+        }
+        return this;
+    }
 
     /**
      * Scores a group.

@@ -4,25 +4,45 @@ import ai.bonsai.api.ConfigException;
 import ai.bonsai.api.importance.ImportanceCriterion;
 import ai.bonsai.api.prune.NamePattern;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * Settings of a pruning run, built with {@link #builder()}.
  *
  * <p>Defaults follow Torch-Pruning: ratio 0.5, one step with a linear schedule, local ranking,
- * {@code roundTo} 1, {@code maxPruningRatio} 1.0, roots are {@code conv2d} and {@code linear}.
+ * {@code roundTo} 1, {@code maxPruningRatio} 1.0, roots are {@code conv2d} and {@code linear}, no
+ * channel grouping beyond what grouped convolutions and group norms imply, head dimensions (not
+ * whole heads) pruned, physical (not soft) pruning, no cost budget.
  *
  * @param importance the criterion that scores groups
- * @param ratio the fraction of channels to remove from each group by the last step
- * @param ratioOverrides per-node ratios by name pattern, first match wins
+ * @param ratio the fraction of channels to remove from each group (each ranking scope) by the
+ *     last step
+ * @param ratioOverrides per-node ratios by name pattern, first match wins; each pattern is a
+ *     ranking scope of its own
  * @param ignoredLayers patterns of nodes whose output channels are never pruned
  * @param steps the number of iterative steps
+ * @param schedule the ratio reached at each step
  * @param roundTo channels left are rounded down to a multiple of this
  * @param maxPruningRatio no node loses more than this fraction of its initial channels
  * @param rootOpTypes the op types whose output channels start groups
+ * @param globalPruning rank the channels of all groups together (one threshold) instead of each
+ *     group on its own
+ * @param isomorphic rank groups only against groups of the same structure (isomorphic pruning)
+ * @param outChannelGroups channel groups of nodes' outputs by name pattern (the output channels
+ *     split into that many equal groups, pruned alike); grouped convolutions and group norms
+ *     are detected without being listed
+ * @param inChannelGroups channel groups of nodes' inputs by name pattern
+ * @param numHeads attention heads of the nodes whose outputs are heads × head dimension
+ * @param pruneNumHeads remove whole heads (by {@code headRatio})
+ * @param pruneHeadDims remove dimensions within every head (by {@code ratio})
+ * @param headRatio the fraction of heads to remove by the last step
+ * @param budget a cost target that replaces {@code ratio}: the ratio is searched
+ * @param soft apply groups as masks (zeros) instead of removing channels
  */
 public record PruningConfig(
         ImportanceCriterion importance,
@@ -30,9 +50,20 @@ public record PruningConfig(
         Map<NamePattern, Double> ratioOverrides,
         List<NamePattern> ignoredLayers,
         int steps,
+        PruningSchedule schedule,
         int roundTo,
         double maxPruningRatio,
-        Set<String> rootOpTypes) {
+        Set<String> rootOpTypes,
+        boolean globalPruning,
+        boolean isomorphic,
+        Map<NamePattern, Integer> outChannelGroups,
+        Map<NamePattern, Integer> inChannelGroups,
+        Map<NamePattern, Integer> numHeads,
+        boolean pruneNumHeads,
+        boolean pruneHeadDims,
+        double headRatio,
+        Optional<PruningBudget> budget,
+        boolean soft) {
 
     /** The op types whose output channels start groups unless configured otherwise. */
     public static final Set<String> DEFAULT_ROOT_OP_TYPES = Set.of("conv2d", "linear");
@@ -41,9 +72,81 @@ public record PruningConfig(
      * Copies the collections.
      */
     public PruningConfig {
-        ratioOverrides = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(ratioOverrides));
+        ratioOverrides = Collections.unmodifiableMap(new LinkedHashMap<>(ratioOverrides));
         ignoredLayers = List.copyOf(ignoredLayers);
         rootOpTypes = Set.copyOf(rootOpTypes);
+        outChannelGroups = Collections.unmodifiableMap(new LinkedHashMap<>(outChannelGroups));
+        inChannelGroups = Collections.unmodifiableMap(new LinkedHashMap<>(inChannelGroups));
+        numHeads = Collections.unmodifiableMap(new LinkedHashMap<>(numHeads));
+    }
+
+    /**
+     * Returns a builder with the same settings, to derive a variant (for example another ratio).
+     *
+     * @return the builder
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.importance = importance;
+        b.ratio = ratio;
+        b.ratioOverrides.putAll(ratioOverrides);
+        b.ignoredLayers.addAll(ignoredLayers);
+        b.steps = steps;
+        b.schedule = schedule;
+        b.roundTo = roundTo;
+        b.maxPruningRatio = maxPruningRatio;
+        b.rootOpTypes = rootOpTypes;
+        b.globalPruning = globalPruning;
+        b.isomorphic = isomorphic;
+        b.outChannelGroups.putAll(outChannelGroups);
+        b.inChannelGroups.putAll(inChannelGroups);
+        b.numHeads.putAll(numHeads);
+        b.pruneNumHeads = pruneNumHeads;
+        b.pruneHeadDims = pruneHeadDims;
+        b.headRatio = headRatio;
+        b.budget = budget.orElse(null);
+        b.soft = soft;
+        return b;
+    }
+
+    /**
+     * Returns the ratio override pattern that matches a node, if any.
+     *
+     * @param nodeName the node name
+     * @return the first matching pattern
+     */
+    public Optional<NamePattern> overrideFor(String nodeName) {
+        return first(ratioOverrides, nodeName).map(Map.Entry::getKey);
+    }
+
+    /**
+     * Returns the channel groups a config lists for a node's output or input channels.
+     *
+     * @param nodeName the node name
+     * @param out true for output channels
+     * @return the number of groups, if a pattern matches
+     */
+    public Optional<Integer> channelGroupsFor(String nodeName, boolean out) {
+        return first(out ? outChannelGroups : inChannelGroups, nodeName).map(Map.Entry::getValue);
+    }
+
+    /**
+     * Returns the number of attention heads a config lists for a node.
+     *
+     * @param nodeName the node name
+     * @return the heads, if a pattern matches
+     */
+    public Optional<Integer> numHeadsFor(String nodeName) {
+        return first(numHeads, nodeName).map(Map.Entry::getValue);
+    }
+
+    private static <V> Optional<Map.Entry<NamePattern, V>> first(Map<NamePattern, V> m, String name) {
+        for (Map.Entry<NamePattern, V> e : m.entrySet()) {
+            if (e.getKey().matches(name)) {
+                return Optional.of(e);
+            }
+        }
+        return Optional.empty();
     }
 
     /**
@@ -62,12 +165,7 @@ public record PruningConfig(
      * @return the ratio
      */
     public double ratioFor(String nodeName) {
-        for (Map.Entry<NamePattern, Double> e : ratioOverrides.entrySet()) {
-            if (e.getKey().matches(nodeName)) {
-                return e.getValue();
-            }
-        }
-        return ratio;
+        return first(ratioOverrides, nodeName).map(Map.Entry::getValue).orElse(ratio);
     }
 
     /**
@@ -93,9 +191,20 @@ public record PruningConfig(
         private final Map<NamePattern, Double> ratioOverrides = new LinkedHashMap<>();
         private final List<NamePattern> ignoredLayers = new ArrayList<>();
         private int steps = 1;
+        private PruningSchedule schedule = PruningSchedule.linear();
         private int roundTo = 1;
         private double maxPruningRatio = 1.0;
         private Set<String> rootOpTypes = DEFAULT_ROOT_OP_TYPES;
+        private boolean globalPruning;
+        private boolean isomorphic;
+        private final Map<NamePattern, Integer> outChannelGroups = new LinkedHashMap<>();
+        private final Map<NamePattern, Integer> inChannelGroups = new LinkedHashMap<>();
+        private final Map<NamePattern, Integer> numHeads = new LinkedHashMap<>();
+        private boolean pruneNumHeads;
+        private boolean pruneHeadDims = true;
+        private double headRatio;
+        private PruningBudget budget;
+        private boolean soft;
 
         private Builder() {
         }
@@ -190,6 +299,132 @@ public record PruningConfig(
         }
 
         /**
+         * Sets the schedule of ratios over the steps (default linear).
+         *
+         * @param schedule the schedule
+         * @return this builder
+         */
+        public Builder optSchedule(PruningSchedule schedule) {
+            this.schedule = schedule;
+            return this;
+        }
+
+        /**
+         * Ranks all groups' channels together (one threshold) instead of each group on its own.
+         *
+         * @param globalPruning whether to rank globally
+         * @return this builder
+         */
+        public Builder optGlobalPruning(boolean globalPruning) {
+            this.globalPruning = globalPruning;
+            return this;
+        }
+
+        /**
+         * Ranks each group only against groups of the same structure (isomorphic pruning).
+         *
+         * @param isomorphic whether to rank isomorphically
+         * @return this builder
+         */
+        public Builder optIsomorphic(boolean isomorphic) {
+            this.isomorphic = isomorphic;
+            return this;
+        }
+
+        /**
+         * Splits the output channels of matching nodes into equal groups pruned alike.
+         *
+         * @param pattern a glob over node names
+         * @param groups at least 1
+         * @return this builder
+         */
+        public Builder optOutChannelGroups(String pattern, int groups) {
+            outChannelGroups.put(new NamePattern(pattern), groups);
+            return this;
+        }
+
+        /**
+         * Splits the input channels of matching nodes into equal groups pruned alike.
+         *
+         * @param pattern a glob over node names
+         * @param groups at least 1
+         * @return this builder
+         */
+        public Builder optInChannelGroups(String pattern, int groups) {
+            inChannelGroups.put(new NamePattern(pattern), groups);
+            return this;
+        }
+
+        /**
+         * Declares the attention heads of matching nodes (their outputs are heads × head
+         * dimension); their output channels are grouped by head.
+         *
+         * @param pattern a glob over node names
+         * @param heads at least 1
+         * @return this builder
+         */
+        public Builder optNumHeads(String pattern, int heads) {
+            numHeads.put(new NamePattern(pattern), heads);
+            return this;
+        }
+
+        /**
+         * Removes whole heads: the {@code headRatio} of each attention group's heads with the
+         * lowest mean score.
+         *
+         * @param pruneNumHeads whether to remove heads
+         * @return this builder
+         */
+        public Builder optPruneNumHeads(boolean pruneNumHeads) {
+            this.pruneNumHeads = pruneNumHeads;
+            return this;
+        }
+
+        /**
+         * Removes dimensions within every head (default true).
+         *
+         * @param pruneHeadDims whether to remove head dimensions
+         * @return this builder
+         */
+        public Builder optPruneHeadDims(boolean pruneHeadDims) {
+            this.pruneHeadDims = pruneHeadDims;
+            return this;
+        }
+
+        /**
+         * Sets the fraction of heads removed by the last step.
+         *
+         * @param headRatio in [0, 1)
+         * @return this builder
+         */
+        public Builder optHeadRatio(double headRatio) {
+            this.headRatio = headRatio;
+            return this;
+        }
+
+        /**
+         * Replaces the ratio by a cost target; the pruner searches the ratio.
+         *
+         * @param budget the target
+         * @return this builder
+         */
+        public Builder optBudget(PruningBudget budget) {
+            this.budget = budget;
+            return this;
+        }
+
+        /**
+         * Applies groups as masks (zeros, shapes unchanged) instead of removing channels.
+         *
+         * @param soft whether to mask
+         * @return this builder
+         */
+        public Builder optSoft(boolean soft) {
+            this.soft = soft;
+            return this;
+        }
+
+        /**
          * Validates and builds.
          *
          * @return the config
@@ -214,6 +449,26 @@ public record PruningConfig(
             if (rootOpTypes.isEmpty()) {
                 problems.add("pruner.rootOpTypes: must not be empty");
             }
+            if (schedule == null) {
+                problems.add("pruner.schedule: required");
+            }
+            checkCounts(problems, "pruner.outChannelGroups", outChannelGroups);
+            checkCounts(problems, "pruner.inChannelGroups", inChannelGroups);
+            checkCounts(problems, "pruner.numHeads", numHeads);
+            checkRatio(problems, "pruner.headRatio", headRatio);
+            if (pruneNumHeads && numHeads.isEmpty()) {
+                problems.add("pruner.pruneNumHeads: needs numHeads for at least one layer");
+            }
+            if (budget != null && budget.target() <= 0) {
+                problems.add("pruner.budget.target: must be positive, found " + budget.target());
+            }
+            if (budget != null && soft) {
+                problems.add("pruner.budget: soft pruning removes nothing, so no budget can be met");
+            }
+            if (soft && steps > 1) {
+                problems.add("pruner.soft: masks keep every channel, so soft pruning takes one "
+                        + "step, found steps = " + steps);
+            }
             if (!problems.isEmpty()) {
                 String first = problems.get(0);
                 int colon = first.indexOf(": ");
@@ -222,7 +477,18 @@ public record PruningConfig(
                         first.substring(colon + 2) + (rest.isEmpty() ? "" : "; " + rest));
             }
             return new PruningConfig(importance, ratio, ratioOverrides, ignoredLayers, steps,
-                    roundTo, maxPruningRatio, rootOpTypes);
+                    schedule, roundTo, maxPruningRatio, rootOpTypes, globalPruning, isomorphic,
+                    outChannelGroups, inChannelGroups, numHeads, pruneNumHeads, pruneHeadDims,
+                    headRatio, Optional.ofNullable(budget), soft);
+        }
+
+        private static void checkCounts(List<String> problems, String field,
+                Map<NamePattern, Integer> counts) {
+            counts.forEach((p, n) -> {
+                if (n < 1) {
+                    problems.add(field + "[" + p.glob() + "]: must be at least 1, found " + n);
+                }
+            });
         }
 
         private static void checkRatio(List<String> problems, String field, double r) {

@@ -7,6 +7,7 @@ import ai.bonsai.api.model.ModelFormat;
 import ai.bonsai.api.op.OpType;
 import ai.bonsai.api.plugin.PluginException;
 import ai.bonsai.api.pruner.Pruner;
+import ai.bonsai.api.pruner.Regularizer;
 import ai.bonsai.core.graph.DefaultGraphBuilder;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
@@ -39,6 +40,7 @@ public final class PluginHost implements AutoCloseable {
     private final ExtensionRegistry<OpType> opTypes;
     private final ExtensionRegistry<ImportanceCriterion> criteria;
     private final ExtensionRegistry<Pruner> pruners;
+    private final ExtensionRegistry<Regularizer> regularizers;
     private final ExtensionRegistry<ModelAdapter> adapters;
     private final ExtensionRegistry<ModelFormat> formats;
 
@@ -59,6 +61,7 @@ public final class PluginHost implements AutoCloseable {
         this.criteria = registry("importance criterion", ImportanceCriterion.class,
                 ImportanceCriterion::name);
         this.pruners = registry("pruner", Pruner.class, Pruner::name);
+        this.regularizers = registry("regularizer", Regularizer.class, Regularizer::name);
         this.adapters = registry("model adapter", ModelAdapter.class, ModelAdapter::name);
         this.formats = registry("model format", ModelFormat.class, ModelFormat::name);
     }
@@ -136,6 +139,15 @@ public final class PluginHost implements AutoCloseable {
      */
     public ExtensionRegistry<Pruner> pruners() {
         return pruners;
+    }
+
+    /**
+     * Returns the sparsity regularizers.
+     *
+     * @return the registry
+     */
+    public ExtensionRegistry<Regularizer> regularizers() {
+        return regularizers;
     }
 
     /**

@@ -20,6 +20,24 @@ public final class TinyMlp {
      * @return the graph
      */
     public static Graph build() {
+        return build(false);
+    }
+
+    /**
+     * Builds the twin of the graph that Torch-Pruning 1.6 prunes in effect: its split mapping
+     * attributes the first part of fc2's channels to {@code fc4} and the second to {@code fc3}
+     * (the consumers in reverse order), so it scores and prunes exactly as if the split's first
+     * part fed {@code fc4}. The twin wires the split that way (the concat order stays
+     * {@code [fc3, fc4]}); it computes a different function than the fixture, but prunes to
+     * Torch-Pruning's kept channels and shapes.
+     *
+     * @return the twin graph, with seeded weights
+     */
+    public static Graph buildAsTorchPruningSeesIt() {
+        return build(true);
+    }
+
+    private static Graph build(boolean swapped) {
         GraphBuilder b = PluginHost.classpathOnly().newGraphBuilder("tiny_mlp", 0);
         Value x = b.input("input", new Shape(1, 32));
         Value h = b.linear("fc1", x, 64);
@@ -29,8 +47,9 @@ public final class TinyMlp {
         h = b.relu("relu", b.linear("fc2", h, 64));
         List<Value> parts = b.node("split", "split",
                 Attributes.of().with("dim", 1).with("sizes", new long[] {32, 32}), h);
-        Value cat = b.concat("cat", 1, b.linear("fc3", parts.get(0), 16),
-                b.linear("fc4", parts.get(1), 16));
+        Value fc3 = b.linear("fc3", parts.get(swapped ? 1 : 0), 16);
+        Value fc4 = b.linear("fc4", parts.get(swapped ? 0 : 1), 16);
+        Value cat = b.concat("cat", 1, fc3, fc4);
         b.output(b.linear("out", cat, 10));
         return b.build();
     }

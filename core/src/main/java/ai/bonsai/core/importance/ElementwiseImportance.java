@@ -1,0 +1,72 @@
+package ai.bonsai.core.importance;
+
+import ai.bonsai.api.graph.Parameter;
+import ai.bonsai.core.importance.ScoredMember.Role;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A group criterion whose member score is a per-channel sum of an element-wise score of the
+ * member's weight: {@code |w|^p} (magnitude), {@code |w·g|} (Taylor), {@code w²·h} (Hessian).
+ * Each weight is read once per {@link #scoreAll} call, however many groups it belongs to, and
+ * weights are summed in parallel.
+ */
+abstract class ElementwiseImportance extends GroupImportance {
+
+    private final Map<Parameter, ChannelSums> sums = new ConcurrentHashMap<>();
+
+    ElementwiseImportance(ImportanceOptions options, Set<Role> defaultRoles) {
+        super(options, defaultRoles);
+    }
+
+    /**
+     * Returns the element-wise score of a parameter, row-major, in float32.
+     *
+     * @param parameter a member's weight or bias
+     * @return one score per element
+     */
+    abstract float[] elements(Parameter parameter);
+
+    /**
+     * Post-processes a channel's summed score; Taylor's {@code multivariable} variant takes the
+     * absolute value here. The default returns the sum.
+     *
+     * @param sum the channel's sum
+     * @return the channel's score
+     */
+    float finish(float sum) {
+        return sum;
+    }
+
+    @Override
+    void prepare(List<ScoredMember> members) {
+        sums.clear();
+        Map<Parameter, Boolean> weights = new IdentityHashMap<>();
+        members.forEach(m -> weights.put(m.weight(), Boolean.TRUE));
+        weights.keySet().parallelStream().forEach(w ->
+                sums.put(w, ChannelSums.of(elements(w), w.shape().getShape())));
+    }
+
+    @Override
+    List<float[]> scoreMember(ScoredMember m) {
+        List<float[]> terms = new ArrayList<>(2);
+        ChannelSums s = sums.computeIfAbsent(m.weight(),
+                w -> ChannelSums.of(elements(w), w.shape().getShape()));
+        terms.add(finished(m.select(s.along(m.channelDim()))));
+        if (options().bias() && m.bias().isPresent()) {
+            terms.add(finished(m.select(elements(m.bias().get()))));
+        }
+        return terms;
+    }
+
+    private float[] finished(float[] s) {
+        for (int i = 0; i < s.length; i++) {
+            s[i] = finish(s[i]);
+        }
+        return s;
+    }
+}

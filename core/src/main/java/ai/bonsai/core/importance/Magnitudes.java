@@ -1,0 +1,33 @@
+package ai.bonsai.core.importance;
+
+import ai.bonsai.api.graph.Parameter;
+
+/** Element-wise {@code |w|^p} in float32, as Torch-Pruning's {@code w.abs().pow(p)}. */
+final class Magnitudes {
+
+    private Magnitudes() {
+    }
+
+    /**
+     * Returns {@code |w|^p} of every element of a parameter.
+     *
+     * @param parameter the parameter
+     * @param p the exponent
+     * @return the element scores, row-major
+     */
+    static float[] of(Parameter parameter, double p) {
+        float[] v = parameter.array().toFloatArray();
+        for (int i = 0; i < v.length; i++) {
+            v[i] = power(v[i], p);
+        }
+        return v;
+    }
+
+    private static float power(float v, double p) {
+        if (p == 2) {
+            return v * v;
+        }
+        float a = Math.abs(v);
+        return p == 1 ? a : (float) Math.pow(a, p);
+    }
+}
