@@ -75,6 +75,55 @@ class OnnxParityTest {
         }
     }
 
+    /**
+     * As TinyMlpParityTest: Torch-Pruning pairs the split's outputs with its consumers in swapped
+     * order, so its fc2 channels are the top 32 under the swapped pairing, Bonsai's the top 32
+     * under the correct one, and fc3/fc4 keep 16 inputs each instead of the reference's 20/12.
+     */
+    @Test
+    void tinyMlpL2Local50MatchesTorchPruningUpToItsSwappedSplitMapping() {
+        JsonNode ref = Resources.json("reference/tiny_mlp__l2_local50.json");
+        Map<String, long[]> unlikeTorchPruning = Map.of(
+                "fc3.weight", new long[] {8, 16}, "fc4.weight", new long[] {8, 16});
+        try (Graph g = OnnxFixtures.read(OnnxFixtures.onnx("tiny_mlp"))) {
+            ModelCost before = OpCounter.count(g);
+            assertThat(before.params()).isEqualTo(ref.get("params_before").asLong());
+            assertThat(before.macs()).isEqualTo(ref.get("macs_before").asLong());
+            Map<String, float[][]> original = WeightRows.snapshot(g, ref.get("kept_out_channels"));
+            List<Integer> correct = SplitScores.topHalf(g, false);
+            assertThat(SplitScores.topHalf(g, true))
+                    .as("reference fc2 channels = top 32 with swapped split outputs")
+                    .isEqualTo(ints(ref.get("kept_out_channels").get("fc2")));
+
+            prune(g, "out");
+
+            ModelCost after = OpCounter.count(g);
+            assertThat(after.params()).isEqualTo(ref.get("params_after").asLong());
+            assertThat(after.macs()).isEqualTo(ref.get("macs_after").asLong());
+            ref.get("shapes_after").fields().forEachRemaining(e ->
+                    assertThat(g.parameters().get(e.getKey()).shape().getShape()).as(e.getKey())
+                            .containsExactly(unlikeTorchPruning.getOrDefault(e.getKey(),
+                                    Fixtures.longs(e.getValue()))));
+            assertThat(g.node("Split").attributes().getLongs("sizes")).containsExactly(16, 16);
+            JsonNode keptRef = ref.get("kept_out_channels");
+            keptRef.fields().forEachRemaining(e -> {
+                if (e.getKey().equals("ln")) {
+                    assertThat(e.getValue()).as("ln shares fc1's channels").isEqualTo(keptRef.get("fc1"));
+                    return;
+                }
+                assertThat(WeightRows.kept(original.get(e.getKey()), g, e.getKey()))
+                        .as("kept output channels of " + e.getKey())
+                        .isEqualTo(e.getKey().equals("fc2") ? correct : ints(e.getValue()));
+            });
+        }
+    }
+
+    /**
+     * Prunes 50 % of every group's channels, L2 magnitude, local, one step.
+     *
+     * @param g the graph
+     * @param ignored the classifier
+     */
     static void prune(Graph g, String ignored) {
         new MetaPruner().start(g, PruningConfig.builder()
                 .setImportance(new MagnitudeImportance())
