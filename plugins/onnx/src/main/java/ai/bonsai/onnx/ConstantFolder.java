@@ -1,0 +1,231 @@
+package ai.bonsai.onnx;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Evaluates nodes whose inputs are all known at import time, so that the shape sub-graphs
+ * exporters emit (Shape, Gather, Unsqueeze, Concat, Constant, arithmetic feeding Reshape, Expand,
+ * Slice, Resize) vanish and their consumers see constants. {@code Shape} of a graph value folds to
+ * its static shape.
+ */
+final class ConstantFolder {
+
+    private static final List<String> FOLDABLE = List.of("Gather", "Unsqueeze", "Squeeze", "Concat",
+            "Cast", "Add", "Sub", "Mul", "Div", "Reshape", "Identity", "ConstantOfShape", "Slice");
+
+    private final OnnxImporter ctx;
+
+    /**
+     * Creates the folder of one import.
+     *
+     * @param ctx the import
+     */
+    ConstantFolder(OnnxImporter ctx) {
+        this.ctx = ctx;
+    }
+
+    /**
+     * Folds a node when it is a constant computation.
+     *
+     * @param n the node
+     * @return true if its outputs are now constants
+     */
+    boolean tryFold(NodeProto n) {
+        if (!n.getDomain().isEmpty() && !n.getDomain().equals("ai.onnx")) {
+            return false;
+        }
+        NDManager m = ctx.builder().manager();
+        switch (n.getOpType()) {
+            case "Constant" -> {
+                define(n, constant(n, m));
+                return true;
+            }
+            case "Shape" -> {
+                define(n, shapeOf(n, m));
+                return true;
+            }
+            default -> {
+            }
+        }
+        if (!FOLDABLE.contains(n.getOpType()) || n.getOutputCount() != 1) {
+            return false;
+        }
+        for (int k = 0; k < n.getInputCount(); k++) {
+            if (!n.getInput(k).isEmpty() && ctx.known(n, k).isEmpty()) {
+                return false;
+            }
+        }
+        Optional<NDArray> folded = evaluate(n, m);
+        folded.ifPresent(a -> define(n, a));
+        return folded.isPresent();
+    }
+
+    private void define(NodeProto n, NDArray a) {
+        ctx.define(n.getOutput(0), new Operand.Known(a, null));
+    }
+
+    private NDArray in(NodeProto n, int k) {
+        return ctx.known(n, k).orElseThrow().array();
+    }
+
+    private NDArray constant(NodeProto n, NDManager m) {
+        OnnxAttributes at = new OnnxAttributes(n);
+        Optional<TensorProto> t = at.tensor("value");
+        if (t.isPresent()) {
+            return ctx.decode(t.get(), "attribute 'value'");
+        }
+        if (at.has("value_float")) {
+            return m.create(at.f("value_float", 0f));
+        }
+        if (at.has("value_int")) {
+            return m.create(at.i("value_int", 0));
+        }
+        if (at.has("value_floats")) {
+            return m.create(at.floats("value_floats").orElseThrow());
+        }
+        if (at.has("value_ints")) {
+            return m.create(at.ints("value_ints").orElseThrow());
+        }
+        throw new IllegalArgumentException("Constant has no supported value attribute");
+    }
+
+    private NDArray shapeOf(NodeProto n, NDManager m) {
+        Operand op = ctx.input(n, 0).orElseThrow(() -> new IllegalArgumentException("input 0 is missing"));
+        long[] dims = op instanceof Operand.Dynamic d ? d.value().shape().getShape()
+                : ((Operand.Known) op).array().getShape().getShape();
+        OnnxAttributes at = new OnnxAttributes(n);
+        int rank = dims.length;
+        int start = (int) clampAxis(at.i("start", 0), rank);
+        int end = (int) clampAxis(at.i("end", rank), rank);
+        return m.create(Arrays.copyOfRange(dims, start, Math.max(start, end)));
+    }
+
+    private static long clampAxis(long axis, int rank) {
+        long a = axis < 0 ? axis + rank : axis;
+        return Math.max(0, Math.min(rank, a));
+    }
+
+    private Optional<NDArray> evaluate(NodeProto n, NDManager m) {
+        OnnxAttributes at = new OnnxAttributes(n);
+        NDArray x = in(n, 0);
+        return switch (n.getOpType()) {
+            case "Identity" -> Optional.of(x.duplicate());
+            case "Cast" -> OnnxDataType.ofCode((int) at.i("to", 1)).map(t -> x.toType(t.djl(), true));
+            case "Add" -> Optional.of(x.add(in(n, 1)));
+            case "Sub" -> Optional.of(x.sub(in(n, 1)));
+            case "Mul" -> Optional.of(x.mul(in(n, 1)));
+            case "Div" -> Optional.of(divide(x, in(n, 1)));
+            case "Reshape" -> Optional.of(x.reshape(Shapes.resolve(
+                    zerosCopied(ctx.known(n, 1).orElseThrow().longs(), x.getShape()), x.getShape())));
+            case "Unsqueeze" -> Optional.of(x.reshape(new Shape(Shapes.unsqueeze(
+                    x.getShape().getShape(), axes(n, at)))));
+            case "Squeeze" -> Optional.of(x.reshape(new Shape(Shapes.squeeze(
+                    x.getShape().getShape(), at.has("axes") || n.getInputCount() > 1 ? axes(n, at) : null))));
+            case "Concat" -> Optional.of(concat(n, at));
+            case "Gather" -> Optional.of(gather(x, in(n, 1), (int) at.i("axis", 0)));
+            case "ConstantOfShape" -> Optional.of(constantOfShape(x, at, m));
+            case "Slice" -> slice(n, x);
+            default -> Optional.empty();
+        };
+    }
+
+    private long[] axes(NodeProto n, OnnxAttributes at) {
+        return at.has("axes") ? at.ints("axes").orElseThrow() : ctx.known(n, 1).orElseThrow().longs();
+    }
+
+    private static long[] zerosCopied(long[] target, Shape input) {
+        long[] t = target.clone();
+        for (int i = 0; i < t.length; i++) {
+            if (t[i] == 0 && i < input.dimension()) {
+                t[i] = input.get(i);
+            }
+        }
+        return t;
+    }
+
+    private static NDArray divide(NDArray a, NDArray b) {
+        if (a.getDataType().isInteger() && b.getDataType().isInteger()) {
+            long[] x = a.toLongArray();
+            long[] y = b.toLongArray();
+            Shape out = a.getShape().size() >= b.getShape().size() ? a.getShape() : b.getShape();
+            long[] r = new long[Math.max(x.length, y.length)];
+            for (int i = 0; i < r.length; i++) {
+                r[i] = x[x.length == 1 ? 0 : i] / y[y.length == 1 ? 0 : i];
+            }
+            return a.getManager().create(r, out).toType(a.getDataType(), false);
+        }
+        return a.div(b);
+    }
+
+    private NDArray concat(NodeProto n, OnnxAttributes at) {
+        NDList parts = new NDList();
+        for (int k = 0; k < n.getInputCount(); k++) {
+            parts.add(in(n, k));
+        }
+        return NDArrays.concat(parts, (int) at.i("axis", 0));
+    }
+
+    private static NDArray gather(NDArray data, NDArray indices, int axis) {
+        int rank = data.getShape().dimension();
+        int a = axis < 0 ? axis + rank : axis;
+        long length = data.getShape().get(a);
+        long[] idx = indices.toType(DataType.INT64, false).toLongArray();
+        for (int i = 0; i < idx.length; i++) {
+            if (idx[i] < 0) {
+                idx[i] += length;
+            }
+        }
+        NDArray flatIdx = data.getManager().create(idx);
+        NDArray picked = data.get(new NDIndex(":, ".repeat(a) + "{}", flatIdx));
+        long[] dims = data.getShape().getShape();
+        long[] out = new long[rank - 1 + indices.getShape().dimension()];
+        int j = 0;
+        for (int d = 0; d < a; d++) {
+            out[j++] = dims[d];
+        }
+        for (long s : indices.getShape().getShape()) {
+            out[j++] = s;
+        }
+        for (int d = a + 1; d < rank; d++) {
+            out[j++] = dims[d];
+        }
+        return picked.reshape(new Shape(out));
+    }
+
+    private NDArray constantOfShape(NDArray shape, OnnxAttributes at, NDManager m) {
+        Shape s = new Shape(shape.toLongArray());
+        Optional<TensorProto> value = at.tensor("value");
+        if (value.isEmpty()) {
+            return m.zeros(s);
+        }
+        NDArray v = ctx.decode(value.get(), "attribute 'value'");
+        return v.reshape(new Shape()).broadcast(s).duplicate();
+    }
+
+    private Optional<NDArray> slice(NodeProto n, NDArray x) {
+        if (ctx.opset() < 10 || x.getShape().dimension() != 1) {
+            return Optional.empty();
+        }
+        long start = ctx.known(n, 1).orElseThrow().longs()[0];
+        long end = ctx.known(n, 2).orElseThrow().longs()[0];
+        long step = ctx.known(n, 4).map(k -> k.longs()[0]).orElse(1L);
+        long length = x.getShape().get(0);
+        if (step != 1) {
+            return Optional.empty();
+        }
+        start = Math.max(0, Math.min(length, start < 0 ? start + length : start));
+        end = Math.max(start, Math.min(length, end < 0 ? end + length : end));
+        return Optional.of(x.get(new NDIndex(start + ":" + end)));
+    }
+}

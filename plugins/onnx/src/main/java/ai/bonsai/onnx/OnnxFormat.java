@@ -1,0 +1,64 @@
+package ai.bonsai.onnx;
+
+import ai.bonsai.api.graph.Graph;
+import ai.bonsai.api.graph.GraphBuilder;
+import ai.bonsai.api.model.ModelFormat;
+import ai.bonsai.api.model.ModelFormatException;
+import java.nio.file.Path;
+import java.util.Locale;
+import org.pf4j.Extension;
+
+/**
+ * The {@code onnx} model format: reads {@code .onnx} files into Bonsai graphs and writes graphs
+ * back as ONNX.
+ *
+ * <pre>{@code
+ * ModelFormat onnx = host.formats().get("onnx");
+ * try (Graph g = onnx.read(Path.of("model.onnx"), host.newGraphBuilder("model", 0))) {
+ *     // prune g ...
+ *     onnx.write(g, Path.of("model.pruned.onnx"));
+ * }
+ * }</pre>
+ *
+ * <p>Reading maps the ops with channel semantics to Bonsai op types and keeps the others as
+ * {@code onnx_opaque} nodes, listed in the graph metadata under {@link OnnxMetadata#OPAQUE_NODES}.
+ * A malformed file fails with one {@link ModelFormatException} naming the file and the node,
+ * initializer or field at fault.
+ */
+@Extension
+public final class OnnxFormat implements ModelFormat {
+
+    /** The registry name. */
+    public static final String NAME = "onnx";
+
+    /** Creates the format. */
+    public OnnxFormat() {
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public boolean supports(Path path) {
+        return path.getFileName() != null
+                && path.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".onnx");
+    }
+
+    @Override
+    public Graph read(Path path, GraphBuilder builder) {
+        try {
+            OnnxModelFile file = OnnxModelFile.open(path);
+            return new OnnxImporter(file, builder).run();
+        } catch (RuntimeException e) {
+            builder.manager().close();
+            throw e;
+        }
+    }
+
+    @Override
+    public void write(Graph graph, Path path) {
+        OnnxWriter.write(graph, path);
+    }
+}

@@ -1,0 +1,549 @@
+package ai.bonsai.onnx;
+
+import ai.bonsai.api.BonsaiException;
+import ai.bonsai.api.graph.Attributes;
+import ai.bonsai.api.graph.Graph;
+import ai.bonsai.api.graph.GraphBuilder;
+import ai.bonsai.api.graph.Value;
+import ai.bonsai.api.model.ModelFormatException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.StringStringEntryProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TensorShapeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Imports one ONNX graph into a {@link GraphBuilder}: walks the nodes in order, folds constant
+ * computations ({@link ConstantFolder}), maps fused patterns ({@link Patterns}) and single ops
+ * ({@link OpMappings}) to Bonsai op types, and keeps every other op as an {@code onnx_opaque}
+ * node. The helpers here are what mappings use to read operands and add nodes.
+ */
+final class OnnxImporter {
+
+    private final OnnxModelFile file;
+    private final GraphBuilder builder;
+    private final GraphProto graph;
+    private final TensorDecoder decoder;
+    private final Map<String, TensorProto> initializers = new HashMap<>();
+    private final Map<String, Operand> values = new HashMap<>();
+    private final Map<String, Integer> producers = new HashMap<>();
+    private final Map<String, List<NodeProto>> consumers = new HashMap<>();
+    private final Map<String, ValueInfoProto> infos = new HashMap<>();
+    private final Set<NodeProto> done = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Set<String> suppliedInitializers = new HashSet<>();
+    private final Map<String, Value> constantNodes = new HashMap<>();
+    private final NodeNames names = new NodeNames();
+    private final StringBuilder opaque = new StringBuilder();
+    private final ConstantFolder folder;
+    private final OpMappings mappings;
+    private final Patterns patterns;
+
+    /**
+     * Prepares an import.
+     *
+     * @param file the parsed model
+     * @param builder a fresh builder
+     */
+    OnnxImporter(OnnxModelFile file, GraphBuilder builder) {
+        this.file = file;
+        this.builder = builder;
+        this.graph = file.model().getGraph();
+        this.decoder = new TensorDecoder(file.path());
+        this.folder = new ConstantFolder(this);
+        this.mappings = new OpMappings(this);
+        this.patterns = new Patterns(this);
+    }
+
+    /**
+     * Runs the import.
+     *
+     * @return the graph
+     * @throws ModelFormatException naming the file and the node, initializer or field at fault
+     */
+    Graph run() {
+        index();
+        recordModelMetadata();
+        declareInputs();
+        List<NodeProto> nodes = graph.getNodeList();
+        for (NodeProto n : nodes) {
+            if (n.getOpType().equals("Constant") && n.getInputCount() == 0 && n.getDomain().isEmpty()) {
+                try {
+                    folder.tryFold(n);
+                } catch (BonsaiException | IllegalArgumentException e) {
+                    throw error(n, e.getMessage(), e);
+                }
+                done.add(n);
+            }
+        }
+        for (int i = 0; i < nodes.size(); i++) {
+            NodeProto n = nodes.get(i);
+            if (done.contains(n)) {
+                continue;
+            }
+            checkInputsDefined(n, i);
+            try {
+                if (!folder.tryFold(n) && !patterns.tryMatch(n) && !mappings.tryMap(n)) {
+                    addOpaque(n, null);
+                }
+            } catch (ModelFormatException e) {
+                throw e;
+            } catch (BonsaiException | ArithmeticException | IllegalArgumentException
+                     | IndexOutOfBoundsException | UnsupportedOperationException e) {
+                throw error(n, e.getMessage(), e);
+            }
+            done.add(n);
+        }
+        declareOutputs();
+        builder.metadata(OnnxMetadata.OPAQUE_NODES, opaque.toString());
+        try {
+            return builder.build();
+        } catch (BonsaiException e) {
+            throw new ModelFormatException(file.path() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void index() {
+        for (TensorProto t : graph.getInitializerList()) {
+            if (t.getName().isEmpty()) {
+                throw new ModelFormatException(file.path() + ": an initializer has no name");
+            }
+            initializers.put(t.getName(), t);
+        }
+        for (ValueInfoProto v : graph.getValueInfoList()) {
+            infos.put(v.getName(), v);
+        }
+        for (ValueInfoProto v : graph.getOutputList()) {
+            infos.put(v.getName(), v);
+        }
+        List<NodeProto> nodes = graph.getNodeList();
+        for (int i = 0; i < nodes.size(); i++) {
+            NodeProto n = nodes.get(i);
+            for (String out : n.getOutputList()) {
+                if (!out.isEmpty() && producers.put(out, i) != null) {
+                    throw error(n, "output '" + out + "' is produced by two nodes", null);
+                }
+            }
+            for (String in : n.getInputList()) {
+                consumers.computeIfAbsent(in, k -> new ArrayList<>()).add(n);
+            }
+        }
+    }
+
+    private void recordModelMetadata() {
+        ModelProto m = file.model();
+        builder.metadata(OnnxMetadata.IR_VERSION, String.valueOf(m.getIrVersion()));
+        builder.metadata(OnnxMetadata.OPSET, String.valueOf(file.opset()));
+        builder.metadata(OnnxMetadata.PRODUCER_NAME, m.getProducerName());
+        builder.metadata(OnnxMetadata.PRODUCER_VERSION, m.getProducerVersion());
+        builder.metadata(OnnxMetadata.GRAPH_NAME, graph.getName());
+        builder.metadata(OnnxMetadata.SOURCE_FILE, String.valueOf(file.path().getFileName()));
+        builder.metadata(OnnxMetadata.SOURCE_SHA256, file.sha256());
+        for (StringStringEntryProto e : m.getMetadataPropsList()) {
+            builder.metadata(OnnxMetadata.PROPS_PREFIX + e.getKey(), e.getValue());
+        }
+    }
+
+    private void declareInputs() {
+        for (ValueInfoProto in : graph.getInputList()) {
+            if (initializers.containsKey(in.getName())) {
+                continue;
+            }
+            TensorShapeProto shape = in.getType().getTensorType().getShape();
+            if (!in.getType().hasTensorType() || !in.getType().getTensorType().hasShape()) {
+                throw new ModelFormatException(file.path() + ": graph input '" + in.getName()
+                        + "' has no tensor shape");
+            }
+            long[] dims = new long[shape.getDimCount()];
+            for (int d = 0; d < dims.length; d++) {
+                TensorShapeProto.Dimension dim = shape.getDim(d);
+                if (dim.hasDimValue() && dim.getDimValue() > 0) {
+                    dims[d] = dim.getDimValue();
+                } else if (d == 0) {
+                    dims[d] = 1;
+                    builder.metadata(OnnxMetadata.INPUT_DIM0_PREFIX + in.getName(),
+                            dim.hasDimParam() ? dim.getDimParam() : "batch");
+                } else {
+                    throw new ModelFormatException(file.path() + ": graph input '" + in.getName()
+                            + "' dimension " + d + " is not static ("
+                            + (dim.hasDimParam() ? "'" + dim.getDimParam() + "'" : "unknown")
+                            + "); Bonsai needs static sizes after the batch dimension");
+                }
+            }
+            builder.metadata(OnnxMetadata.INPUT_TYPE_PREFIX + in.getName(),
+                    String.valueOf(in.getType().getTensorType().getElemType()));
+            names.reserve(in.getName());
+            values.put(in.getName(), new Operand.Dynamic(builder.input(in.getName(), new Shape(dims))));
+        }
+    }
+
+    private void declareOutputs() {
+        List<Value> outs = new ArrayList<>();
+        for (ValueInfoProto o : graph.getOutputList()) {
+            Operand op = values.get(o.getName());
+            if (op == null) {
+                throw new ModelFormatException(file.path() + ": graph output '" + o.getName()
+                        + "' is not produced by any node");
+            }
+            Value v = op instanceof Operand.Dynamic d ? d.value() : constantNode((Operand.Known) op);
+            builder.metadata(OnnxMetadata.OUTPUT_PREFIX + outs.size(), o.getName());
+            builder.metadata(OnnxMetadata.OUTPUT_TYPE_PREFIX + outs.size(),
+                    String.valueOf(o.getType().getTensorType().getElemType()));
+            outs.add(v);
+        }
+        if (outs.isEmpty()) {
+            throw new ModelFormatException(file.path() + ": the graph declares no output");
+        }
+        builder.output(outs.toArray(new Value[0]));
+    }
+
+    private void checkInputsDefined(NodeProto n, int index) {
+        for (String in : n.getInputList()) {
+            if (in.isEmpty() || values.containsKey(in) || initializers.containsKey(in)) {
+                continue;
+            }
+            Integer producer = producers.get(in);
+            if (producer != null && producer >= index) {
+                throw error(n, "input '" + in + "' is produced by a later node '"
+                        + graph.getNode(producer).getName()
+                        + "' (the graph has a cycle or is not topologically sorted)", null);
+            }
+            throw error(n, "input '" + in + "' is not a graph input, an initializer or the output "
+                    + "of an earlier node", null);
+        }
+    }
+
+    // ---- helpers for mappings, patterns and folding ----
+
+    /**
+     * Returns the default-domain opset.
+     *
+     * @return the opset version
+     */
+    long opset() {
+        return file.opset();
+    }
+
+    /**
+     * Returns the builder.
+     *
+     * @return the builder
+     */
+    GraphBuilder builder() {
+        return builder;
+    }
+
+    /**
+     * Returns what an ONNX value name stands for, decoding initializers on first use.
+     *
+     * @param name the value name
+     * @return the operand, or empty for an absent optional input ({@code ""})
+     */
+    Optional<Operand> operand(String name) {
+        if (name.isEmpty()) {
+            return Optional.empty();
+        }
+        Operand op = values.get(name);
+        if (op == null) {
+            TensorProto t = initializers.get(name);
+            if (t == null) {
+                throw new ModelFormatException(file.path() + ": value '" + name + "' is undefined");
+            }
+            op = new Operand.Known(decoder.decode(t, "initializer '" + name + "'", builder.manager()),
+                    name);
+            values.put(name, op);
+        }
+        return Optional.of(op);
+    }
+
+    /**
+     * Decodes a tensor of the model (an attribute value) into the builder's manager.
+     *
+     * @param t the tensor
+     * @param what its description for messages
+     * @return the array
+     */
+    NDArray decode(TensorProto t, String what) {
+        return decoder.decode(t, what, builder.manager());
+    }
+
+    /**
+     * Returns input k of a node, or empty if the node has no such (or an empty) input.
+     *
+     * @param n the node
+     * @param k the input slot
+     * @return the operand
+     */
+    Optional<Operand> input(NodeProto n, int k) {
+        return k < n.getInputCount() ? operand(n.getInput(k)) : Optional.empty();
+    }
+
+    /**
+     * Returns input k of a node when it is a constant.
+     *
+     * @param n the node
+     * @param k the slot
+     * @return the constant, or empty when absent or computed by the graph
+     */
+    Optional<Operand.Known> known(NodeProto n, int k) {
+        if (k < n.getInputCount() && !values.containsKey(n.getInput(k))
+                && !initializers.containsKey(n.getInput(k))) {
+            return Optional.empty();
+        }
+        return input(n, k).filter(Operand.Known.class::isInstance).map(Operand.Known.class::cast);
+    }
+
+    /**
+     * Returns input k of a node as a graph value; a constant becomes an {@code onnx_constant} node.
+     *
+     * @param n the node
+     * @param k the slot
+     * @return the value
+     */
+    Value value(NodeProto n, int k) {
+        Operand op = input(n, k).orElseThrow(() -> error(n, "input " + k + " is missing", null));
+        return op instanceof Operand.Dynamic d ? d.value() : constantNode((Operand.Known) op);
+    }
+
+    /**
+     * Tells whether input k of a node is computed by the graph.
+     *
+     * @param n the node
+     * @param k the slot
+     * @return true for a dynamic input
+     */
+    boolean isDynamic(NodeProto n, int k) {
+        return input(n, k).filter(Operand.Dynamic.class::isInstance).isPresent();
+    }
+
+    /**
+     * Binds an ONNX value name.
+     *
+     * @param name the value name
+     * @param operand what it stands for
+     */
+    void define(String name, Operand operand) {
+        values.put(name, operand);
+    }
+
+    /**
+     * Binds an ONNX output to a graph value.
+     *
+     * @param name the value name
+     * @param v the value
+     */
+    void define(String name, Value v) {
+        values.put(name, new Operand.Dynamic(v));
+    }
+
+    /**
+     * Returns the nodes reading a value.
+     *
+     * @param name the value name
+     * @return the consumers, in graph order
+     */
+    List<NodeProto> consumers(String name) {
+        return consumers.getOrDefault(name, List.of());
+    }
+
+    /**
+     * Tells whether a value is a graph output.
+     *
+     * @param name the value name
+     * @return true if the graph returns it
+     */
+    boolean isGraphOutput(String name) {
+        return graph.getOutputList().stream().anyMatch(o -> o.getName().equals(name));
+    }
+
+    /**
+     * Marks nodes as imported (the members of a matched pattern).
+     *
+     * @param nodes the nodes
+     */
+    void markDone(List<NodeProto> nodes) {
+        done.addAll(nodes);
+    }
+
+    /**
+     * Allocates the Bonsai name of a node and records its original ONNX names.
+     *
+     * @param weight the initializer naming the module, or null
+     * @param onnx the ONNX nodes the Bonsai node stands for, first one naming it otherwise
+     * @return the unique name
+     */
+    String name(String weight, List<NodeProto> onnx) {
+        String module = weight == null ? "" : NodeNames.moduleOf(weight);
+        NodeProto first = onnx.get(0);
+        if (module.isEmpty()) {
+            module = first.getName().isEmpty() ? first.getOpType() + "_" + first.getOutput(0)
+                    : NodeNames.scopeOf(first.getName());
+        }
+        String name = names.allocate(module);
+        List<String> original = new ArrayList<>();
+        for (NodeProto n : onnx) {
+            original.add(n.getName());
+        }
+        builder.metadata(OnnxMetadata.NODE_NAMES_PREFIX + name, String.join("\n", original));
+        return name;
+    }
+
+    /**
+     * Supplies a parameter's value: float32, owned by the graph (copied when the initializer is
+     * shared with another node).
+     *
+     * @param node the Bonsai node name
+     * @param local the parameter's local name
+     * @param known the constant
+     * @param shape the shape the op type declares
+     */
+    void supply(String node, String local, Operand.Known known, Shape shape) {
+        NDArray a = known.array();
+        boolean shared = known.initializer() != null && !known.initializer().isEmpty()
+                && !suppliedInitializers.add(known.initializer());
+        if (a.getDataType() != DataType.FLOAT32) {
+            a = a.toType(DataType.FLOAT32, false);
+        } else if (shared) {
+            a = a.duplicate();
+        }
+        supplyArray(node, local, a.getShape().equals(shape) ? a : a.reshape(shape));
+    }
+
+    /**
+     * Supplies a computed parameter value (created in the builder's manager).
+     *
+     * @param node the Bonsai node name
+     * @param local the local name
+     * @param array the value
+     */
+    void supplyArray(String node, String local, NDArray array) {
+        builder.parameterValue(node + "." + local, array);
+    }
+
+    /**
+     * Returns the {@code onnx_constant} node of a constant, adding it on first use.
+     *
+     * @param k the constant
+     * @return its value
+     */
+    Value constantNode(Operand.Known k) {
+        String key = k.initializer() == null || k.initializer().isEmpty()
+                ? "#" + System.identityHashCode(k.array()) : k.initializer();
+        Value existing = constantNodes.get(key);
+        if (existing != null) {
+            return existing;
+        }
+        String name = names.allocate(k.initializer() == null || k.initializer().isEmpty()
+                ? "constant" : k.initializer());
+        NDArray a = k.array();
+        if (a.getDataType() != DataType.FLOAT32 && a.getDataType() != DataType.INT64) {
+            a = a.toType(a.getDataType().isFloating() ? DataType.FLOAT32 : DataType.INT64, false);
+        } else if (k.initializer() != null && !k.initializer().isEmpty()
+                && !suppliedInitializers.add(k.initializer())) {
+            a = a.duplicate();
+        }
+        builder.parameterValue(name + ".value", a);
+        Value v = builder.op(OnnxConstantOp.NAME, name, Attributes.of()
+                .with("shape", a.getShape().getShape())
+                .with("dtype", a.getDataType().name().toLowerCase(java.util.Locale.ROOT)));
+        constantNodes.put(key, v);
+        return v;
+    }
+
+    /**
+     * Keeps a node as an {@code onnx_opaque} node that blocks channel pruning through it.
+     *
+     * @param n the node
+     * @param shapes its output shapes when known from the mapping, or null to take them from the
+     *     model's value_info
+     */
+    void addOpaque(NodeProto n, List<Shape> shapes) {
+        List<Shape> outShapes = shapes != null ? shapes : declaredShapes(n);
+        List<Value> ins = new ArrayList<>();
+        NodeProto.Builder template = n.toBuilder().clearName().clearInput().clearOutput();
+        for (int k = 0; k < n.getInputCount(); k++) {
+            if (n.getInput(k).isEmpty()) {
+                template.addInput("");
+            } else {
+                template.addInput("?");
+                ins.add(value(n, k));
+            }
+        }
+        for (String out : n.getOutputList()) {
+            template.addOutput(out.isEmpty() ? "" : "?");
+        }
+        String name = name(null, List.of(n));
+        Attributes a = Attributes.of()
+                .with("onnx_op_type", n.getOpType())
+                .with("onnx_domain", n.getDomain())
+                .with("onnx_node", Base64.getEncoder().encodeToString(template.build().toByteArray()));
+        List<Value> outs = builder.node(OnnxOpaqueOp.NAME, name, OpaqueShapes.encode(a, outShapes),
+                ins.toArray(new Value[0]));
+        int next = 0;
+        for (String out : n.getOutputList()) {
+            if (!out.isEmpty()) {
+                define(out, outs.get(next++));
+            }
+        }
+        opaque.append(opaque.length() == 0 ? "" : "\n").append(name).append('\t').append(n.getOpType());
+    }
+
+    private List<Shape> declaredShapes(NodeProto n) {
+        List<Shape> shapes = new ArrayList<>();
+        for (String out : n.getOutputList()) {
+            if (out.isEmpty()) {
+                continue;
+            }
+            ValueInfoProto info = infos.get(out);
+            if (info == null || !info.getType().getTensorType().hasShape()) {
+                throw error(n, "op '" + n.getOpType() + "' has no Bonsai op type, and its output '"
+                        + out + "' has no static shape in the model's value_info (run ONNX shape "
+                        + "inference on the model first)", null);
+            }
+            TensorShapeProto sp = info.getType().getTensorType().getShape();
+            long[] dims = new long[sp.getDimCount()];
+            for (int d = 0; d < dims.length; d++) {
+                TensorShapeProto.Dimension dim = sp.getDim(d);
+                if (!dim.hasDimValue()) {
+                    if (d != 0) {
+                        throw error(n, "output '" + out + "' dimension " + d + " is not static", null);
+                    }
+                    dims[d] = 1;
+                } else {
+                    dims[d] = dim.getDimValue();
+                }
+            }
+            shapes.add(new Shape(dims));
+        }
+        return shapes;
+    }
+
+    /**
+     * Creates the error for a node.
+     *
+     * @param n the node
+     * @param message what is wrong
+     * @param cause the cause, or null
+     * @return the exception, naming the file and the node
+     */
+    ModelFormatException error(NodeProto n, String message, Throwable cause) {
+        String where = file.path() + ": node '" + (n.getName().isEmpty() ? n.getOutput(0) : n.getName())
+                + "' (" + n.getOpType() + "): ";
+        return cause == null ? new ModelFormatException(where + message)
+                : new ModelFormatException(where + message, cause);
+    }
+}

@@ -1,0 +1,165 @@
+package ai.bonsai.onnx;
+
+import ai.bonsai.api.BonsaiException;
+import ai.bonsai.api.graph.Graph;
+import ai.bonsai.api.graph.Node;
+import ai.bonsai.api.graph.Parameter;
+import ai.bonsai.api.graph.Value;
+import ai.bonsai.api.model.ModelFormatException;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.StringStringEntryProto;
+import ai.onnx.proto.OnnxMl.TensorShapeProto;
+import ai.onnx.proto.OnnxMl.TypeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import com.google.protobuf.CodedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.IdentityHashMap;
+import java.util.Map;
+
+/**
+ * Writes a Bonsai graph as an ONNX model: the opset, IR version, producer, graph name, node names
+ * and {@code metadata_props} of the source model when the graph was read from ONNX (opset 17 and
+ * IR 8 otherwise), the current parameter arrays as initializers, the current shapes on the graph
+ * inputs and outputs, and a {@code bonsai.provenance} entry. The file is written to a temporary
+ * file next to the target and renamed over it, so a failed write leaves nothing behind.
+ */
+final class OnnxWriter {
+
+    /** The opset written for graphs that were not read from ONNX. */
+    static final long DEFAULT_OPSET = 17;
+    /** The metadata_props key of the provenance entry. */
+    static final String PROVENANCE = "bonsai.provenance";
+
+    private OnnxWriter() {
+    }
+
+    /**
+     * Writes a graph.
+     *
+     * @param graph the graph
+     * @param target the file
+     * @throws ModelFormatException naming the file (and node) on failure; no file is left behind
+     */
+    static void write(Graph graph, Path target) {
+        ModelProto model;
+        try {
+            model = toModel(graph);
+        } catch (ModelFormatException e) {
+            throw new ModelFormatException(target + ": " + e.getMessage(), e);
+        } catch (BonsaiException e) {
+            throw new ModelFormatException(target + ": " + e.getMessage(), e);
+        }
+        Path dir = target.toAbsolutePath().getParent();
+        Path temp = null;
+        try {
+            temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+            try (OutputStream os = Files.newOutputStream(temp)) {
+                CodedOutputStream cos = CodedOutputStream.newInstance(os, 1 << 20);
+                model.writeTo(cos);
+                cos.flush();
+            }
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            temp = null;
+        } catch (IOException e) {
+            throw new ModelFormatException(target + ": cannot write: " + e.getMessage(), e);
+        } finally {
+            if (temp != null) {
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException ignored) {
+                    // the write already failed; the temporary file is all that is left
+                }
+            }
+        }
+    }
+
+    /**
+     * Builds the ONNX model of a graph.
+     *
+     * @param graph the graph
+     * @return the model
+     */
+    static ModelProto toModel(Graph graph) {
+        Map<String, String> meta = graph.metadata();
+        long opset = Long.parseLong(meta.getOrDefault(OnnxMetadata.OPSET, String.valueOf(DEFAULT_OPSET)));
+        long ir = Long.parseLong(meta.getOrDefault(OnnxMetadata.IR_VERSION, "8"));
+        Map<Value, String> names = new IdentityHashMap<>();
+        for (Value v : graph.inputs()) {
+            names.put(v, v.name());
+        }
+        for (Node n : graph.nodes()) {
+            for (Value v : n.outputs()) {
+                names.put(v, v.name());
+            }
+        }
+        for (int k = 0; k < graph.outputs().size(); k++) {
+            String original = meta.get(OnnxMetadata.OUTPUT_PREFIX + k);
+            if (original != null) {
+                names.put(graph.outputs().get(k), original);
+            }
+        }
+        GraphProto.Builder g = GraphProto.newBuilder()
+                .setName(meta.getOrDefault(OnnxMetadata.GRAPH_NAME, graph.name()));
+        NodeEmitter emitter = new NodeEmitter(graph, g, names, opset);
+        for (Node n : graph.nodes()) {
+            emitter.emit(n);
+        }
+        for (Value v : graph.inputs()) {
+            int type = Integer.parseInt(meta.getOrDefault(OnnxMetadata.INPUT_TYPE_PREFIX + v.name(), "1"));
+            g.addInput(valueInfo(v.name(), type, v.shape().getShape(),
+                    meta.get(OnnxMetadata.INPUT_DIM0_PREFIX + v.name())));
+        }
+        for (int k = 0; k < graph.outputs().size(); k++) {
+            Value v = graph.outputs().get(k);
+            int type = Integer.parseInt(meta.getOrDefault(OnnxMetadata.OUTPUT_TYPE_PREFIX + k, "1"));
+            g.addOutput(valueInfo(names.get(v), type, v.shape().getShape(), null));
+        }
+        ModelProto.Builder m = ModelProto.newBuilder()
+                .setIrVersion(ir)
+                .setProducerName(meta.getOrDefault(OnnxMetadata.PRODUCER_NAME, "bonsai"))
+                .setProducerVersion(meta.getOrDefault(OnnxMetadata.PRODUCER_VERSION, Provenance.version()))
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset))
+                .setGraph(g);
+        meta.forEach((k, v) -> {
+            if (k.startsWith(OnnxMetadata.PROPS_PREFIX) && !k.equals(OnnxMetadata.PROPS_PREFIX + PROVENANCE)) {
+                m.addMetadataProps(StringStringEntryProto.newBuilder()
+                        .setKey(k.substring(OnnxMetadata.PROPS_PREFIX.length())).setValue(v));
+            }
+        });
+        m.addMetadataProps(StringStringEntryProto.newBuilder().setKey(PROVENANCE)
+                .setValue(Provenance.of(graph, trainableElements(graph))));
+        return m.build();
+    }
+
+    private static long trainableElements(Graph graph) {
+        long total = 0;
+        for (Parameter p : graph.parameters().values()) {
+            if (p.trainable()) {
+                total += p.shape().size();
+            }
+        }
+        return total;
+    }
+
+    private static ValueInfoProto valueInfo(String name, int elemType, long[] dims, String dim0) {
+        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+        for (int d = 0; d < dims.length; d++) {
+            TensorShapeProto.Dimension.Builder dim = TensorShapeProto.Dimension.newBuilder();
+            if (d == 0 && dim0 != null) {
+                dim.setDimParam(dim0);
+            } else {
+                dim.setDimValue(dims[d]);
+            }
+            shape.addDim(dim);
+        }
+        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder()
+                .setTensorType(TypeProto.Tensor.newBuilder().setElemType(elemType).setShape(shape)))
+                .build();
+    }
+}

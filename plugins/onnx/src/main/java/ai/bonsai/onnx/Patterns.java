@@ -1,0 +1,181 @@
+package ai.bonsai.onnx;
+
+import ai.bonsai.api.graph.Attributes;
+import ai.bonsai.api.graph.Value;
+import ai.djl.ndarray.types.Shape;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Recognizes the multi-node forms older exporters emit for one PyTorch module and imports each as
+ * one Bonsai node: layer norm as {@code ReduceMean, Sub, Pow, ReduceMean, Add, Sqrt, Div[, Mul,
+ * Add]}, exact GELU as {@code Div(sqrt 2), Erf, Add(1), Mul(x), Mul(0.5)}, SiLU as {@code
+ * Mul(x, Sigmoid(x))}. Intermediate values must have no other consumer.
+ */
+final class Patterns {
+
+    private final OnnxImporter ctx;
+
+    /**
+     * Creates the patterns of one import.
+     *
+     * @param ctx the import
+     */
+    Patterns(OnnxImporter ctx) {
+        this.ctx = ctx;
+    }
+
+    /**
+     * Imports the pattern starting at a node, if one does.
+     *
+     * @param n the node
+     * @return true if a pattern was imported
+     */
+    boolean tryMatch(NodeProto n) {
+        return switch (n.getOpType()) {
+            case "ReduceMean" -> layerNorm(n);
+            case "Div" -> gelu(n);
+            case "Sigmoid" -> silu(n);
+            default -> false;
+        };
+    }
+
+    private Optional<NodeProto> only(NodeProto producer, String opType) {
+        String out = producer.getOutput(0);
+        List<NodeProto> users = ctx.consumers(out);
+        if (users.size() != 1 || ctx.isGraphOutput(out) || !users.get(0).getOpType().equals(opType)) {
+            return Optional.empty();
+        }
+        return Optional.of(users.get(0));
+    }
+
+    private boolean constantIs(NodeProto n, String notThis, double expected, double tolerance) {
+        int k = n.getInput(0).equals(notThis) ? 1 : 0;
+        return ctx.known(n, k).filter(c -> c.array().size() == 1)
+                .map(c -> Math.abs(c.scalar() - expected) <= tolerance).orElse(false);
+    }
+
+    private Optional<Operand.Known> otherConstant(NodeProto n, String notThis) {
+        int k = n.getInput(0).equals(notThis) ? 1 : 0;
+        return ctx.known(n, k);
+    }
+
+    private boolean lastAxis(NodeProto reduce, Value x) {
+        OnnxAttributes at = new OnnxAttributes(reduce);
+        long[] axes = at.has("axes") ? at.ints("axes").orElseThrow()
+                : ctx.known(reduce, 1).map(Operand.Known::longs).orElse(null);
+        int rank = x.shape().dimension();
+        return axes != null && axes.length == 1 && (axes[0] == -1 || axes[0] == rank - 1)
+                && at.i("keepdims", 1) == 1;
+    }
+
+    private boolean layerNorm(NodeProto mean) {
+        if (!ctx.isDynamic(mean, 0)) {
+            return false;
+        }
+        String xName = mean.getInput(0);
+        Value x = ctx.value(mean, 0);
+        if (!lastAxis(mean, x)) {
+            return false;
+        }
+        Optional<NodeProto> sub = only(mean, "Sub")
+                .filter(s -> s.getInput(0).equals(xName) && s.getInput(1).equals(mean.getOutput(0)));
+        if (sub.isEmpty()) {
+            return false;
+        }
+        String centered = sub.get().getOutput(0);
+        List<NodeProto> users = ctx.consumers(centered);
+        NodeProto pow = users.stream().filter(u -> u.getOpType().equals("Pow")).findFirst().orElse(null);
+        NodeProto div = users.stream().filter(u -> u.getOpType().equals("Div")).findFirst().orElse(null);
+        if (users.size() != 2 || pow == null || div == null || !constantIs(pow, centered, 2, 0)
+                || !div.getInput(0).equals(centered)) {
+            return false;
+        }
+        Optional<NodeProto> var = only(pow, "ReduceMean").filter(r -> lastAxis(r, x));
+        Optional<NodeProto> addEps = var.flatMap(v -> only(v, "Add"));
+        Optional<NodeProto> sqrt = addEps.flatMap(a -> only(a, "Sqrt"));
+        if (sqrt.isEmpty() || !div.getInput(1).equals(sqrt.get().getOutput(0))) {
+            return false;
+        }
+        Optional<Operand.Known> eps = otherConstant(addEps.get(), var.get().getOutput(0));
+        if (eps.isEmpty() || eps.get().array().size() != 1) {
+            return false;
+        }
+        List<NodeProto> members = new ArrayList<>(List.of(mean, sub.get(), pow, var.get(),
+                addEps.get(), sqrt.get(), div));
+        long c = x.shape().get(x.shape().dimension() - 1);
+        Optional<NodeProto> mul = only(div, "Mul");
+        Optional<Operand.Known> gamma = mul.flatMap(m -> otherConstant(m, div.getOutput(0)))
+                .filter(g -> g.array().size() == c);
+        Optional<NodeProto> add = gamma.flatMap(g -> only(mul.get(), "Add"));
+        Optional<Operand.Known> beta = add.flatMap(a -> otherConstant(a, mul.get().getOutput(0)))
+                .filter(bb -> bb.array().size() == c);
+        NodeProto last = div;
+        if (gamma.isPresent()) {
+            members.add(mul.get());
+            last = mul.get();
+            if (beta.isPresent()) {
+                members.add(add.get());
+                last = add.get();
+            }
+        }
+        String name = ctx.name(gamma.map(Operand.Known::initializer).orElse(null), members);
+        if (gamma.isPresent()) {
+            ctx.supply(name, "weight", gamma.get(), new Shape(c));
+            if (beta.isPresent()) {
+                ctx.supply(name, "bias", beta.get(), new Shape(c));
+            } else {
+                ctx.supplyArray(name, "bias", ctx.builder().manager().zeros(new Shape(c)));
+            }
+        }
+        Value y = ctx.builder().op("layer_norm", name, Attributes.of()
+                .with("normalized_shape", new long[] {c})
+                .with("eps", eps.get().scalar())
+                .with("elementwise_affine", gamma.isPresent()), x);
+        ctx.define(last.getOutput(0), y);
+        ctx.markDone(members);
+        return true;
+    }
+
+    private boolean gelu(NodeProto div) {
+        if (!ctx.isDynamic(div, 0) || !constantIs(div, div.getInput(0), Math.sqrt(2), 1e-4)) {
+            return false;
+        }
+        String xName = div.getInput(0);
+        Optional<NodeProto> erf = only(div, "Erf");
+        Optional<NodeProto> add = erf.flatMap(e -> only(e, "Add"))
+                .filter(a -> constantIs(a, erf.get().getOutput(0), 1, 0));
+        Optional<NodeProto> mul = add.flatMap(a -> only(a, "Mul"))
+                .filter(m -> m.getInputList().contains(xName));
+        Optional<NodeProto> half = mul.flatMap(m -> only(m, "Mul"))
+                .filter(h -> constantIs(h, mul.get().getOutput(0), 0.5, 0));
+        if (half.isEmpty()) {
+            return false;
+        }
+        List<NodeProto> members = List.of(div, erf.get(), add.get(), mul.get(), half.get());
+        String name = ctx.name(null, members);
+        Value y = ctx.builder().op("gelu", name, Attributes.of(), ctx.value(div, 0));
+        ctx.define(half.get().getOutput(0), y);
+        ctx.markDone(members);
+        return true;
+    }
+
+    private boolean silu(NodeProto sigmoid) {
+        if (!ctx.isDynamic(sigmoid, 0)) {
+            return false;
+        }
+        String xName = sigmoid.getInput(0);
+        Optional<NodeProto> mul = only(sigmoid, "Mul").filter(m -> m.getInputList().contains(xName));
+        if (mul.isEmpty()) {
+            return false;
+        }
+        List<NodeProto> members = List.of(sigmoid, mul.get());
+        Value y = ctx.builder().op("silu", ctx.name(null, members), Attributes.of(),
+                ctx.value(sigmoid, 0));
+        ctx.define(mul.get().getOutput(0), y);
+        ctx.markDone(members);
+        return true;
+    }
+}

@@ -1,0 +1,81 @@
+package ai.bonsai.onnx;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.bonsai.api.graph.Graph;
+import ai.bonsai.core.count.OpCounter;
+import ai.bonsai.core.exec.GraphExecutor;
+import ai.bonsai.core.testing.Fixtures;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.StringStringEntryProto;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Exported fixtures run in ONNX Runtime: unpruned, to the original model's output; pruned, to
+ * Bonsai's own DJL execution of the pruned graph, in a file smaller by at least the parameters
+ * removed.
+ */
+class OnnxExportTest {
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest
+    @CsvSource({"tiny_resnet", "tiny_mlp"})
+    void roundTripKeepsOutputsNamesOpsetAndAddsProvenance(String fixture) throws Exception {
+        Path source = OnnxFixtures.onnx(fixture);
+        Path copy = dir.resolve(fixture + ".onnx");
+        try (Graph g = OnnxFixtures.read(source); NDManager m = NDManager.newBaseManager()) {
+            new OnnxFormat().write(g, copy);
+            float[] expected = Ort.run(source, "input", Fixtures.input(fixture, m));
+            float[] actual = Ort.run(copy, "input", Fixtures.input(fixture, m));
+            assertThat(Ort.maxAbsDiff(expected, actual)).isLessThan(1e-5f);
+        }
+        ModelProto original = ModelProto.parseFrom(Files.readAllBytes(source));
+        ModelProto written = ModelProto.parseFrom(Files.readAllBytes(copy));
+        assertThat(written.getOpsetImport(0).getVersion()).isEqualTo(13);
+        assertThat(written.getIrVersion()).isEqualTo(original.getIrVersion());
+        assertThat(names(written)).containsAll(names(original).stream()
+                .filter(n -> !n.contains("Constant")).collect(Collectors.toList()));
+        assertThat(written.getGraph().getOutput(0).getName()).isEqualTo("output");
+        StringStringEntryProto provenance = written.getMetadataPropsList().stream()
+                .filter(e -> e.getKey().equals("bonsai.provenance")).findFirst().orElseThrow();
+        assertThat(provenance.getValue()).contains("\"source_file\": \"" + fixture + ".onnx\"")
+                .containsPattern("\"source_sha256\": \"[0-9a-f]{64}\"")
+                .contains("\"bonsai_version\": ");
+        assertThat(dir).isDirectoryNotContaining("glob:**.tmp");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"tiny_resnet, fc", "tiny_mlp, out"})
+    void prunedExportRunsInOnnxRuntimeLikeDjlAndIsSmaller(String fixture, String classifier)
+            throws Exception {
+        Path source = OnnxFixtures.onnx(fixture);
+        Path pruned = dir.resolve(fixture + ".pruned.onnx");
+        try (Graph g = OnnxFixtures.read(source); NDManager m = NDManager.newBaseManager()) {
+            long before = OpCounter.count(g).params();
+            OnnxParityTest.prune(g, classifier);
+            long removed = before - OpCounter.count(g).params();
+            new OnnxFormat().write(g, pruned);
+
+            float[] djl = new GraphExecutor(g).forward(new NDList(Fixtures.input(fixture, m)))
+                    .head().toFloatArray();
+            float[] ort = Ort.run(pruned, "input", Fixtures.input(fixture, m));
+            assertThat(Ort.maxAbsDiff(djl, ort)).isLessThan(1e-4f);
+            assertThat(Files.size(source) - Files.size(pruned)).isGreaterThanOrEqualTo(removed * 4);
+        }
+    }
+
+    private static List<String> names(ModelProto m) {
+        return m.getGraph().getNodeList().stream().map(NodeProto::getName).collect(Collectors.toList());
+    }
+}
