@@ -147,4 +147,21 @@ class PruningFunctionsTest {
             assertThat(g.node("gn").parameter("weight").shape()).isEqualTo(new Shape(12));
         }
     }
+
+    @Test
+    void lstmFunctionsPruneHiddenUnitsAndInputFeatures() {
+        GraphBuilder b = builder();
+        Value h = b.op("lstm", "rnn", LstmOpTest.lstm(4, 2, true, true), b.linear("embed", b.input("x", new Shape(1, 3, 2)), 5));
+        b.output(b.linear("head", h, 2));
+        try (DefaultGraph g = build(b); NDManager m = NDManager.newBaseManager()) {
+            PruningFunctions.pruneLstmOutChannels(g, "rnn", IndexSet.of(0, 3));
+            PruningFunctions.pruneLinearInChannels(g, "head", IndexSet.of(0, 3, 4, 7));
+            PruningFunctions.pruneLinearOutChannels(g, "embed", IndexSet.of(1));
+            PruningFunctions.pruneLstmInChannels(g, "rnn", IndexSet.of(1));
+            g.refresh();
+            assertThat(g.parameters().get("rnn.weight_ih_l0_reverse").shape()).isEqualTo(new Shape(8, 4));
+            assertThat(g.parameters().get("rnn.weight_ih_l1").shape()).isEqualTo(new Shape(8, 4));
+            assertThat(run(g, m).getShape()).isEqualTo(new Shape(1, 3, 2));
+        }
+    }
 }
