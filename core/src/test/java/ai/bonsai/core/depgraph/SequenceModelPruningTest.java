@@ -11,6 +11,9 @@ import ai.bonsai.api.prune.Group;
 import ai.bonsai.api.prune.IndexSet;
 import ai.bonsai.api.prune.PruningHandle;
 import ai.bonsai.core.plugin.PluginHost;
+import ai.bonsai.core.exec.GraphExecutor;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -71,6 +74,48 @@ class SequenceModelPruningTest {
             assertThat(g.parameters().get("rnn.weight_ih_l0").shape()).isEqualTo(new Shape(20, 4));
             assertThat(g.parameters().get("rnn.weight_ih_l0_reverse").shape()).isEqualTo(new Shape(20, 4));
             assertThat(g.parameters().get("rnn.weight_ih_l1").shape()).isEqualTo(new Shape(20, 10));
+        }
+    }
+
+    private static Graph encoderBlock() {
+        GraphBuilder b = PluginHost.classpathOnly().newGraphBuilder("encoder", 9);
+        Value x = b.linear("embed", b.input("x", new Shape(2, 4, 5)), 6);
+        Value attn = b.op("multihead_attention", "attn", Attributes.of().with("embed_dim", 6)
+                .with("num_heads", 3).with("bias", true), x);
+        // no norm after the residual: its statistics would see masked channels, so masking and pruning differ
+        b.output(b.linear("head", b.unary("gelu", "act", b.add("residual", x, attn)), 2));
+        return b.build();
+    }
+
+    @Test
+    void attentionHeadsPruneWholeWithTheResidualStream() {
+        try (Graph g = encoderBlock()) {
+            assertThat(members(group(g, "attn", 2, 3))).containsExactlyInAnyOrder("attn:out[2, 3]", "embed:out[2, 3]",
+                    "residual:out[2, 3]", "act:out[2, 3]", "head:in[2, 3]");
+            DependencyGraph dg = DependencyGraph.build(g);
+            Group split = group(g, "embed", 2);
+            assertThat(dg.problem(split)).get().asString()
+                    .contains("node 'attn' (multihead_attention): attention needs whole heads");
+        }
+        try (Graph g = pruneMatchingMask(SequenceModelPruningTest::encoderBlock, "attn", 2, 3)) {
+            assertThat(g.node("attn").attributes().getLong("num_heads")).isEqualTo(2);
+            assertThat(g.node("attn").attributes().getLong("embed_dim")).isEqualTo(4);
+            assertThat(g.parameters().get("attn.in_proj_weight").shape()).isEqualTo(new Shape(12, 4));
+            assertThat(g.parameters().get("head.weight").shape()).isEqualTo(new Shape(2, 4));
+        }
+    }
+
+    @Test
+    void attentionHeadSizePrunesEvenlyAcrossHeads() {
+        try (Graph g = encoderBlock()) {
+            group(g, "embed", 0, 2, 4).prune();
+            assertThat(g.node("attn").attributes().getLong("num_heads")).isEqualTo(3);
+            assertThat(g.node("attn").attributes().getLong("embed_dim")).isEqualTo(3);
+            try (NDManager m = NDManager.newBaseManager()) {
+                assertThat(new GraphExecutor(g)
+                        .forward(new NDList(m.randomNormal(new Shape(2, 4, 5)))).head().getShape())
+                        .isEqualTo(new Shape(2, 4, 2));
+            }
         }
     }
 }

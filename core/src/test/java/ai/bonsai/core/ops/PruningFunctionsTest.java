@@ -164,4 +164,24 @@ class PruningFunctionsTest {
             assertThat(run(g, m).getShape()).isEqualTo(new Shape(1, 3, 2));
         }
     }
+
+    @Test
+    void attentionFunctionsPruneEmbeddingChannelsOrWholeHeads() {
+        GraphBuilder b = builder();
+        Value x = b.input("x", new Shape(1, 3, 8));
+        Value a = b.op("multihead_attention", "a", MultiheadAttentionOpTest.mha(8, 4), x);
+        b.output(b.op("multihead_attention", "c", MultiheadAttentionOpTest.mha(8, 4), a));
+        try (DefaultGraph g = build(b)) {
+            PruningFunctions.pruneMultiheadAttentionHeads(g, "a", IndexSet.of(0, 3));
+            PruningFunctions.pruneMultiheadAttentionInChannels(g, "c", IndexSet.of(0, 1, 6, 7));
+            assertThat(g.node("a").attributes().getLong("num_heads")).isEqualTo(2);
+            assertThat(g.node("c").attributes().getLong("num_heads")).isEqualTo(2);
+            PruningFunctions.pruneMultiheadAttentionOutChannels(g, "c", IndexSet.of(0, 2));
+            assertThat(g.node("c").attributes().getLong("num_heads")).isEqualTo(2);
+            assertThat(g.node("c").attributes().getLong("embed_dim")).isEqualTo(2);
+            assertThatThrownBy(() -> PruningFunctions.pruneMultiheadAttentionOutChannels(g, "a", IndexSet.of(0)))
+                    .isInstanceOf(PruningException.class)
+                    .hasMessageStartingWith("pruneMultiheadAttentionOutChannels on 'a' (multihead_attention): node 'a'");
+        }
+    }
 }
