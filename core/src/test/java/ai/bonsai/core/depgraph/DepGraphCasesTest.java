@@ -162,6 +162,30 @@ class DepGraphCasesTest {
         }
     }
 
+    private static Graph headsRoundTrip() {
+        GraphBuilder b = builder();
+        Value v = b.linear("v", b.input("x", new Shape(2, 3, 5)), 8);
+        Value heads = b.op("reshape", "split_heads", Attributes.of().with("shape", new long[] {-1, 3, 4, 2}), v);
+        Value merged = b.op("reshape", "merge_heads", Attributes.of().with("shape", new long[] {-1, 3, 8}),
+                b.unary("gelu", "act", heads));
+        b.output(b.linear("proj", merged, 4));
+        return b.build();
+    }
+
+    @Test
+    void reshapeIntoHeadsTimesHeadDimPrunesWholeHeads() {
+        try (Graph g = headsRoundTrip()) {
+            assertThat(members(group(g, "v", 3))).containsExactly("v:out[2, 3]", "split_heads:out[2, 3]",
+                    "act:out[1]", "merge_heads:out[2, 3]", "proj:in[2, 3]");
+        }
+        try (Graph g = pruneMatchingMask(DepGraphCasesTest::headsRoundTrip, "v", 0, 1, 6, 7)) {
+            assertThat(g.node("split_heads").attributes().getLongs("shape")).containsExactly(-1, 3, 2, 2);
+            assertThat(g.node("act").output().shape()).isEqualTo(new Shape(2, 3, 2, 2));
+            assertThat(g.node("merge_heads").attributes().getLongs("shape")).containsExactly(-1, 3, 4);
+            assertThat(g.node("proj").parameter("weight").shape()).isEqualTo(new Shape(4, 4));
+        }
+    }
+
     private static Graph twoInTwoOut() {
         GraphBuilder b = builder();
         Value rgb = b.input("rgb", new Shape(1, 3, 6, 6));
