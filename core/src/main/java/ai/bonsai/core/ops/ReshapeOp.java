@@ -89,7 +89,8 @@ public final class ReshapeOp implements OpType {
                                 new IndexMapping.Expansion(Math.toIntExact(perChannel)))),
                         List.of(ChannelSlot.at(j)));
             }
-            if (prefix == before && j + 1 < y.dimension() && y.get(j) * y.get(j + 1) == x.get(c)
+            if (prefix == before && j + 1 < y.dimension() && y.get(j) > 1 && y.get(j + 1) > 1
+                    && y.get(j) * y.get(j + 1) == x.get(c)
                     && y.slice(j + 2, y.dimension()).size() == perChannel) {
                 int channels = Math.toIntExact(x.get(c));
                 return new ChannelSemantics(Coupling.COUPLED, channels, channels,

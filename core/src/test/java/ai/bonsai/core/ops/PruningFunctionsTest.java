@@ -62,6 +62,19 @@ class PruningFunctionsTest {
             assertThat(g.node("dw").attributes().getLong("groups")).isEqualTo(9);
             assertThat(g.node("conv2").parameter("weight").shape()).isEqualTo(new Shape(4, 9, 1, 1));
             assertThat(run(g, m).getShape()).isEqualTo(new Shape(1, 4, 6, 6));
+
+            IndexSet again = IndexSet.of(0, 3, 6);
+            PruningFunctions.pruneConvOutChannels(g, "conv1", again);
+            PruningFunctions.pruneBatchnormInChannels(g, "bn", again);
+            PruningFunctions.prunePreluOutChannels(g, "prelu", again);
+            PruningFunctions.pruneGroupnormInChannels(g, "gn", again);
+            PruningFunctions.pruneInstancenormOutChannels(g, "in", again);
+            PruningFunctions.pruneDepthwiseConvOutChannels(g, "dw", again);
+            PruningFunctions.pruneConvInChannels(g, "conv2", again);
+            g.refresh();
+            assertThat(g.node("dw").parameter("weight").shape()).isEqualTo(new Shape(6, 1, 3, 3));
+            assertThat(g.node("gn").parameter("bias").shape()).isEqualTo(new Shape(6));
+            assertThat(run(g, m).getShape()).isEqualTo(new Shape(1, 4, 6, 6));
         }
     }
 

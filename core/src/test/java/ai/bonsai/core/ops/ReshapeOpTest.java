@@ -111,4 +111,15 @@ class ReshapeOpTest {
             assertThat(g.node("heads").attributes().getLongs("shape")).containsExactly(2, 5, 2, 2);
         }
     }
+
+    @Test
+    void aBatchOfOneIsNotMistakenForHeads() {
+        GraphBuilder b = builder();
+        Value x = b.batchNorm("bn", b.input("x", new Shape(1, 6, 4)));
+        Value same = reshape(b, "same", x, -1, 6, 4);
+        b.output(same);
+        try (DefaultGraph g = build(b)) {
+            assertThat(sem(g, "same")).isEqualTo(ChannelSemantics.passThrough(1, 6));
+        }
+    }
 }
