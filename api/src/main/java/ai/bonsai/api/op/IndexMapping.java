@@ -5,8 +5,8 @@ import java.util.function.IntConsumer;
 /**
  * How the channel indices of one slot map into a node's channel space, and back.
  *
- * <p>Sealed so that a {@code switch} over mappings is exhaustive; later issues add regrouping
- * (heads), permutation (channel shuffle) and slicing.
+ * <p>Sealed so that a {@code switch} over mappings is exhaustive. Heads use {@link Expansion}
+ * (one head covers head_dim channels); later issues add permutation (channel shuffle).
  */
 public sealed interface IndexMapping
         permits IndexMapping.Identity, IndexMapping.Offset, IndexMapping.Expansion,

@@ -46,7 +46,8 @@ record Dependency(
         IndexPairs.Builder result = new IndexPairs.Builder();
         for (int i = 0; i < idx.length; i++) {
             int r = root[i];
-            from.mapping().fromSpace(idx[i], slotIndex -> to.mapping().toSpace(slotIndex, t -> result.add(t, r)));
+            from.mapping().fromSpace(idx[i],
+                    slotIndex -> to.mapping().toSpace(slotIndex, t -> result.add(t, r)));
         }
         return result.build();
     }

@@ -20,7 +20,9 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 import org.pf4j.Extension;
 
@@ -71,17 +73,7 @@ public final class LstmOp implements OpType {
         }
         ParameterSpec.Init init = ParameterSpec.Init.uniformFanIn(hidden);
         List<ParameterSpec> specs = new ArrayList<>();
-        for (int k = 0; k < layers; k++) {
-            long features = k == 0 ? x.get(2) : directions(a) * hidden;
-            for (String suffix : suffixes(a)) {
-                specs.add(ParameterSpec.weight(name("weight_ih", k, suffix), new Shape(GATES * hidden, features), init));
-                specs.add(ParameterSpec.weight(name("weight_hh", k, suffix), new Shape(GATES * hidden, hidden), init));
-                if (a.getBoolean("bias")) {
-                    specs.add(ParameterSpec.weight(name("bias_ih", k, suffix), new Shape(GATES * hidden), init));
-                    specs.add(ParameterSpec.weight(name("bias_hh", k, suffix), new Shape(GATES * hidden), init));
-                }
-            }
-        }
+        shapes(a, x.get(2)).forEach((p, shape) -> specs.add(ParameterSpec.weight(p, shape, init)));
         return specs;
     }
 
@@ -89,24 +81,34 @@ public final class LstmOp implements OpType {
     public List<Shape> inferShapes(Node node, List<Shape> in) {
         Shape x = Shapes.requireRank(Shapes.requireInputs(in, 1).get(0), 3, "input");
         Attributes a = node.attributes();
-        long hidden = a.getLong("hidden_size");
-        for (int k = 0; k < a.getInt("num_layers"); k++) {
-            long features = k == 0 ? x.get(2) : directions(a) * hidden;
-            for (String suffix : suffixes(a)) {
-                expect(node, name("weight_ih", k, suffix), new Shape(GATES * hidden, features));
-                expect(node, name("weight_hh", k, suffix), new Shape(GATES * hidden, hidden));
+        shapes(a, x.get(2)).forEach((p, shape) -> {
+            Shape actual = node.parameter(p).shape();
+            if (!actual.equals(shape)) {
+                throw new GraphException(p + " " + actual + " does not match " + shape
+                        + " (hidden_size " + a.getLong("hidden_size") + ", input features "
+                        + x.get(2) + ")");
             }
-        }
-        return List.of(new Shape(x.get(0), x.get(1), directions(a) * hidden));
+        });
+        return List.of(new Shape(x.get(0), x.get(1), directions(a) * a.getLong("hidden_size")));
     }
 
-    private static void expect(Node node, String parameter, Shape shape) {
-        Shape actual = node.parameter(parameter).shape();
-        if (!actual.equals(shape)) {
-            throw new GraphException(parameter + " " + actual + " does not match " + shape
-                    + " (hidden_size " + node.attributes().getLong("hidden_size")
-                    + " and the input's features)");
+    /** The parameters' shapes by local name, in PyTorch's order, for an input of F features. */
+    private static Map<String, Shape> shapes(Attributes a, long inputFeatures) {
+        long hidden = a.getLong("hidden_size");
+        Shape gates = new Shape(GATES * hidden);
+        Map<String, Shape> shapes = new LinkedHashMap<>();
+        for (int k = 0; k < a.getInt("num_layers"); k++) {
+            long features = k == 0 ? inputFeatures : directions(a) * hidden;
+            for (String suffix : suffixes(a)) {
+                shapes.put(name("weight_ih", k, suffix), new Shape(GATES * hidden, features));
+                shapes.put(name("weight_hh", k, suffix), new Shape(GATES * hidden, hidden));
+                if (a.getBoolean("bias")) {
+                    shapes.put(name("bias_ih", k, suffix), gates);
+                    shapes.put(name("bias_hh", k, suffix), gates);
+                }
+            }
         }
+        return shapes;
     }
 
     @Override

@@ -11,7 +11,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.bonsai.api.graph.Attributes;
 import ai.bonsai.api.graph.GraphBuilder;
 import ai.bonsai.api.graph.GraphException;
 import ai.bonsai.api.graph.Value;
