@@ -27,8 +27,9 @@ import org.pf4j.Extension;
 /**
  * {@code multihead_attention}: PyTorch's {@code nn.MultiheadAttention} with {@code batch_first}
  * inputs [N, T, E] and the packed q/k/v projection. One input is self-attention (query = key =
- * value); three inputs are query, key and value. No mask, no dropout; the output is the attended
- * sequence (not the attention weights).
+ * value); three inputs are query, key and value, all with E features ({@code kdim = vdim =
+ * embed_dim}; no {@code add_bias_kv}, no {@code add_zero_attn}). No mask, no dropout; the output
+ * is the attended sequence (not the attention weights).
  *
  * <p>Attributes: {@code embed_dim} (E), {@code num_heads}, {@code bias}. Parameters, with local
  * names that make the full names PyTorch's state_dict names: {@code in_proj_weight} [3E, E] (q, k
