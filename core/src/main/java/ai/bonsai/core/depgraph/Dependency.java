@@ -45,11 +45,9 @@ record Dependency(
         ChannelSlot to = forward ? in : out;
         IndexPairs.Builder result = new IndexPairs.Builder();
         for (int i = 0; i < idx.length; i++) {
-            int slotIndex = from.mapping().fromSpace(idx[i]);
-            if (slotIndex >= 0) {
-                int r = root[i];
-                to.mapping().toSpace(slotIndex, t -> result.add(t, r));
-            }
+            int r = root[i];
+            from.mapping().fromSpace(idx[i],
+                    slotIndex -> to.mapping().toSpace(slotIndex, t -> result.add(t, r)));
         }
         return result.build();
     }

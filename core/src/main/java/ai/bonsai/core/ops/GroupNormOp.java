@@ -74,23 +74,12 @@ public final class GroupNormOp implements OpType {
     @Override
     public void pruneOut(NodeEditor editor, IndexSet idxs) {
         Node node = editor.node();
-        long channels = node.input().shape().get(1);
         int groups = node.attributes().getInt("num_groups");
-        int perGroup = Math.toIntExact(channels / groups);
-        int[] removed = new int[groups];
-        idxs.stream().forEach(i -> removed[i / perGroup]++);
-        boolean equal = Arrays.stream(removed).allMatch(r -> r == removed[0]);
-        boolean whole = Arrays.stream(removed).allMatch(r -> r == 0 || r == perGroup);
-        if (!equal && !whole) {
-            throw new PruningException("node '" + node.name() + "' (group_norm): group norm needs"
-                    + " whole groups or an equal number of channels from every group, the removed"
-                    + " channels " + idxs + " take " + Arrays.toString(removed) + " from its "
-                    + groups + " groups of " + perGroup);
-        }
+        long left = ChannelGroups.remaining(node, "group norm", "group", idxs,
+                node.input().shape().get(1), groups);
         removeChannelParameters(editor, idxs);
-        if (!equal) {
-            editor.setAttribute("num_groups",
-                    groups - Arrays.stream(removed).filter(r -> r == perGroup).count());
+        if (left != groups) {
+            editor.setAttribute("num_groups", left);
         }
     }
 

@@ -264,6 +264,21 @@ public final class PruningFunctions {
     }
 
     /**
+     * Removes whole heads of a multi-head attention: their embedding channels, and {@code
+     * num_heads} drops by their number (Bonsai's addition; Torch-Pruning's pruner chooses the
+     * channels of whole heads itself).
+     *
+     * @param graph the graph
+     * @param node the node name
+     * @param heads the heads to remove
+     */
+    public static void pruneMultiheadAttentionHeads(Graph graph, String node, IndexSet heads) {
+        pruneMultiheadAttentionOutChannels(graph, node,
+                MultiheadAttentionOp.headChannels(kind(graph, node, "multihead_attention",
+                        "pruneMultiheadAttentionHeads"), heads));
+    }
+
+    /**
      * Removes channels of a group norm (weight, bias; {@code num_groups} stays, so the count left
      * must stay divisible by it).
      *
@@ -347,12 +362,16 @@ public final class PruningFunctions {
 
     private static void prune(Graph graph, String name, String opType, IndexSet idxs, Side side,
             String function) {
+        prune(kind(graph, name, opType, function), idxs, side, function);
+    }
+
+    private static Node kind(Graph graph, String name, String opType, String function) {
         Node node = graph.node(name);
         if (!node.op().name().equals(opType)) {
             throw new PruningException(function + ": node '" + name + "' is a "
                     + node.op().name() + ", not a " + opType);
         }
-        prune(node, idxs, side, function);
+        return node;
     }
 
     private static void prune(Node node, IndexSet idxs, Side side, String function) {

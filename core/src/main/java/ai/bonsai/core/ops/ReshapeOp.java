@@ -10,6 +10,7 @@ import ai.bonsai.api.op.IndexMapping;
 import ai.bonsai.api.op.NodeEditor;
 import ai.bonsai.api.op.OpType;
 import ai.bonsai.api.prune.IndexSet;
+import ai.bonsai.api.prune.PruningException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
@@ -28,10 +29,13 @@ import org.pf4j.Extension;
  * dimensions merged or split around it), channels pass through from c to j. If c and all
  * dimensions after it merge into one output dimension j (as {@code flatten}), input and output
  * are coupled and input channel c expands to the k output features {@code [c * k, (c + 1) * k)},
- * where k is the number of elements per channel. In any other case, such as splitting the
- * channel dimension into heads x head_dim, channels cannot be pruned through the node; regrouping
- * by heads comes with the attention work. Pruning shortens the output channel dimension's entry
- * of {@code shape}. MACs: 0.
+ * where k is the number of elements per channel. If c splits into two output dimensions j, j + 1
+ * (heads x head_dim, the dimensions after c unchanged), the output's channel dimension is j and
+ * output channel h (a head) covers input channels {@code [h * d, (h + 1) * d)}, d = head_dim: a
+ * group takes whole heads, and pruning refuses anything else with a {@link PruningException}
+ * naming the node. In any other case (c merged with dimensions before it, for instance) channels
+ * cannot be pruned through the node. Pruning shortens the output channel dimension's entry of
+ * {@code shape} (by the heads removed, when split). MACs: 0.
  */
 @Extension
 public final class ReshapeOp implements OpType {
@@ -85,6 +89,14 @@ public final class ReshapeOp implements OpType {
                                 new IndexMapping.Expansion(Math.toIntExact(perChannel)))),
                         List.of(ChannelSlot.at(j)));
             }
+            if (prefix == before && j + 1 < y.dimension() && y.get(j) > 1 && y.get(j + 1) > 1
+                    && y.get(j) * y.get(j + 1) == x.get(c)
+                    && y.slice(j + 2, y.dimension()).size() == perChannel) {
+                int channels = Math.toIntExact(x.get(c));
+                return new ChannelSemantics(Coupling.COUPLED, channels, channels,
+                        List.of(ChannelSlot.at(c)), List.of(new ChannelSlot(j,
+                                new IndexMapping.Expansion(Math.toIntExact(y.get(j + 1))))));
+            }
         }
         return ChannelSemantics.opaque(1, 1);
     }
@@ -98,10 +110,21 @@ public final class ReshapeOp implements OpType {
     @Override
     public void pruneOut(NodeEditor editor, IndexSet idxs) {
         ChannelSemantics sem = channels(editor.node());
-        int j = sem.outputs().get(0).dim();
-        if (sem.coupling() == Coupling.COUPLED && j > 0) {
-            Channels.shortenShapeEntry(editor, j, idxs.size());
+        ChannelSlot out = sem.outputs().get(0);
+        if (sem.coupling() != Coupling.COUPLED || out.dim() <= 0) {
+            return;
         }
+        int perHead = out.mapping() instanceof IndexMapping.Expansion e ? e.factor() : 1;
+        boolean whole = idxs.size() % perHead == 0;
+        for (int i = 0; whole && i < idxs.size(); i += perHead) {
+            whole = idxs.get(i) % perHead == 0 && idxs.get(i + perHead - 1) == idxs.get(i) + perHead - 1;
+        }
+        if (!whole) {
+            throw new PruningException("node '" + editor.node().name() + "' (reshape): it splits"
+                    + " channels into groups of " + perHead + ", the removed channels " + idxs
+                    + " are not whole groups");
+        }
+        Channels.shortenShapeEntry(editor, out.dim(), idxs.size() / perHead);
     }
 
     @Override

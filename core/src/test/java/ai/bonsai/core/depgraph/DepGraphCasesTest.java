@@ -1,5 +1,6 @@
 package ai.bonsai.core.depgraph;
 
+import static ai.bonsai.core.testing.ConvAttributes.conv;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -162,6 +163,30 @@ class DepGraphCasesTest {
         }
     }
 
+    private static Graph headsRoundTrip() {
+        GraphBuilder b = builder();
+        Value v = b.linear("v", b.input("x", new Shape(2, 3, 5)), 8);
+        Value heads = b.op("reshape", "split_heads", Attributes.of().with("shape", new long[] {-1, 3, 4, 2}), v);
+        Value merged = b.op("reshape", "merge_heads", Attributes.of().with("shape", new long[] {-1, 3, 8}),
+                b.unary("gelu", "act", heads));
+        b.output(b.linear("proj", merged, 4));
+        return b.build();
+    }
+
+    @Test
+    void reshapeIntoHeadsTimesHeadDimPrunesWholeHeads() {
+        try (Graph g = headsRoundTrip()) {
+            assertThat(members(group(g, "v", 3))).containsExactly("v:out[2, 3]", "split_heads:out[2, 3]",
+                    "act:out[1]", "merge_heads:out[2, 3]", "proj:in[2, 3]");
+        }
+        try (Graph g = pruneMatchingMask(DepGraphCasesTest::headsRoundTrip, "v", 0, 1, 6, 7)) {
+            assertThat(g.node("split_heads").attributes().getLongs("shape")).containsExactly(-1, 3, 2, 2);
+            assertThat(g.node("act").output().shape()).isEqualTo(new Shape(2, 3, 2, 2));
+            assertThat(g.node("merge_heads").attributes().getLongs("shape")).containsExactly(-1, 3, 4);
+            assertThat(g.node("proj").parameter("weight").shape()).isEqualTo(new Shape(4, 4));
+        }
+    }
+
     private static Graph twoInTwoOut() {
         GraphBuilder b = builder();
         Value rgb = b.input("rgb", new Shape(1, 3, 6, 6));
@@ -287,16 +312,10 @@ class DepGraphCasesTest {
 
     private static Graph broadcast() {
         GraphBuilder b = builder();
-        Value wide = b.op("conv1d", "wide", conv1d(6), b.input("x", new Shape(1, 3, 1)));
+        Value wide = b.op("conv1d", "wide", conv(1, 6, 1, 1, 0, 1, true), b.input("x", new Shape(1, 3, 1)));
         Value row = b.linear("row", b.input("y", new Shape(1, 1, 2)), 5);
-        b.output(b.op("conv1d", "head", conv1d(2), b.add("add", wide, row)));
+        b.output(b.op("conv1d", "head", conv(1, 2, 1, 1, 0, 1, true), b.add("add", wide, row)));
         return b.build();
-    }
-
-    private static Attributes conv1d(int out) {
-        return Attributes.of().with("out_channels", out).with("kernel", new long[] {1})
-                .with("stride", new long[] {1}).with("padding", new long[] {0})
-                .with("dilation", new long[] {1}).with("groups", 1).with("bias", true);
     }
 
     @Test
@@ -313,6 +332,41 @@ class DepGraphCasesTest {
         try (Graph g = pruneMatchingMask(DepGraphCasesTest::broadcast, "wide", 0, 4)) {
             assertThat(g.node("add").output().shape()).isEqualTo(new Shape(1, 4, 5));
             assertThat(g.node("row").parameter("weight").shape()).isEqualTo(new Shape(5, 2));
+        }
+    }
+
+    private static Graph convolutions() {
+        GraphBuilder b = builder();
+        Value x = b.op("conv3d", "c3", conv(3, 4, 3, 1, 1, 1, true), b.input("v", new Shape(1, 2, 3, 4, 4)));
+        Value planes = b.op("reshape", "fold", Attributes.of().with("shape", new long[] {-1, 4, 3, 16}), x);
+        Value down = b.op("conv2d", "down", conv(2, 6, 3, 2, 1, 1, true), planes);
+        Value up = b.op("conv_transpose2d", "up", conv(2, 5, 2, 2, 0, 1, true), down);
+        Value dw = b.op("conv_transpose2d", "dw_up", conv(2, 5, 3, 1, 1, 5, true), up);
+        Value seq = b.op("reshape", "rows", Attributes.of().with("shape", new long[] {-1, 5, 64}), dw);
+        Value t = b.op("conv_transpose1d", "t1", conv(1, 3, 3, 2, 1, 1, true), b.op("conv1d", "c1", conv(1, 4, 3, 1, 1, 1, true), seq));
+        b.output(b.op("conv1d", "head", conv(1, 2, 1, 1, 0, 1, true), t));
+        return b.build();
+    }
+
+    @Test
+    void convolutionsOfEveryRankAndTransposedOnesChainTheirChannels() {
+        try (Graph g = convolutions()) {
+            assertThat(g.node("up").output().shape()).isEqualTo(new Shape(1, 5, 4, 16));
+            assertThat(members(group(g, "c3", 1))).containsExactly("c3:out[1]", "fold:out[1]", "down:in[1]");
+            assertThat(members(group(g, "up", 0, 3))).containsExactly("up:out[0, 3]", "dw_up:out[0, 3]",
+                    "rows:out[0, 3]", "c1:in[0, 3]");
+        }
+        try (Graph g = pruneMatchingMask(DepGraphCasesTest::convolutions, "down", 2, 5)) {
+            assertThat(g.node("up").parameter("weight").shape()).isEqualTo(new Shape(4, 5, 2, 2));
+        }
+        try (Graph g = pruneMatchingMask(DepGraphCasesTest::convolutions, "up", 0, 3)) {
+            assertThat(g.node("up").parameter("weight").shape()).isEqualTo(new Shape(6, 3, 2, 2));
+            assertThat(g.node("dw_up").attributes().getLong("groups")).isEqualTo(3);
+            assertThat(g.node("rows").attributes().getLongs("shape")).containsExactly(-1, 3, 64);
+        }
+        try (Graph g = pruneMatchingMask(DepGraphCasesTest::convolutions, "t1", 1)) {
+            assertThat(g.node("t1").parameter("weight").shape()).isEqualTo(new Shape(4, 2, 3));
+            assertThat(g.node("head").parameter("weight").shape()).isEqualTo(new Shape(2, 2, 1));
         }
     }
 

@@ -6,11 +6,11 @@ import static ai.bonsai.core.ops.OpTesting.builder;
 import static ai.bonsai.core.ops.OpTesting.editor;
 import static ai.bonsai.core.ops.OpTesting.forward;
 import static ai.bonsai.core.ops.OpTesting.set;
+import static ai.bonsai.core.testing.ConvAttributes.conv;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.bonsai.api.graph.Attributes;
 import ai.bonsai.api.graph.GraphBuilder;
 import ai.bonsai.api.graph.GraphException;
 import ai.bonsai.api.graph.Value;
@@ -28,25 +28,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ConvolutionOpsTest {
-
-    /** Attributes of a convolution with the same value in every spatial dimension. */
-    static Attributes conv(int rank, int out, int kernel, int stride, int padding, int groups, boolean bias) {
-        return Attributes.of()
-                .with("out_channels", out)
-                .with("kernel", filled(rank, kernel))
-                .with("stride", filled(rank, stride))
-                .with("padding", filled(rank, padding))
-                .with("dilation", filled(rank, 1))
-                .with("output_padding", filled(rank, 0))
-                .with("groups", groups)
-                .with("bias", bias);
-    }
-
-    private static long[] filled(int rank, long v) {
-        long[] a = new long[rank];
-        Arrays.fill(a, v);
-        return a;
-    }
 
     @Test
     void conv1dSlidesTheKernelAlongTheLength() {

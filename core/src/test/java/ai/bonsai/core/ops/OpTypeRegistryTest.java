@@ -21,6 +21,7 @@ class OpTypeRegistryTest {
         assertThat(ops.get("max_pool2d").name()).isEqualTo("max_pool2d");
         assertThat(ops.names()).contains("group_norm", "instance_norm", "prelu", "embedding", "softmax", "mean", "sum", "pad", "upsample");
         assertThat(ops.names()).contains("slice", "chunk", "unbind", "permute", "transpose", "reshape", "expand", "matmul");
-        assertThat(ops.names()).contains("conv1d", "conv3d", "conv_transpose1d", "conv_transpose2d");
+        assertThat(ops.names()).contains("conv1d", "conv3d", "conv_transpose1d", "conv_transpose2d", "lstm",
+                "multihead_attention", "parameter");
     }
 }

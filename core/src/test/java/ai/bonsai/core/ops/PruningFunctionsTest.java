@@ -62,6 +62,19 @@ class PruningFunctionsTest {
             assertThat(g.node("dw").attributes().getLong("groups")).isEqualTo(9);
             assertThat(g.node("conv2").parameter("weight").shape()).isEqualTo(new Shape(4, 9, 1, 1));
             assertThat(run(g, m).getShape()).isEqualTo(new Shape(1, 4, 6, 6));
+
+            IndexSet again = IndexSet.of(0, 3, 6);
+            PruningFunctions.pruneConvOutChannels(g, "conv1", again);
+            PruningFunctions.pruneBatchnormInChannels(g, "bn", again);
+            PruningFunctions.prunePreluOutChannels(g, "prelu", again);
+            PruningFunctions.pruneGroupnormInChannels(g, "gn", again);
+            PruningFunctions.pruneInstancenormOutChannels(g, "in", again);
+            PruningFunctions.pruneDepthwiseConvOutChannels(g, "dw", again);
+            PruningFunctions.pruneConvInChannels(g, "conv2", again);
+            g.refresh();
+            assertThat(g.node("dw").parameter("weight").shape()).isEqualTo(new Shape(6, 1, 3, 3));
+            assertThat(g.node("gn").parameter("bias").shape()).isEqualTo(new Shape(6));
+            assertThat(run(g, m).getShape()).isEqualTo(new Shape(1, 4, 6, 6));
         }
     }
 
@@ -145,6 +158,43 @@ class PruningFunctionsTest {
             assertThatThrownBy(() -> PruningFunctions.pruneGroupnormOutChannels(g, "gn", IndexSet.of(0, 1)))
                     .isInstanceOf(PruningException.class).hasMessageContaining("'gn'");
             assertThat(g.node("gn").parameter("weight").shape()).isEqualTo(new Shape(12));
+        }
+    }
+
+    @Test
+    void lstmFunctionsPruneHiddenUnitsAndInputFeatures() {
+        GraphBuilder b = builder();
+        Value h = b.op("lstm", "rnn", LstmOpTest.lstm(4, 2, true, true), b.linear("embed", b.input("x", new Shape(1, 3, 2)), 5));
+        b.output(b.linear("head", h, 2));
+        try (DefaultGraph g = build(b); NDManager m = NDManager.newBaseManager()) {
+            PruningFunctions.pruneLstmOutChannels(g, "rnn", IndexSet.of(0, 3));
+            PruningFunctions.pruneLinearInChannels(g, "head", IndexSet.of(0, 3, 4, 7));
+            PruningFunctions.pruneLinearOutChannels(g, "embed", IndexSet.of(1));
+            PruningFunctions.pruneLstmInChannels(g, "rnn", IndexSet.of(1));
+            g.refresh();
+            assertThat(g.parameters().get("rnn.weight_ih_l0_reverse").shape()).isEqualTo(new Shape(8, 4));
+            assertThat(g.parameters().get("rnn.weight_ih_l1").shape()).isEqualTo(new Shape(8, 4));
+            assertThat(run(g, m).getShape()).isEqualTo(new Shape(1, 3, 2));
+        }
+    }
+
+    @Test
+    void attentionFunctionsPruneEmbeddingChannelsOrWholeHeads() {
+        GraphBuilder b = builder();
+        Value x = b.input("x", new Shape(1, 3, 8));
+        Value a = b.op("multihead_attention", "a", MultiheadAttentionOpTest.mha(8, 4), x);
+        b.output(b.op("multihead_attention", "c", MultiheadAttentionOpTest.mha(8, 4), a));
+        try (DefaultGraph g = build(b)) {
+            PruningFunctions.pruneMultiheadAttentionHeads(g, "a", IndexSet.of(0, 3));
+            PruningFunctions.pruneMultiheadAttentionInChannels(g, "c", IndexSet.of(0, 1, 6, 7));
+            assertThat(g.node("a").attributes().getLong("num_heads")).isEqualTo(2);
+            assertThat(g.node("c").attributes().getLong("num_heads")).isEqualTo(2);
+            PruningFunctions.pruneMultiheadAttentionOutChannels(g, "c", IndexSet.of(0, 2));
+            assertThat(g.node("c").attributes().getLong("num_heads")).isEqualTo(2);
+            assertThat(g.node("c").attributes().getLong("embed_dim")).isEqualTo(2);
+            assertThatThrownBy(() -> PruningFunctions.pruneMultiheadAttentionOutChannels(g, "a", IndexSet.of(0)))
+                    .isInstanceOf(PruningException.class)
+                    .hasMessageStartingWith("pruneMultiheadAttentionOutChannels on 'a' (multihead_attention): node 'a'");
         }
     }
 }

@@ -17,6 +17,7 @@ import ai.bonsai.api.op.ChannelSlot;
 import ai.bonsai.api.op.Coupling;
 import ai.bonsai.api.op.IndexMapping;
 import ai.bonsai.api.prune.IndexSet;
+import ai.bonsai.api.prune.PruningException;
 import ai.bonsai.core.graph.DefaultGraph;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -74,21 +75,51 @@ class ReshapeOpTest {
     }
 
     @Test
-    void flattenLikeMergeExpandsChannelsAndOtherCasesBlock() {
+    void flattenLikeMergeExpandsChannelsAndMergingChannelsWithTimeBlocks() {
         GraphBuilder b = builder();
         Value x = b.batchNorm("bn", b.input("x", new Shape(2, 3, 4, 5)));
         Value flat = reshape(b, "flat", x, -1, 60);
-        Value heads = b.linear("fc", b.input("t", new Shape(2, 4, 8)), 8);
-        Value split = reshape(b, "heads", heads, 2, 4, 2, 4);
-        b.output(flat, split);
+        Value tokens = b.linear("fc", b.input("t", new Shape(2, 4, 8)), 8);
+        Value merged = reshape(b, "merged", tokens, 2, 32);
+        b.output(flat, merged);
         try (DefaultGraph g = build(b)) {
             assertThat(sem(g, "flat")).isEqualTo(new ChannelSemantics(Coupling.COUPLED, 60, 60,
                     List.of(new ChannelSlot(1, new IndexMapping.Expansion(20))),
                     List.of(ChannelSlot.at(1))));
             assertThat(flat.channelDim()).isEqualTo(1);
-            assertThat(sem(g, "heads")).isEqualTo(ChannelSemantics.opaque(1, 1));
+            assertThat(sem(g, "merged")).isEqualTo(ChannelSemantics.opaque(1, 1));
             g.node("flat").op().pruneOut(editor(g, "flat"), IndexSet.range(20));
             assertThat(g.node("flat").attributes().getLongs("shape")).containsExactly(-1, 40);
+        }
+    }
+
+    @Test
+    void splittingChannelsIntoHeadsMakesHeadsTheOutputChannels() {
+        GraphBuilder b = builder();
+        Value tokens = b.linear("fc", b.input("t", new Shape(2, 5, 8)), 8);
+        Value split = reshape(b, "heads", tokens, 2, 5, 4, 2);
+        b.output(split);
+        try (DefaultGraph g = build(b)) {
+            assertThat(sem(g, "heads")).isEqualTo(new ChannelSemantics(Coupling.COUPLED, 8, 8,
+                    List.of(ChannelSlot.at(2)), List.of(new ChannelSlot(2, new IndexMapping.Expansion(2)))));
+            assertThat(split.channelDim()).isEqualTo(2);
+            assertThatThrownBy(() -> g.node("heads").op().pruneOut(editor(g, "heads"), IndexSet.of(2, 4)))
+                    .isInstanceOf(PruningException.class)
+                    .hasMessage("node 'heads' (reshape): it splits channels into groups of 2, the removed"
+                            + " channels [2, 4] are not whole groups");
+            g.node("heads").op().pruneOut(editor(g, "heads"), IndexSet.of(2, 3, 6, 7));
+            assertThat(g.node("heads").attributes().getLongs("shape")).containsExactly(2, 5, 2, 2);
+        }
+    }
+
+    @Test
+    void aBatchOfOneIsNotMistakenForHeads() {
+        GraphBuilder b = builder();
+        Value x = b.batchNorm("bn", b.input("x", new Shape(1, 6, 4)));
+        Value same = reshape(b, "same", x, -1, 6, 4);
+        b.output(same);
+        try (DefaultGraph g = build(b)) {
+            assertThat(sem(g, "same")).isEqualTo(ChannelSemantics.passThrough(1, 6));
         }
     }
 }
