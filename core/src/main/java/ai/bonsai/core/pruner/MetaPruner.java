@@ -1,5 +1,6 @@
 package ai.bonsai.core.pruner;
 
+import ai.bonsai.api.ConfigException;
 import ai.bonsai.api.graph.Graph;
 import ai.bonsai.api.pruner.Pruner;
 import ai.bonsai.api.pruner.PruningConfig;
@@ -25,8 +26,21 @@ public final class MetaPruner implements Pruner {
         return "meta";
     }
 
+    /**
+     * Prepares a run.
+     *
+     * @param graph the graph to prune in place
+     * @param config the settings
+     * @return the run
+     * @throws ConfigException if the config has a budget: a budget is searched over fresh copies
+     *     of the model, with {@link BudgetSearch#search}
+     */
     @Override
     public PruningRun start(Graph graph, PruningConfig config) {
+        if (config.budget().isPresent()) {
+            throw new ConfigException("pruner.budget", "a budget is met by trying ratios on fresh "
+                    + "copies of the model: use BudgetSearch.search(modelFactory, config)");
+        }
         return new MetaPruningRun(graph, config);
     }
 }
