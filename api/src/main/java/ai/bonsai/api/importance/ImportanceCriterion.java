@@ -51,6 +51,16 @@ public interface ImportanceCriterion extends ExtensionPoint {
     Optional<double[]> score(Group group);
 
     /**
+     * Called by pruners just before a group this criterion selected is pruned (or masked), so
+     * that a criterion that compensates for removed channels (FLAP's bias compensation) can
+     * adjust the parameters that stay. The default does nothing.
+     *
+     * @param group the group about to be pruned
+     */
+    default void beforePrune(Group group) {
+    }
+
+    /**
      * Scores several groups of one graph state at once, so that a criterion can share work
      * between them (a weight that is a member of two groups is read once). The default scores
      * them one by one.
