@@ -8,8 +8,13 @@ import ai.bonsai.api.pruner.PruningRun;
 import org.pf4j.Extension;
 
 /**
- * Torch-Pruning's MetaPruner: scores every DepGraph group with the configured criterion and
- * removes the lowest-scored channels of each, following a linear ratio schedule over the steps.
+ * Torch-Pruning's MetaPruner ({@code meta}): scores every DepGraph group with the configured
+ * criterion and removes the lowest-scored channels, step by step along the config's schedule.
+ * Groups are ranked within scopes: each group alone (local, the default), all groups together
+ * ({@code globalPruning}), groups of the same structure ({@code isomorphic}) or the groups of one
+ * ratio pattern. Channel groups (grouped convolutions, group norms, configured groups, attention
+ * heads) are pruned alike; whole heads go with {@code pruneNumHeads}; {@code soft} masks instead
+ * of removing. A cost budget is met with {@link BudgetSearch} instead.
  *
  * <pre>{@code
  * PruningRun run = new MetaPruner().start(graph, PruningConfig.builder()
