@@ -1,5 +1,6 @@
 package ai.bonsai.api.importance;
 
+import ai.bonsai.api.ConfigException;
 import ai.bonsai.api.prune.Group;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +36,7 @@ public interface ImportanceCriterion extends ExtensionPoint {
      */
     default ImportanceCriterion withParameters(Map<String, ?> parameters) {
         if (!parameters.isEmpty()) {
-            throw new ai.bonsai.api.ConfigException("importance." + parameters.keySet().iterator().next(),
+            throw new ConfigException("importance." + parameters.keySet().iterator().next(),
                     "criterion '" + name() + "' takes no parameters");
         }
         return this;

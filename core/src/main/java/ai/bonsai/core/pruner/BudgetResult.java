@@ -2,6 +2,7 @@ package ai.bonsai.core.pruner;
 
 import ai.bonsai.api.graph.Graph;
 import ai.bonsai.api.pruner.PruningBudget;
+import java.util.Locale;
 
 /**
  * What a {@link BudgetSearch} found: the pruned model and the figures it reached.
@@ -19,7 +20,7 @@ public record BudgetResult(
     @Override
     public String toString() {
         return String.format("%s %,d -> %,d (target %,d, %.2f%% of it) at ratio %.4f after %d trials",
-                budget.metric().name().toLowerCase(java.util.Locale.ROOT), before, achieved,
+                budget.metric().name().toLowerCase(Locale.ROOT), before, achieved,
                 budget.target(), 100.0 * achieved / budget.target(), ratio, trials);
     }
 }

@@ -121,6 +121,22 @@ class PrunerOptionsTest {
     }
 
     @Test
+    void globalHeadRankingRemovesTheWeakestHeadsOfAllAttentionLayers() {
+        GraphBuilder b = PluginHost.classpathOnly().newGraphBuilder("heads", 4);
+        Value h = b.relu("r1", b.linear("q1", b.input("x", new Shape(1, 8)), 8));
+        h = b.relu("r2", b.linear("q2", h, 8));
+        b.output(b.linear("fc", h, 2));
+        try (Graph g = b.build()) {
+            float[][] q1 = WeightRows.rowsOf(g, "q1");
+            new MetaPruner().start(g, config().optNumHeads("q*", 2).optPruneNumHeads(true)
+                    .optPruneHeadDims(false).optHeadRatio(0.5).optGlobalPruning(true).build()).step();
+            // 4 heads in all, 2 go, one from each layer (losing both would empty a layer)
+            assertThat(WeightRows.kept(q1, g, "q1")).isIn(List.of(0, 1, 2, 3), List.of(4, 5, 6, 7));
+            assertThat(g.node("q2").parameter("weight").shape().get(0)).isEqualTo(4);
+        }
+    }
+
+    @Test
     void headDimensionsArePrunedAlikeInEveryHead() {
         GraphBuilder b = PluginHost.classpathOnly().newGraphBuilder("heads", 9);
         Value h = b.linear("q", b.input("x", new Shape(1, 8)), 8);
