@@ -1,5 +1,6 @@
 package ai.bonsai.api.importance;
 
+import ai.bonsai.api.ConfigException;
 import ai.bonsai.api.prune.Group;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +36,7 @@ public interface ImportanceCriterion extends ExtensionPoint {
      */
     default ImportanceCriterion withParameters(Map<String, ?> parameters) {
         if (!parameters.isEmpty()) {
-            throw new ai.bonsai.api.ConfigException("importance." + parameters.keySet().iterator().next(),
+            throw new ConfigException("importance." + parameters.keySet().iterator().next(),
                     "criterion '" + name() + "' takes no parameters");
         }
         return this;
@@ -49,6 +50,16 @@ public interface ImportanceCriterion extends ExtensionPoint {
      *     member of the group is something this criterion scores (the group is then not pruned)
      */
     Optional<double[]> score(Group group);
+
+    /**
+     * Called by pruners just before a group this criterion selected is pruned (or masked), so
+     * that a criterion that compensates for removed channels (FLAP's bias compensation) can
+     * adjust the parameters that stay. The default does nothing.
+     *
+     * @param group the group about to be pruned
+     */
+    default void beforePrune(Group group) {
+    }
 
     /**
      * Scores several groups of one graph state at once, so that a criterion can share work

@@ -1,5 +1,7 @@
 /**
  * The {@link ai.bonsai.api.pruner.Pruner} extension point, its {@link
- * ai.bonsai.api.pruner.PruningConfig} and the {@link ai.bonsai.api.pruner.PruningRun} it drives.
+ * ai.bonsai.api.pruner.PruningConfig} (with its {@link ai.bonsai.api.pruner.PruningSchedule} and
+ * {@link ai.bonsai.api.pruner.PruningBudget}) and the {@link ai.bonsai.api.pruner.PruningRun} it
+ * drives; and the {@link ai.bonsai.api.pruner.Regularizer} extension point for sparse training.
  */
 package ai.bonsai.api.pruner;

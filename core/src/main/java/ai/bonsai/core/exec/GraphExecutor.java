@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
@@ -34,6 +35,8 @@ import java.util.function.Function;
  * }</pre>
  */
 public final class GraphExecutor {
+
+    private static final BiConsumer<Node, NDList> NO_OBSERVER = (node, in) -> { };
 
     private final Graph graph;
 
@@ -65,10 +68,24 @@ public final class GraphExecutor {
      * @throws GraphException if the inputs do not match the graph's inputs
      */
     public NDList forward(NDList inputs, boolean training) {
+        return forward(inputs, training, NO_OBSERVER);
+    }
+
+    /**
+     * Runs the graph and shows each node's inputs to an observer just before the node runs (to
+     * record activation statistics, for example). The arrays are only valid during the call.
+     *
+     * @param inputs one array per graph input, in order
+     * @param training training mode
+     * @param observer receives each node and its input arrays
+     * @return one array per graph output, attached to the first input's manager
+     * @throws GraphException if the inputs do not match the graph's inputs
+     */
+    public NDList forward(NDList inputs, boolean training, BiConsumer<Node, NDList> observer) {
         checkInputs(inputs);
         NDManager outManager = inputs.head().getManager();
         try (NDManager pass = outManager.newSubManager()) {
-            NDList outs = run(inputs, training, pass);
+            NDList outs = run(inputs, training, pass, observer);
             for (NDArray o : outs) {
                 o.attach(outManager);
             }
@@ -103,7 +120,7 @@ public final class GraphExecutor {
         Map<String, NDArray> grads = new LinkedHashMap<>();
         try (NDManager pass = outManager.newSubManager()) {
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                NDList outs = run(inputs, training, pass);
+                NDList outs = run(inputs, training, pass, NO_OBSERVER);
                 NDArray l = loss.apply(outs);
                 l.attach(pass);
                 collector.backward(l);
@@ -152,7 +169,8 @@ public final class GraphExecutor {
         return n;
     }
 
-    private NDList run(NDList inputs, boolean training, NDManager pass) {
+    private NDList run(NDList inputs, boolean training, NDManager pass,
+            BiConsumer<Node, NDList> observer) {
         Map<Value, NDArray> env = new IdentityHashMap<>();
         Set<NDArray> owned = Collections.newSetFromMap(new IdentityHashMap<>());
         Set<NDArray> callers = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -170,6 +188,7 @@ public final class GraphExecutor {
             for (Value v : node.inputs()) {
                 in.add(env.get(v));
             }
+            observer.accept(node, in);
             NDList out;
             try {
                 out = node.op().forward(node, in, context);

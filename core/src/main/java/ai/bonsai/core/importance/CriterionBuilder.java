@@ -2,6 +2,7 @@ package ai.bonsai.core.importance;
 
 import ai.bonsai.api.ConfigException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -197,7 +198,7 @@ public abstract class CriterionBuilder<B extends CriterionBuilder<B>> {
             }
         }
         throw new ConfigException(field(name), "unknown value '" + value + "'; known: "
-                + java.util.Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT));
+                + Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT));
     }
 
 }

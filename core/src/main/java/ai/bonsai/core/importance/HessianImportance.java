@@ -1,11 +1,8 @@
 package ai.bonsai.core.importance;
 
-import ai.bonsai.api.graph.Graph;
 import ai.bonsai.api.graph.Parameter;
-import ai.bonsai.api.importance.CalibratedCriterion;
 import ai.bonsai.api.importance.ImportanceCriterion;
 import ai.bonsai.core.importance.ScoredMember.Role;
-import ai.djl.ndarray.NDList;
 import java.util.EnumSet;
 import java.util.Map;
 import org.pf4j.Extension;
@@ -25,9 +22,7 @@ import org.pf4j.Extension;
  * }</pre>
  */
 @Extension
-public final class HessianImportance extends ElementwiseImportance implements CalibratedCriterion {
-
-    private final GradientStore squares;
+public final class HessianImportance extends GradientImportance {
 
     /** Mean reduction, mean normalizer, loss = sum of the outputs. */
     public HessianImportance() {
@@ -35,8 +30,8 @@ public final class HessianImportance extends ElementwiseImportance implements Ca
     }
 
     private HessianImportance(Builder b) {
-        super(b.options(), EnumSet.of(Role.OUT, Role.IN, Role.BATCH_NORM, Role.LAYER_NORM));
-        this.squares = GradientStore.squaredPerSample(b.loss());
+        super(b.options(), EnumSet.of(Role.OUT, Role.IN, Role.BATCH_NORM, Role.LAYER_NORM),
+                GradientStore.squaredPerSample(b.loss()));
     }
 
     /**
@@ -59,23 +54,8 @@ public final class HessianImportance extends ElementwiseImportance implements Ca
     }
 
     @Override
-    public void accumulate(Graph graph, NDList inputs) {
-        squares.accumulate(graph, inputs);
-    }
-
-    @Override
-    public boolean isCalibrated() {
-        return !squares.isEmpty();
-    }
-
-    @Override
-    public void reset() {
-        squares.clear();
-    }
-
-    @Override
     float[] elements(Parameter parameter) {
-        return SecondOrder.weighted(parameter, squares.of(name(), parameter), 0f);
+        return secondOrder(parameter, 0f);
     }
 
     /** Configures a {@link HessianImportance} (shared options and the loss). */

@@ -1,11 +1,8 @@
 package ai.bonsai.core.importance;
 
-import ai.bonsai.api.graph.Graph;
 import ai.bonsai.api.graph.Parameter;
-import ai.bonsai.api.importance.CalibratedCriterion;
 import ai.bonsai.api.importance.ImportanceCriterion;
 import ai.bonsai.core.importance.ScoredMember.Role;
-import ai.djl.ndarray.NDList;
 import java.util.EnumSet;
 import java.util.Map;
 import org.pf4j.Extension;
@@ -29,11 +26,10 @@ import org.pf4j.Extension;
  * }</pre>
  */
 @Extension
-public final class ObdcImportance extends ElementwiseImportance implements CalibratedCriterion {
+public final class ObdcImportance extends GradientImportance {
 
     private static final float EPS = 1e-10f;
 
-    private final GradientStore fisher;
 
     /** Mean reduction, mean normalizer, loss = sum of the outputs. */
     public ObdcImportance() {
@@ -41,8 +37,8 @@ public final class ObdcImportance extends ElementwiseImportance implements Calib
     }
 
     private ObdcImportance(Builder b) {
-        super(b.options(), EnumSet.of(Role.OUT));
-        this.fisher = GradientStore.squaredPerSample(b.loss());
+        super(b.options(), EnumSet.of(Role.OUT),
+                GradientStore.squaredPerSample(b.loss()));
     }
 
     /**
@@ -65,23 +61,8 @@ public final class ObdcImportance extends ElementwiseImportance implements Calib
     }
 
     @Override
-    public void accumulate(Graph graph, NDList inputs) {
-        fisher.accumulate(graph, inputs);
-    }
-
-    @Override
-    public boolean isCalibrated() {
-        return !fisher.isEmpty();
-    }
-
-    @Override
-    public void reset() {
-        fisher.clear();
-    }
-
-    @Override
     float[] elements(Parameter parameter) {
-        return SecondOrder.weighted(parameter, fisher.of(name(), parameter), EPS);
+        return secondOrder(parameter, EPS);
     }
 
     /** Configures an {@link ObdcImportance} (shared options and the loss). */

@@ -1,5 +1,6 @@
 package ai.bonsai.core.importance;
 
+import ai.bonsai.api.ConfigException;
 import ai.bonsai.api.importance.ImportanceCriterion;
 import ai.bonsai.api.prune.Group;
 import java.util.ArrayList;
@@ -55,7 +56,7 @@ public final class RandomImportance implements ImportanceCriterion {
         long s = seed;
         for (Map.Entry<String, ?> e : parameters.entrySet()) {
             if (!e.getKey().equals("seed")) {
-                throw new ai.bonsai.api.ConfigException(CriterionBuilder.field(e.getKey()),
+                throw new ConfigException(CriterionBuilder.field(e.getKey()),
                         "unknown parameter; known: [seed]");
             }
             s = NamedParameters.longValue(CriterionBuilder.field(e.getKey()), e.getValue());

@@ -1,11 +1,8 @@
 package ai.bonsai.core.importance;
 
-import ai.bonsai.api.graph.Graph;
 import ai.bonsai.api.graph.Parameter;
-import ai.bonsai.api.importance.CalibratedCriterion;
 import ai.bonsai.api.importance.ImportanceCriterion;
 import ai.bonsai.core.importance.ScoredMember.Role;
-import ai.djl.ndarray.NDList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -28,10 +25,9 @@ import org.pf4j.Extension;
  * }</pre>
  */
 @Extension
-public final class TaylorImportance extends ElementwiseImportance implements CalibratedCriterion {
+public final class TaylorImportance extends GradientImportance {
 
     private final boolean multivariable;
-    private final GradientStore gradients;
 
     /** Sum of |w·g|, mean reduction, mean normalizer, loss = sum of the outputs. */
     public TaylorImportance() {
@@ -39,9 +35,9 @@ public final class TaylorImportance extends ElementwiseImportance implements Cal
     }
 
     private TaylorImportance(Builder b) {
-        super(b.options(), EnumSet.of(Role.OUT, Role.IN, Role.LAYER_NORM));
+        super(b.options(), EnumSet.of(Role.OUT, Role.IN, Role.LAYER_NORM),
+                GradientStore.summed(b.loss()));
         this.multivariable = b.multivariable;
-        this.gradients = GradientStore.summed(b.loss());
     }
 
     /**
@@ -64,24 +60,9 @@ public final class TaylorImportance extends ElementwiseImportance implements Cal
     }
 
     @Override
-    public void accumulate(Graph graph, NDList inputs) {
-        gradients.accumulate(graph, inputs);
-    }
-
-    @Override
-    public boolean isCalibrated() {
-        return !gradients.isEmpty();
-    }
-
-    @Override
-    public void reset() {
-        gradients.clear();
-    }
-
-    @Override
     float[] elements(Parameter parameter) {
         float[] w = parameter.array().toFloatArray();
-        float[] g = gradients.of(name(), parameter);
+        float[] g = gradients().of(name(), parameter);
         for (int i = 0; i < w.length; i++) {
             float wg = w[i] * g[i];
             w[i] = multivariable ? wg : Math.abs(wg);

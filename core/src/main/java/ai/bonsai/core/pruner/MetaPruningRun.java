@@ -218,7 +218,7 @@ final class MetaPruningRun implements PruningRun {
             return null;
         }
         s.heads().ifPresent(heads::commit);
-        return group;
+        return new CompensatedGroup(group, config.importance());
     }
 
     private boolean withinMaxRatio(Group group) {

@@ -4,15 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.bonsai.api.graph.Graph;
-import ai.bonsai.api.graph.GraphBuilder;
-import ai.bonsai.api.graph.Value;
 import ai.bonsai.api.prune.Group;
 import ai.bonsai.api.prune.PruningException;
 import ai.bonsai.api.pruner.PruningConfig;
 import ai.bonsai.api.pruner.PruningRun;
 import ai.bonsai.core.exec.GraphExecutor;
 import ai.bonsai.core.importance.MagnitudeImportance;
-import ai.bonsai.core.plugin.PluginHost;
+import ai.bonsai.core.testing.ConvChain;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -22,15 +20,8 @@ import org.junit.jupiter.api.Test;
 
 class MetaPrunerTest {
 
-    /** a(16) → relu → b(16) → relu → c(8) → pool → flatten → fc(4). */
     private static Graph chain() {
-        GraphBuilder b = PluginHost.classpathOnly().newGraphBuilder("chain", 5);
-        Value x = b.input("x", new Shape(1, 3, 8, 8));
-        Value h = b.relu("ra", b.conv2d("a", x, 16, 3, 1, 1));
-        h = b.relu("rb", b.conv2d("b", h, 16, 3, 1, 1));
-        h = b.conv2d("c", h, 8, 3, 1, 1);
-        b.output(b.linear("fc", b.flatten("flat", b.adaptiveAvgPool2d("pool", h, 1, 1)), 4));
-        return b.build();
+        return ConvChain.build();
     }
 
     private static PruningConfig.Builder config() {

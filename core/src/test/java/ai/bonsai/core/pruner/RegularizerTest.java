@@ -8,6 +8,7 @@ import ai.bonsai.api.ConfigException;
 import ai.bonsai.api.graph.GraphBuilder;
 import ai.bonsai.api.graph.Parameter;
 import ai.bonsai.api.graph.Value;
+import ai.bonsai.api.prune.Group;
 import ai.bonsai.api.pruner.PruningConfig;
 import ai.bonsai.api.pruner.Regularizer;
 import ai.bonsai.core.exec.GraphExecutor;
@@ -173,6 +174,10 @@ class RegularizerTest {
         }
         assertThat(grad("conv1.weight")).containsExactly(conv1, within(1e-6f));
         assertThat(grad("bn1.weight")).containsOnly(0f);
+        Group conv1Group = GroupRegularizer.groups(g, config).stream()
+                .filter(x -> x.root().node().name().equals("conv1")).findFirst().orElseThrow();
+        assertThat(reg.coefficients(conv1Group)).containsExactly(new float[] {
+            (float) (1e-3 + 0.5 * 7.75 / 8), (float) (1e-3 + 0.5), 1e-3f}, within(1e-6f));
 
         GrowingRegularizer withNorms = new GrowingRegularizer(1e-3, 0.5, true);
         grads.get("bn1.weight").subi(grads.get("bn1.weight"));
