@@ -1,0 +1,161 @@
+package ai.bonsai.onnx;
+
+import static ai.bonsai.onnx.OnnxModels.integer;
+import static ai.bonsai.onnx.OnnxModels.ints;
+import static ai.bonsai.onnx.OnnxModels.node;
+import static ai.bonsai.onnx.OnnxModels.real;
+import static ai.bonsai.onnx.OnnxModels.string;
+import static ai.bonsai.onnx.OnnxModels.value;
+import static ai.bonsai.onnx.OnnxModels.weight;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.bonsai.api.graph.Graph;
+import ai.bonsai.api.graph.GraphException;
+import ai.bonsai.api.model.ModelFormatException;
+import ai.bonsai.core.exec.GraphExecutor;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Hand-made models exercise the op mappings: the imported graph runs on DJL to ONNX Runtime's
+ * output of the source, exports back to an equal model, and prunes through the mapped ops; an op
+ * without channel semantics stays opaque and blocks the channels that reach it.
+ */
+class OnnxOpMappingTest {
+
+    @TempDir
+    Path dir;
+
+    private static TensorProto scalar(String name, float v) {
+        return TensorProto.newBuilder().setName(name).setDataType(1).addFloatData(v).build();
+    }
+
+    /** Conv (SAME_UPPER) - Clip(0,6) - MaxPool - PRelu - SiLU - Resize - Transpose x2 - folded shape sub-graph + Reshape - MatMul+Add - Div - Gemm(transB=0, alpha) - Softmax. */
+    private Path mixedModel() {
+        GraphProto.Builder g = GraphProto.newBuilder().addInput(value("input", 1, 3, 8, 8))
+                .addInitializer(weight("stem.weight", 1, 8, 3, 3, 3))
+                .addInitializer(weight("stem.bias", 2, 8))
+                .addInitializer(scalar("zero", 0f)).addInitializer(scalar("six", 6f))
+                .addInitializer(weight("act.weight", 3, 8, 1, 1))
+                .addInitializer(TensorProto.newBuilder().setName("scales").setDataType(1).addDims(4)
+                        .addFloatData(1).addFloatData(1).addFloatData(2).addFloatData(2).build())
+                .addInitializer(OnnxModels.int64s("minus_one", -1))
+                .addInitializer(TensorProto.newBuilder().setName("index0").setDataType(7).addInt64Data(0).build())
+                .addInitializer(OnnxModels.int64s("axis0", 0))
+                .addInitializer(weight("onnx::MatMul_7", 4, 512, 10))
+                .addInitializer(weight("proj.bias", 5, 10))
+                .addInitializer(scalar("two", 2f))
+                .addInitializer(weight("head.weight", 6, 10, 6))
+                .addInitializer(weight("head.bias", 7, 6))
+                .addNode(node("Conv", "/stem/Conv", List.of("input", "stem.weight", "stem.bias"), List.of("c"),
+                        ints("kernel_shape", 3, 3), string("auto_pad", "SAME_UPPER")))
+                .addNode(node("Clip", "/act6/Clip", List.of("c", "zero", "six"), List.of("r6")))
+                .addNode(node("MaxPool", "/pool/MaxPool", List.of("r6"), List.of("p"),
+                        ints("kernel_shape", 2, 2), ints("strides", 2, 2)))
+                .addNode(node("PRelu", "/act/PRelu", List.of("p", "act.weight"), List.of("pr")))
+                .addNode(node("Sigmoid", "/silu/Sigmoid", List.of("pr"), List.of("sg")))
+                .addNode(node("Mul", "/silu/Mul", List.of("pr", "sg"), List.of("si")))
+                .addNode(node("Resize", "/up/Resize", List.of("si", "", "scales"), List.of("up"),
+                        string("mode", "nearest"), string("coordinate_transformation_mode", "asymmetric"),
+                        string("nearest_mode", "floor")))
+                .addNode(node("Transpose", "/nhwc/Transpose", List.of("up"), List.of("t1"), ints("perm", 0, 2, 3, 1)))
+                .addNode(node("Transpose", "/nchw/Transpose", List.of("t1"), List.of("t2"), ints("perm", 0, 3, 1, 2)))
+                .addNode(node("Shape", "/Shape", List.of("t2"), List.of("s")))
+                .addNode(node("Gather", "/Gather", List.of("s", "index0"), List.of("batch"), integer("axis", 0)))
+                .addNode(node("Unsqueeze", "/Unsqueeze", List.of("batch", "axis0"), List.of("batch1")))
+                .addNode(node("Concat", "/Concat", List.of("batch1", "minus_one"), List.of("target"), integer("axis", 0)))
+                .addNode(node("Reshape", "/Reshape", List.of("t2", "target"), List.of("flat")))
+                .addNode(node("MatMul", "/proj/MatMul", List.of("flat", "onnx::MatMul_7"), List.of("mm")))
+                .addNode(node("Add", "/proj/Add", List.of("mm", "proj.bias"), List.of("pj")))
+                .addNode(node("Div", "/Div", List.of("pj", "two"), List.of("half")))
+                .addNode(node("Gemm", "/head/Gemm", List.of("half", "head.weight", "head.bias"), List.of("logits"),
+                        real("alpha", 0.5f)))
+                .addNode(node("Softmax", "/Softmax", List.of("logits"), List.of("output"), integer("axis", -1)))
+                .addOutput(value("output", 1, 6));
+        return OnnxModels.save(OnnxModels.model(g, 13), dir.resolve("mixed.onnx"));
+    }
+
+    @Test
+    void mixedOpsImportRunExportAndPrune() throws Exception {
+        Path source = mixedModel();
+        try (Graph g = OnnxFixtures.read(source); NDManager m = NDManager.newBaseManager()) {
+            assertThat(g.nodes()).extracting(n -> n.op().name()).containsExactly("conv2d", "relu6",
+                    "max_pool2d", "prelu", "silu", "upsample", "permute", "permute", "reshape",
+                    "linear", "onnx_constant", "div", "linear", "softmax");
+            assertThat(g.node("proj").parameter("weight").shape()).isEqualTo(new Shape(10, 512));
+            assertThat(g.metadata().get(OnnxMetadata.OPAQUE_NODES)).isEmpty();
+            NDArray x = m.randomUniform(-1, 1, new Shape(1, 3, 8, 8));
+            float[] expected = Ort.run(source, "input", x);
+            assertThat(Ort.maxAbsDiff(expected, djl(g, x))).isLessThan(1e-5f);
+
+            Path copy = dir.resolve("copy.onnx");
+            new OnnxFormat().write(g, copy);
+            assertThat(Ort.maxAbsDiff(expected, Ort.run(copy, "input", x))).isLessThan(1e-5f);
+
+            OnnxParityTest.prune(g, "head");
+            assertThat(g.node("stem").parameter("weight").shape()).isEqualTo(new Shape(4, 3, 3, 3));
+            assertThat(g.node("act").parameter("weight").shape()).isEqualTo(new Shape(4));
+            assertThat(g.node("proj").parameter("weight").shape()).isEqualTo(new Shape(5, 256));
+            Path pruned = dir.resolve("pruned.onnx");
+            new OnnxFormat().write(g, pruned);
+            assertThat(Ort.maxAbsDiff(djl(g, x), Ort.run(pruned, "input", x))).isLessThan(1e-5f);
+        }
+    }
+
+    private static float[] djl(Graph g, NDArray x) {
+        return new GraphExecutor(g).forward(new NDList(x)).head().toFloatArray();
+    }
+
+    private GraphProto.Builder opaqueModel(boolean withShape) {
+        GraphProto.Builder g = GraphProto.newBuilder().addInput(value("input", 1, 3, 8, 8))
+                .addInitializer(weight("conv1.weight", 1, 8, 3, 3, 3))
+                .addInitializer(weight("conv2.weight", 2, 8, 8, 1, 1))
+                .addInitializer(weight("conv3.weight", 3, 4, 8, 1, 1))
+                .addNode(node("Conv", "/conv1/Conv", List.of("input", "conv1.weight"), List.of("c1"),
+                        ints("pads", 1, 1, 1, 1)))
+                .addNode(node("LeakyRelu", "lrelu", List.of("c1"), List.of("l"), real("alpha", 0.1f)))
+                .addNode(node("Conv", "/conv2/Conv", List.of("l", "conv2.weight"), List.of("c2")))
+                .addNode(node("Relu", "/relu/Relu", List.of("c2"), List.of("r")))
+                .addNode(node("Conv", "/conv3/Conv", List.of("r", "conv3.weight"), List.of("output")))
+                .addOutput(value("output", 1, 4, 8, 8));
+        return withShape ? g.addValueInfo(value("l", 1, 8, 8, 8)) : g;
+    }
+
+    @Test
+    void anOpWithoutChannelSemanticsStaysOpaqueAndBlocksItsProducersChannels() throws Exception {
+        Path source = OnnxModels.save(OnnxModels.model(opaqueModel(true), 13), dir.resolve("opaque.onnx"));
+        try (Graph g = OnnxFixtures.read(source); NDManager m = NDManager.newBaseManager()) {
+            assertThat(g.node("lrelu").op().name()).isEqualTo("onnx_opaque");
+            assertThat(g.node("lrelu").attributes().getString("onnx_op_type")).isEqualTo("LeakyRelu");
+            assertThat(g.metadata()).containsEntry(OnnxMetadata.OPAQUE_NODES, "lrelu\tLeakyRelu");
+            NDArray x = m.randomUniform(-1, 1, new Shape(1, 3, 8, 8));
+            assertThatThrownBy(() -> djl(g, x)).isInstanceOf(GraphException.class)
+                    .hasMessageContaining("node 'lrelu': ONNX op 'LeakyRelu' has no Bonsai op type");
+
+            OnnxParityTest.prune(g, "conv3");
+            assertThat(g.node("conv1").parameter("weight").shape()).isEqualTo(new Shape(8, 3, 3, 3));
+            assertThat(g.node("conv2").parameter("weight").shape()).isEqualTo(new Shape(4, 8, 1, 1));
+            assertThat(g.node("conv3").parameter("weight").shape()).isEqualTo(new Shape(4, 4, 1, 1));
+            Path pruned = dir.resolve("pruned.onnx");
+            new OnnxFormat().write(g, pruned);
+            assertThat(Ort.run(pruned, "input", x)).hasSize(4 * 8 * 8);
+        }
+    }
+
+    @Test
+    void anOpaqueOpWithoutAStaticOutputShapeIsNamed() {
+        Path source = OnnxModels.save(OnnxModels.model(opaqueModel(false), 13), dir.resolve("noshape.onnx"));
+        assertThatThrownBy(() -> OnnxFixtures.read(source)).isInstanceOf(ModelFormatException.class)
+                .hasMessageContaining("node 'lrelu' (LeakyRelu)")
+                .hasMessageContaining("output 'l' has no static shape in the model's value_info");
+    }
+}
