@@ -110,6 +110,7 @@ final class OnnxImporter {
         }
         declareOutputs();
         builder.metadata(OnnxMetadata.OPAQUE_NODES, opaque.toString());
+        builder.metadata(OnnxMetadata.SOURCE_SHA256, file.sha256());
         try {
             return builder.build();
         } catch (BonsaiException e) {
@@ -152,7 +153,6 @@ final class OnnxImporter {
         builder.metadata(OnnxMetadata.PRODUCER_VERSION, m.getProducerVersion());
         builder.metadata(OnnxMetadata.GRAPH_NAME, graph.getName());
         builder.metadata(OnnxMetadata.SOURCE_FILE, String.valueOf(file.path().getFileName()));
-        builder.metadata(OnnxMetadata.SOURCE_SHA256, file.sha256());
         for (StringStringEntryProto e : m.getMetadataPropsList()) {
             builder.metadata(OnnxMetadata.PROPS_PREFIX + e.getKey(), e.getValue());
         }

@@ -12,6 +12,8 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * An ONNX model file, memory-mapped and parsed without copying tensor bytes: {@code raw_data}
@@ -20,9 +22,15 @@ import java.util.HexFormat;
  * @param path the file
  * @param model the parsed model
  * @param opset the default-domain opset version
- * @param sha256 the file's SHA-256, hex
+ * @param sha256Hex the file's SHA-256, hex, computed in the background while the model is imported
  */
-record OnnxModelFile(Path path, ModelProto model, long opset, String sha256) {
+record OnnxModelFile(Path path, ModelProto model, long opset, CompletableFuture<String> sha256Hex) {
+
+    private static final Executor HASHING = task -> {
+        Thread t = new Thread(task, "bonsai-onnx-sha256");
+        t.setDaemon(true);
+        t.start();
+    };
 
     /** The oldest IR version read. */
     static final long MIN_IR = 3;
@@ -81,7 +89,18 @@ record OnnxModelFile(Path path, ModelProto model, long opset, String sha256) {
                     + (opset < 0 ? "missing" : String.valueOf(opset)) + "; opsets " + MIN_OPSET
                     + " to " + MAX_OPSET + " are supported");
         }
-        return new OnnxModelFile(path, model, opset, sha256(bytes));
+        MappedByteBuffer hashed = bytes;
+        return new OnnxModelFile(path, model, opset,
+                CompletableFuture.supplyAsync(() -> sha256(hashed), HASHING));
+    }
+
+    /**
+     * Returns the file's SHA-256, waiting for the background hashing started by {@link #open}.
+     *
+     * @return the hash, hex
+     */
+    String sha256() {
+        return sha256Hex.join();
     }
 
     private static String sha256(MappedByteBuffer bytes) {
