@@ -111,6 +111,74 @@ class OnnxOpMappingTest {
         }
     }
 
+    /** Opset 17: Pad - Conv - InstanceNormalization - HardSwish - AveragePool - Slice - Tanh - Split - Concat - GlobalAveragePool - Squeeze - Unsqueeze - LayerNormalization - ReduceMean - Flatten - Dropout - Identity - Sub - MatMul. */
+    private Path opset17Model() {
+        GraphProto.Builder g = GraphProto.newBuilder().addInput(value("input", 1, 4, 8, 8))
+                .addInitializer(OnnxModels.int64s("pads", 0, 0, 1, 1, 0, 0, 1, 1))
+                .addInitializer(weight("conv.weight", 1, 8, 4, 3, 3))
+                .addInitializer(OnnxModels.positive("norm.weight", 2, 8))
+                .addInitializer(weight("norm.bias", 3, 8))
+                .addInitializer(OnnxModels.int64s("starts", 0))
+                .addInitializer(OnnxModels.int64s("ends", 6))
+                .addInitializer(OnnxModels.int64s("axes1", 1))
+                .addInitializer(OnnxModels.int64s("sizes", 2, 4))
+                .addInitializer(OnnxModels.int64s("axes23", 2, 3))
+                .addInitializer(OnnxModels.positive("ln.weight", 4, 6))
+                .addInitializer(weight("ln.bias", 5, 6))
+                .addInitializer(scalar("offset", 0.25f))
+                .addNode(node("Pad", "/pad/Pad", List.of("input", "pads"), List.of("padded")))
+                .addNode(node("Conv", "/conv/Conv", List.of("padded", "conv.weight"), List.of("c"),
+                        ints("kernel_shape", 3, 3)))
+                .addNode(node("InstanceNormalization", "/norm/InstanceNormalization",
+                        List.of("c", "norm.weight", "norm.bias"), List.of("n"), real("epsilon", 1e-5f)))
+                .addNode(node("HardSwish", "/hs/HardSwish", List.of("n"), List.of("hs")))
+                .addNode(node("AveragePool", "/pool/AveragePool", List.of("hs"), List.of("p"),
+                        ints("kernel_shape", 2, 2), ints("strides", 2, 2)))
+                .addNode(node("Slice", "/Slice", List.of("p", "starts", "ends", "axes1"), List.of("sl")))
+                .addNode(node("Tanh", "/act/Tanh", List.of("sl"), List.of("t")))
+                .addNode(node("Split", "/Split", List.of("t", "sizes"), List.of("s0", "s1"), integer("axis", 1)))
+                .addNode(node("Concat", "/Concat", List.of("s1", "s0"), List.of("cat"), integer("axis", 1)))
+                .addNode(node("GlobalAveragePool", "/gap/GlobalAveragePool", List.of("cat"), List.of("gap")))
+                .addNode(node("Squeeze", "/Squeeze", List.of("gap", "axes23"), List.of("sq")))
+                .addNode(node("Unsqueeze", "/Unsqueeze", List.of("sq", "axes1"), List.of("us")))
+                .addNode(node("LayerNormalization", "/ln/LayerNormalization",
+                        List.of("us", "ln.weight", "ln.bias"), List.of("ln"), integer("axis", -1)))
+                .addNode(node("ReduceMean", "/ReduceMean", List.of("ln"), List.of("mean"),
+                        ints("axes", 1), integer("keepdims", 0)))
+                .addNode(node("Flatten", "/Flatten", List.of("mean"), List.of("flat"), integer("axis", 1)))
+                .addNode(node("Dropout", "/drop/Dropout", List.of("flat"), List.of("d")))
+                .addNode(node("Identity", "/Identity", List.of("d"), List.of("id")))
+                .addNode(node("Sub", "/Sub", List.of("id", "offset"), List.of("centered")))
+                .addInitializer(weight("head.weight", 7, 6, 3))
+                .addNode(node("MatMul", "/head/MatMul", List.of("centered", "head.weight"), List.of("output")))
+                .addOutput(value("output", 1, 3));
+        return OnnxModels.save(OnnxModels.model(g, 17), dir.resolve("opset17.onnx"));
+    }
+
+    @Test
+    void opset17OpsImportRunExportAndPrune() throws Exception {
+        Path source = opset17Model();
+        try (Graph g = OnnxFixtures.read(source); NDManager m = NDManager.newBaseManager()) {
+            assertThat(g.nodes()).extracting(n -> n.op().name()).containsExactly("pad", "conv2d",
+                    "instance_norm", "hardswish", "avg_pool2d", "slice", "tanh", "split", "concat",
+                    "adaptive_avg_pool2d", "reshape", "reshape", "layer_norm", "mean", "flatten",
+                    "dropout", "identity", "onnx_constant", "sub", "linear");
+            NDArray x = m.randomUniform(-1, 1, new Shape(1, 4, 8, 8));
+            float[] expected = Ort.run(source, "input", x);
+            assertThat(Ort.maxAbsDiff(expected, djl(g, x))).isLessThan(1e-5f);
+            Path copy = dir.resolve("copy.onnx");
+            new OnnxFormat().write(g, copy);
+            assertThat(Ort.maxAbsDiff(expected, Ort.run(copy, "input", x))).isLessThan(1e-5f);
+
+            OnnxParityTest.prune(g, "head");
+            assertThat(g.node("conv").parameter("weight").shape().get(0)).isLessThan(8);
+            assertThat(g.node("head").parameter("weight").shape().get(1)).isLessThan(6);
+            Path pruned = dir.resolve("pruned.onnx");
+            new OnnxFormat().write(g, pruned);
+            assertThat(Ort.maxAbsDiff(djl(g, x), Ort.run(pruned, "input", x))).isLessThan(1e-5f);
+        }
+    }
+
     private static float[] djl(Graph g, NDArray x) {
         return new GraphExecutor(g).forward(new NDList(x)).head().toFloatArray();
     }
