@@ -69,6 +69,13 @@ final class NodeEmitter {
             case "tanh" -> simple("Tanh");
             case "identity", "dropout" -> simple("Identity");
             case "relu6" -> add("Clip", ins(in(0), scalar("min", 0f), scalar("max", 6f)), outs());
+            case "clip" -> add("Clip", ins(in(0), bound("min", a.getDouble("min")),
+                    bound("max", a.getDouble("max"))), outs());
+            case "erf" -> simple("Erf");
+            case "leaky_relu" -> add("LeakyRelu", ins(in(0)), outs(),
+                    floatAttr("alpha", a.getDouble("negative_slope")));
+            case "hard_sigmoid" -> add("HardSigmoid", ins(in(0)), outs(),
+                    floatAttr("alpha", a.getDouble("alpha")), floatAttr("beta", a.getDouble("beta")));
             case "hardswish" -> hardswish();
             case "silu" -> silu();
             case "gelu" -> gelu();
@@ -140,6 +147,10 @@ final class NodeEmitter {
         String name = temp(what);
         out.addInitializer(TensorEncoder.floats(name, new long[0], v));
         return name;
+    }
+
+    private String bound(String what, double v) {
+        return Double.isInfinite(v) ? "" : scalar(what, (float) v);
     }
 
     private String longs(String what, long... v) {

@@ -39,7 +39,7 @@ class OnnxOpMappingTest {
         return TensorProto.newBuilder().setName(name).setDataType(1).addFloatData(v).build();
     }
 
-    /** Conv (SAME_UPPER) - Clip(0,6) - MaxPool - PRelu - SiLU - Resize - Transpose x2 - folded shape sub-graph + Reshape - MatMul+Add - Div - Gemm(transB=0, alpha) - Softmax. */
+    /** Conv (SAME_UPPER) - Clip(0,6) - LeakyRelu - MaxPool - Clip - PRelu - SiLU - Erf - Resize - Transpose x2 - folded shape sub-graph + Reshape - MatMul+Add - Div - HardSigmoid - Gemm(transB=0, alpha) - Softmax. */
     private Path mixedModel() {
         GraphProto.Builder g = GraphProto.newBuilder().addInput(value("input", 1, 3, 8, 8))
                 .addInitializer(weight("stem.weight", 1, 8, 3, 3, 3))
@@ -59,12 +59,16 @@ class OnnxOpMappingTest {
                 .addNode(node("Conv", "/stem/Conv", List.of("input", "stem.weight", "stem.bias"), List.of("c"),
                         ints("kernel_shape", 3, 3), string("auto_pad", "SAME_UPPER")))
                 .addNode(node("Clip", "/act6/Clip", List.of("c", "zero", "six"), List.of("r6")))
-                .addNode(node("MaxPool", "/pool/MaxPool", List.of("r6"), List.of("p"),
+                .addNode(node("LeakyRelu", "/leaky/LeakyRelu", List.of("r6"), List.of("lk"), real("alpha", 0.2f)))
+                .addNode(node("MaxPool", "/pool/MaxPool", List.of("lk"), List.of("p"),
                         ints("kernel_shape", 2, 2), ints("strides", 2, 2)))
-                .addNode(node("PRelu", "/act/PRelu", List.of("p", "act.weight"), List.of("pr")))
+                .addInitializer(scalar("lo", -0.5f)).addInitializer(scalar("hi", 0.5f))
+                .addNode(node("Clip", "/clamp/Clip", List.of("p", "lo", "hi"), List.of("cl")))
+                .addNode(node("PRelu", "/act/PRelu", List.of("cl", "act.weight"), List.of("pr")))
                 .addNode(node("Sigmoid", "/silu/Sigmoid", List.of("pr"), List.of("sg")))
                 .addNode(node("Mul", "/silu/Mul", List.of("pr", "sg"), List.of("si")))
-                .addNode(node("Resize", "/up/Resize", List.of("si", "", "scales"), List.of("up"),
+                .addNode(node("Erf", "/erf/Erf", List.of("si"), List.of("er")))
+                .addNode(node("Resize", "/up/Resize", List.of("er", "", "scales"), List.of("up"),
                         string("mode", "nearest"), string("coordinate_transformation_mode", "asymmetric"),
                         string("nearest_mode", "floor")))
                 .addNode(node("Transpose", "/nhwc/Transpose", List.of("up"), List.of("t1"), ints("perm", 0, 2, 3, 1)))
@@ -77,7 +81,8 @@ class OnnxOpMappingTest {
                 .addNode(node("MatMul", "/proj/MatMul", List.of("flat", "onnx::MatMul_7"), List.of("mm")))
                 .addNode(node("Add", "/proj/Add", List.of("mm", "proj.bias"), List.of("pj")))
                 .addNode(node("Div", "/Div", List.of("pj", "two"), List.of("half")))
-                .addNode(node("Gemm", "/head/Gemm", List.of("half", "head.weight", "head.bias"), List.of("logits"),
+                .addNode(node("HardSigmoid", "/gate/HardSigmoid", List.of("half"), List.of("hsg")))
+                .addNode(node("Gemm", "/head/Gemm", List.of("hsg", "head.weight", "head.bias"), List.of("logits"),
                         real("alpha", 0.5f)))
                 .addNode(node("Softmax", "/Softmax", List.of("logits"), List.of("output"), integer("axis", -1)))
                 .addOutput(value("output", 1, 6));
@@ -89,8 +94,9 @@ class OnnxOpMappingTest {
         Path source = mixedModel();
         try (Graph g = OnnxFixtures.read(source); NDManager m = NDManager.newBaseManager()) {
             assertThat(g.nodes()).extracting(n -> n.op().name()).containsExactly("conv2d", "relu6",
-                    "max_pool2d", "prelu", "silu", "upsample", "permute", "permute", "reshape",
-                    "linear", "onnx_constant", "div", "linear", "softmax");
+                    "leaky_relu", "max_pool2d", "clip", "prelu", "silu", "erf", "upsample", "permute",
+                    "permute", "reshape", "linear", "onnx_constant", "div", "hard_sigmoid", "linear",
+                    "softmax");
             assertThat(g.node("proj").parameter("weight").shape()).isEqualTo(new Shape(10, 512));
             assertThat(g.metadata().get(OnnxMetadata.OPAQUE_NODES)).isEmpty();
             NDArray x = m.randomUniform(-1, 1, new Shape(1, 3, 8, 8));
@@ -190,7 +196,7 @@ class OnnxOpMappingTest {
                 .addInitializer(weight("conv3.weight", 3, 4, 8, 1, 1))
                 .addNode(node("Conv", "/conv1/Conv", List.of("input", "conv1.weight"), List.of("c1"),
                         ints("pads", 1, 1, 1, 1)))
-                .addNode(node("LeakyRelu", "lrelu", List.of("c1"), List.of("l"), real("alpha", 0.1f)))
+                .addNode(node("LRN", "lrn", List.of("c1"), List.of("l"), integer("size", 3)))
                 .addNode(node("Conv", "/conv2/Conv", List.of("l", "conv2.weight"), List.of("c2")))
                 .addNode(node("Relu", "/relu/Relu", List.of("c2"), List.of("r")))
                 .addNode(node("Conv", "/conv3/Conv", List.of("r", "conv3.weight"), List.of("output")))
@@ -202,12 +208,12 @@ class OnnxOpMappingTest {
     void anOpWithoutChannelSemanticsStaysOpaqueAndBlocksItsProducersChannels() throws Exception {
         Path source = OnnxModels.save(OnnxModels.model(opaqueModel(true), 13), dir.resolve("opaque.onnx"));
         try (Graph g = OnnxFixtures.read(source); NDManager m = NDManager.newBaseManager()) {
-            assertThat(g.node("lrelu").op().name()).isEqualTo("onnx_opaque");
-            assertThat(g.node("lrelu").attributes().getString("onnx_op_type")).isEqualTo("LeakyRelu");
-            assertThat(g.metadata()).containsEntry(OnnxMetadata.OPAQUE_NODES, "lrelu\tLeakyRelu");
+            assertThat(g.node("lrn").op().name()).isEqualTo("onnx_opaque");
+            assertThat(g.node("lrn").attributes().getString("onnx_op_type")).isEqualTo("LRN");
+            assertThat(g.metadata()).containsEntry(OnnxMetadata.OPAQUE_NODES, "lrn\tLRN");
             NDArray x = m.randomUniform(-1, 1, new Shape(1, 3, 8, 8));
             assertThatThrownBy(() -> djl(g, x)).isInstanceOf(GraphException.class)
-                    .hasMessageContaining("node 'lrelu': ONNX op 'LeakyRelu' has no Bonsai op type");
+                    .hasMessageContaining("node 'lrn': ONNX op 'LRN' has no Bonsai op type");
 
             OnnxParityTest.prune(g, "conv3");
             assertThat(g.node("conv1").parameter("weight").shape()).isEqualTo(new Shape(8, 3, 3, 3));
@@ -223,7 +229,7 @@ class OnnxOpMappingTest {
     void anOpaqueOpWithoutAStaticOutputShapeIsNamed() {
         Path source = OnnxModels.save(OnnxModels.model(opaqueModel(false), 13), dir.resolve("noshape.onnx"));
         assertThatThrownBy(() -> OnnxFixtures.read(source)).isInstanceOf(ModelFormatException.class)
-                .hasMessageContaining("node 'lrelu' (LeakyRelu)")
+                .hasMessageContaining("node 'lrn' (LRN)")
                 .hasMessageContaining("output 'l' has no static shape in the model's value_info");
     }
 }
