@@ -300,11 +300,20 @@ final class OnnxImporter {
      * @return the constant, or empty when absent or computed by the graph
      */
     Optional<Operand.Known> known(NodeProto n, int k) {
-        if (k < n.getInputCount() && !values.containsKey(n.getInput(k))
-                && !initializers.containsKey(n.getInput(k))) {
+        return k < n.getInputCount() ? peekKnown(n.getInput(k)) : Optional.empty();
+    }
+
+    /**
+     * Returns a value when it is a constant already known (defined or an initializer).
+     *
+     * @param name the value name
+     * @return the constant, or empty when computed by the graph or not yet defined
+     */
+    Optional<Operand.Known> peekKnown(String name) {
+        if (name.isEmpty() || (!values.containsKey(name) && !initializers.containsKey(name))) {
             return Optional.empty();
         }
-        return input(n, k).filter(Operand.Known.class::isInstance).map(Operand.Known.class::cast);
+        return operand(name).filter(Operand.Known.class::isInstance).map(Operand.Known.class::cast);
     }
 
     /**
@@ -358,6 +367,17 @@ final class OnnxImporter {
      */
     List<NodeProto> consumers(String name) {
         return consumers.getOrDefault(name, List.of());
+    }
+
+    /**
+     * Returns the node producing a value.
+     *
+     * @param name the value name
+     * @return the producer, or empty for graph inputs and initializers
+     */
+    Optional<NodeProto> producer(String name) {
+        Integer i = producers.get(name);
+        return i == null ? Optional.empty() : Optional.of(graph.getNode(i));
     }
 
     /**

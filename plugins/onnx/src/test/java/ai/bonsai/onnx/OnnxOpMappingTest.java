@@ -185,6 +185,50 @@ class OnnxOpMappingTest {
         }
     }
 
+    @Test
+    void pytorchsGroupNormExportBecomesOneGroupNormNode() throws Exception {
+        GraphProto.Builder g = GraphProto.newBuilder().addInput(value("input", 1, 3, 4, 4))
+                .addInitializer(weight("conv.weight", 1, 8, 3, 3, 3))
+                .addInitializer(OnnxModels.int64s("grouped", 0, 2, -1))
+                .addInitializer(TensorProto.newBuilder().setName("ones").setDataType(1).addDims(2)
+                        .addFloatData(1).addFloatData(1).build())
+                .addInitializer(TensorProto.newBuilder().setName("zeros").setDataType(1).addDims(2)
+                        .addFloatData(0).addFloatData(0).build())
+                .addInitializer(weight("gn.weight", 2, 8, 1, 1))
+                .addInitializer(weight("gn.bias", 3, 8, 1, 1))
+                .addInitializer(weight("out.weight", 4, 4, 8, 1, 1))
+                .addNode(node("Conv", "/conv/Conv", List.of("input", "conv.weight"), List.of("c"),
+                        ints("kernel_shape", 3, 3), ints("pads", 1, 1, 1, 1)))
+                .addNode(node("Reshape", "/gn/Reshape", List.of("c", "grouped"), List.of("r1")))
+                .addNode(node("InstanceNormalization", "/gn/InstanceNormalization",
+                        List.of("r1", "ones", "zeros"), List.of("in"), real("epsilon", 1e-5f)))
+                .addNode(node("Shape", "/gn/Shape", List.of("c"), List.of("sh")))
+                .addNode(node("Reshape", "/gn/Reshape_1", List.of("in", "sh"), List.of("r2")))
+                .addNode(node("Mul", "/gn/Mul", List.of("r2", "gn.weight"), List.of("m")))
+                .addNode(node("Add", "/gn/Add", List.of("m", "gn.bias"), List.of("a")))
+                .addNode(node("Relu", "/relu/Relu", List.of("a"), List.of("r")))
+                .addNode(node("Conv", "/out/Conv", List.of("r", "out.weight"), List.of("output")))
+                .addOutput(value("output", 1, 4, 4, 4));
+        Path source = OnnxModels.save(OnnxModels.model(g, 13), dir.resolve("gn.onnx"));
+        try (Graph graph = OnnxFixtures.read(source); NDManager m = NDManager.newBaseManager()) {
+            assertThat(graph.nodes()).extracting(n -> n.op().name())
+                    .containsExactly("conv2d", "group_norm", "relu", "conv2d");
+            assertThat(graph.node("gn").attributes().getLong("num_groups")).isEqualTo(2);
+            NDArray x = m.randomUniform(-1, 1, new Shape(1, 3, 4, 4));
+            float[] expected = Ort.run(source, "input", x);
+            assertThat(Ort.maxAbsDiff(expected, djl(graph, x))).isLessThan(1e-5f);
+            Path copy = dir.resolve("copy.onnx");
+            new OnnxFormat().write(graph, copy);
+            assertThat(Ort.maxAbsDiff(expected, Ort.run(copy, "input", x))).isLessThan(1e-5f);
+
+            OnnxParityTest.prune(graph, "out");
+            assertThat(graph.node("conv").parameter("weight").shape()).isEqualTo(new Shape(4, 3, 3, 3));
+            Path pruned = dir.resolve("pruned.onnx");
+            new OnnxFormat().write(graph, pruned);
+            assertThat(Ort.maxAbsDiff(djl(graph, x), Ort.run(pruned, "input", x))).isLessThan(1e-5f);
+        }
+    }
+
     private static float[] djl(Graph g, NDArray x) {
         return new GraphExecutor(g).forward(new NDList(x)).head().toFloatArray();
     }
