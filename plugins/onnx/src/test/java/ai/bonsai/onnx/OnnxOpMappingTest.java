@@ -270,6 +270,25 @@ class OnnxOpMappingTest {
     }
 
     @Test
+    void aPerChannelConstantOperandBlocksItsGroupInsteadOfMisgrouping() {
+        GraphProto.Builder g = GraphProto.newBuilder().addInput(value("input", 1, 3, 8, 8))
+                .addInitializer(weight("conv1.weight", 1, 8, 3, 3, 3))
+                .addInitializer(weight("shift", 2, 1, 8, 1, 1))
+                .addInitializer(weight("conv2.weight", 3, 4, 8, 1, 1))
+                .addNode(node("Conv", "/conv1/Conv", List.of("input", "conv1.weight"), List.of("c1")))
+                .addNode(node("Sub", "/Sub", List.of("c1", "shift"), List.of("s")))
+                .addNode(node("Conv", "/conv2/Conv", List.of("s", "conv2.weight"), List.of("output")))
+                .addOutput(value("output", 1, 4, 6, 6));
+        Path source = OnnxModels.save(OnnxModels.model(g, 13), dir.resolve("shift.onnx"));
+        try (Graph graph = OnnxFixtures.read(source)) {
+            assertThat(graph.node("shift").op().name()).isEqualTo("onnx_constant");
+            OnnxParityTest.prune(graph, "conv2");
+            assertThat(graph.node("conv1").parameter("weight").shape()).isEqualTo(new Shape(8, 3, 3, 3));
+            assertThat(graph.node("shift").parameter("value").shape()).isEqualTo(new Shape(1, 8, 1, 1));
+        }
+    }
+
+    @Test
     void anOpaqueOpWithoutAStaticOutputShapeIsNamed() {
         Path source = OnnxModels.save(OnnxModels.model(opaqueModel(false), 13), dir.resolve("noshape.onnx"));
         assertThatThrownBy(() -> OnnxFixtures.read(source)).isInstanceOf(ModelFormatException.class)
