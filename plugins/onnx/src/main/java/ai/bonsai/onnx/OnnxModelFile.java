@@ -4,6 +4,7 @@ import ai.bonsai.api.model.ModelFormatException;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.UnsafeByteOperations;
 import java.io.IOException;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
@@ -17,7 +18,8 @@ import java.util.concurrent.Executor;
 
 /**
  * An ONNX model file, memory-mapped and parsed without copying tensor bytes: {@code raw_data}
- * fields stay views of the mapping until they are decoded into arrays.
+ * fields stay views of the mapping until they are decoded into arrays (the mapping is wrapped as
+ * an immutable byte string so that protobuf's aliasing applies).
  *
  * @param path the file
  * @param model the parsed model
@@ -61,7 +63,7 @@ record OnnxModelFile(Path path, ModelProto model, long opset, CompletableFuture<
         }
         ModelProto model;
         try {
-            CodedInputStream in = CodedInputStream.newInstance(bytes.duplicate());
+            CodedInputStream in = UnsafeByteOperations.unsafeWrap(bytes.duplicate()).newCodedInput();
             in.enableAliasing(true);
             in.setSizeLimit(Integer.MAX_VALUE);
             in.setRecursionLimit(200);

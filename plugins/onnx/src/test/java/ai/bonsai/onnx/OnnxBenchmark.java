@@ -17,7 +17,7 @@ import java.util.Map;
 /**
  * A one-off harness, not a test: builds ResNet-50 (seeded weights), writes it as ONNX with the
  * plugin's writer, then times import + DepGraph + 50 % L2 local pruning ({@code fc} ignored) +
- * export, and the peak heap of that run. Median of 5 runs after 2 warm-up runs.
+ * export, and the peak heap of each phase. Median of 5 runs after 2 warm-up runs.
  *
  * <pre>{@code
  * java -cp <test classpath> ai.bonsai.onnx.OnnxBenchmark /tmp/bench
@@ -47,38 +47,43 @@ public final class OnnxBenchmark {
         int warmUp = 2;
         int measured = 5;
         long[][] phases = new long[measured][];
-        long[] peaks = new long[measured];
+        long[][] peaks = new long[measured][];
         for (int run = 0; run < warmUp + measured; run++) {
             System.gc();
-            resetPeaks();
-            long[] t = once(source, dir.resolve("resnet50.pruned.onnx"));
+            long[] peak = new long[4];
+            long[] t = once(source, dir.resolve("resnet50.pruned.onnx"), peak);
             if (run >= warmUp) {
                 phases[run - warmUp] = t;
-                peaks[run - warmUp] = peakHeap();
+                peaks[run - warmUp] = peak;
             }
         }
         String[] names = {"read", "prune (DepGraph + scoring + selection)", "write", "total"};
         for (int p = 0; p < names.length; p++) {
             final int k = p;
             long[] v = Arrays.stream(phases).mapToLong(r -> r[k]).sorted().toArray();
-            System.out.printf("%-42s median %6.0f ms (min %.0f, max %.0f)%n", names[p],
-                    v[measured / 2] / 1e6, v[0] / 1e6, v[measured - 1] / 1e6);
+            long[] h = Arrays.stream(peaks).mapToLong(r -> r[k]).sorted().toArray();
+            System.out.printf("%-40s median %6.0f ms (min %.0f, max %.0f), peak heap median %4.0f MiB%n",
+                    names[p], v[measured / 2] / 1e6, v[0] / 1e6, v[measured - 1] / 1e6,
+                    h[measured / 2] / 1048576.0);
         }
-        long[] sortedPeaks = peaks.clone();
-        Arrays.sort(sortedPeaks);
-        System.out.printf("peak heap: median %.0f MiB (max %.0f MiB)%n",
-                sortedPeaks[measured / 2] / 1048576.0, sortedPeaks[measured - 1] / 1048576.0);
         System.out.printf("pruned file: %.1f MB%n", Files.size(dir.resolve("resnet50.pruned.onnx")) / 1e6);
     }
 
-    private static long[] once(Path source, Path target) {
+    private static long[] once(Path source, Path target, long[] peak) {
+        resetPeaks();
         long t0 = System.nanoTime();
         try (Graph g = new OnnxFormat().read(source, PluginHost.classpathOnly().newGraphBuilder("r50", 0))) {
             long t1 = System.nanoTime();
+            peak[0] = peakHeap();
+            resetPeaks();
             OnnxParityTest.prune(g, "fc");
             long t2 = System.nanoTime();
+            peak[1] = peakHeap();
+            resetPeaks();
             new OnnxFormat().write(g, target);
             long t3 = System.nanoTime();
+            peak[2] = peakHeap();
+            peak[3] = Math.max(peak[0], Math.max(peak[1], peak[2]));
             if (OpCounter.count(g).params() != 6_917_640L) {
                 throw new IllegalStateException("unexpected params " + OpCounter.count(g).params());
             }
