@@ -84,7 +84,9 @@ final class OnnxImporter {
             if (n.getOpType().equals("Constant") && n.getInputCount() == 0 && n.getDomain().isEmpty()) {
                 try {
                     folder.tryFold(n);
-                } catch (BonsaiException | IllegalArgumentException e) {
+                } catch (ModelFormatException e) {
+                    throw e;
+                } catch (RuntimeException e) {
                     throw error(n, e.getMessage(), e);
                 }
                 done.add(n);
@@ -102,8 +104,8 @@ final class OnnxImporter {
                 }
             } catch (ModelFormatException e) {
                 throw e;
-            } catch (BonsaiException | ArithmeticException | IllegalArgumentException
-                     | IndexOutOfBoundsException | UnsupportedOperationException e) {
+            } catch (RuntimeException e) {
+                // a malformed node surfaces as whatever the graph builder or the engine throws
                 throw error(n, e.getMessage(), e);
             }
             done.add(n);

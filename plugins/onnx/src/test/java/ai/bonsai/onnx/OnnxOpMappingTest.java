@@ -229,6 +229,39 @@ class OnnxOpMappingTest {
         }
     }
 
+    @Test
+    void aGatherOnAConstantTableIsAnEmbeddingAndKeepsItsInt64Input() throws Exception {
+        GraphProto.Builder g = GraphProto.newBuilder()
+                .addInput(ai.onnx.proto.OnnxMl.ValueInfoProto.newBuilder().setName("ids")
+                        .setType(value("ids", 1, 3).getType().toBuilder()
+                                .setTensorType(value("ids", 1, 3).getType().getTensorType().toBuilder()
+                                        .setElemType(7))).build())
+                .addInitializer(weight("embed.weight", 1, 10, 8))
+                .addInitializer(weight("fc.weight", 2, 8, 4))
+                .addNode(node("Gather", "/embed/Gather", List.of("embed.weight", "ids"), List.of("e")))
+                .addNode(node("MatMul", "/fc/MatMul", List.of("e", "fc.weight"), List.of("output")))
+                .addOutput(value("output", 1, 3, 4));
+        Path source = OnnxModels.save(OnnxModels.model(g, 13), dir.resolve("embed.onnx"));
+        try (Graph graph = OnnxFixtures.read(source); NDManager m = NDManager.newBaseManager()) {
+            assertThat(graph.nodes()).extracting(n -> n.op().name()).containsExactly("embedding", "linear");
+            NDArray ids = m.create(new long[] {7, 0, 3}, new Shape(1, 3));
+            NDArray rows = new GraphExecutor(graph).forward(new NDList(ids)).head();
+            NDArray table = graph.node("embed").parameter("weight").array();
+            NDArray fc = graph.node("fc").parameter("weight").array();
+            NDArray expected = table.get(new ai.djl.ndarray.index.NDIndex("{}", m.create(new long[] {7, 0, 3})))
+                    .matMul(fc.transpose()).reshape(1, 3, 4);
+            assertThat(rows.sub(expected).abs().max().getFloat()).isLessThan(1e-5f);
+
+            Path copy = dir.resolve("copy.onnx");
+            new OnnxFormat().write(graph, copy);
+            assertThat(ai.onnx.proto.OnnxMl.ModelProto.parseFrom(java.nio.file.Files.readAllBytes(copy))
+                    .getGraph().getInput(0).getType().getTensorType().getElemType()).isEqualTo(7);
+            try (Graph again = OnnxFixtures.read(copy)) {
+                assertThat(again.nodes()).extracting(n -> n.op().name()).containsExactly("embedding", "linear");
+            }
+        }
+    }
+
     private static float[] djl(Graph g, NDArray x) {
         return new GraphExecutor(g).forward(new NDList(x)).head().toFloatArray();
     }
