@@ -62,6 +62,7 @@ final class NodeEmitter {
             case "batch_norm" -> batchNorm(a);
             case "linear" -> linear();
             case "layer_norm" -> layerNorm(a);
+            case "group_norm" -> groupNorm(a);
             case "instance_norm" -> add("InstanceNormalization", ins(in(0), param("weight"), param("bias")),
                     outs(), floatAttr("epsilon", a.getDouble("eps")));
             case "relu" -> simple("Relu");
@@ -69,6 +70,13 @@ final class NodeEmitter {
             case "tanh" -> simple("Tanh");
             case "identity", "dropout" -> simple("Identity");
             case "relu6" -> add("Clip", ins(in(0), scalar("min", 0f), scalar("max", 6f)), outs());
+            case "clip" -> add("Clip", ins(in(0), bound("min", a.getDouble("min")),
+                    bound("max", a.getDouble("max"))), outs());
+            case "erf" -> simple("Erf");
+            case "leaky_relu" -> add("LeakyRelu", ins(in(0)), outs(),
+                    floatAttr("alpha", a.getDouble("negative_slope")));
+            case "hard_sigmoid" -> add("HardSigmoid", ins(in(0)), outs(),
+                    floatAttr("alpha", a.getDouble("alpha")), floatAttr("beta", a.getDouble("beta")));
             case "hardswish" -> hardswish();
             case "silu" -> silu();
             case "gelu" -> gelu();
@@ -140,6 +148,10 @@ final class NodeEmitter {
         String name = temp(what);
         out.addInitializer(TensorEncoder.floats(name, new long[0], v));
         return name;
+    }
+
+    private String bound(String what, double v) {
+        return Double.isInfinite(v) ? "" : scalar(what, (float) v);
     }
 
     private String longs(String what, long... v) {
@@ -297,6 +309,35 @@ final class NodeEmitter {
             return step("ReduceMean", ins(x, longs("axes_" + emitted, -1)), intAttr("keepdims", 1));
         }
         return step("ReduceMean", ins(x), intsAttr("axes", -1), intAttr("keepdims", 1));
+    }
+
+    private void groupNorm(Attributes a) {
+        Shape x = node.input().shape();
+        long c = x.get(1);
+        int groups = a.getInt("num_groups");
+        float[] ones = new float[groups];
+        java.util.Arrays.fill(ones, 1f);
+        String scale = temp("ones");
+        out.addInitializer(TensorEncoder.floats(scale, new long[] {groups}, ones));
+        String zero = temp("zeros");
+        out.addInitializer(TensorEncoder.floats(zero, new long[] {groups}, new float[groups]));
+        String grouped = step("Reshape", ins(in(0), longs("groups", x.get(0), groups, -1)));
+        String normalized = step("InstanceNormalization", ins(grouped, scale, zero),
+                floatAttr("epsilon", a.getDouble("eps")));
+        String back = step("Reshape", ins(normalized, longs("shape", x.getShape())));
+        if (!a.getBoolean("affine")) {
+            add("Identity", ins(back), outs());
+            return;
+        }
+        long[] perChannel = new long[x.dimension() - 1];
+        java.util.Arrays.fill(perChannel, 1);
+        perChannel[0] = c;
+        Parameter w = node.parameter("weight");
+        Parameter b = node.parameter("bias");
+        out.addInitializer(TensorEncoder.encode(w.name(), w.array(), perChannel));
+        out.addInitializer(TensorEncoder.encode(b.name(), b.array(), perChannel));
+        String scaled = step("Mul", ins(back, w.name()));
+        add("Add", ins(scaled, b.name()), outs());
     }
 
     private void gelu() {

@@ -6,6 +6,7 @@ import ai.bonsai.api.graph.ParameterSpec;
 import ai.bonsai.api.op.ChannelSemantics;
 import ai.bonsai.api.op.ForwardContext;
 import ai.bonsai.api.op.OpType;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -17,7 +18,8 @@ import org.pf4j.Extension;
  * output) that feeds an op Bonsai keeps as a plain operand, such as the scalar of a {@code Mul}.
  *
  * <p>Attributes: {@code shape} and {@code dtype} (a DJL data type name, {@code float32} or {@code
- * int64}). Parameter: the non-trainable buffer {@code value}. No inputs; the output is the value.
+ * int64}). Parameter: the non-trainable buffer {@code value}. No inputs; the output is a copy of
+ * the value in the pass's manager (the executor frees intermediate results).
  * Its channels cannot be pruned: a consumer that couples them refuses the group. MACs: 0.
  */
 @Extension
@@ -45,7 +47,9 @@ public final class OnnxConstantOp implements OpType {
 
     @Override
     public NDList forward(Node node, NDList inputs, ForwardContext context) {
-        return new NDList(node.parameter("value").array());
+        NDArray copy = node.parameter("value").array().duplicate();
+        copy.attach(context.manager());
+        return new NDList(copy);
     }
 
     @Override

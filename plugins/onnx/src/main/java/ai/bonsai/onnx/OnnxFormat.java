@@ -51,9 +51,12 @@ public final class OnnxFormat implements ModelFormat {
         try {
             OnnxModelFile file = OnnxModelFile.open(path);
             return new OnnxImporter(file, builder).run();
-        } catch (RuntimeException e) {
+        } catch (ModelFormatException e) {
             builder.manager().close();
             throw e;
+        } catch (RuntimeException e) {
+            builder.manager().close();
+            throw new ModelFormatException(path + ": " + e.getMessage(), e);
         }
     }
 

@@ -84,7 +84,9 @@ final class OnnxImporter {
             if (n.getOpType().equals("Constant") && n.getInputCount() == 0 && n.getDomain().isEmpty()) {
                 try {
                     folder.tryFold(n);
-                } catch (BonsaiException | IllegalArgumentException e) {
+                } catch (ModelFormatException e) {
+                    throw e;
+                } catch (RuntimeException e) {
                     throw error(n, e.getMessage(), e);
                 }
                 done.add(n);
@@ -102,14 +104,15 @@ final class OnnxImporter {
                 }
             } catch (ModelFormatException e) {
                 throw e;
-            } catch (BonsaiException | ArithmeticException | IllegalArgumentException
-                     | IndexOutOfBoundsException | UnsupportedOperationException e) {
+            } catch (RuntimeException e) {
+                // a malformed node surfaces as whatever the graph builder or the engine throws
                 throw error(n, e.getMessage(), e);
             }
             done.add(n);
         }
         declareOutputs();
         builder.metadata(OnnxMetadata.OPAQUE_NODES, opaque.toString());
+        builder.metadata(OnnxMetadata.SOURCE_SHA256, file.sha256());
         try {
             return builder.build();
         } catch (BonsaiException e) {
@@ -152,7 +155,6 @@ final class OnnxImporter {
         builder.metadata(OnnxMetadata.PRODUCER_VERSION, m.getProducerVersion());
         builder.metadata(OnnxMetadata.GRAPH_NAME, graph.getName());
         builder.metadata(OnnxMetadata.SOURCE_FILE, String.valueOf(file.path().getFileName()));
-        builder.metadata(OnnxMetadata.SOURCE_SHA256, file.sha256());
         for (StringStringEntryProto e : m.getMetadataPropsList()) {
             builder.metadata(OnnxMetadata.PROPS_PREFIX + e.getKey(), e.getValue());
         }
@@ -300,11 +302,20 @@ final class OnnxImporter {
      * @return the constant, or empty when absent or computed by the graph
      */
     Optional<Operand.Known> known(NodeProto n, int k) {
-        if (k < n.getInputCount() && !values.containsKey(n.getInput(k))
-                && !initializers.containsKey(n.getInput(k))) {
+        return k < n.getInputCount() ? peekKnown(n.getInput(k)) : Optional.empty();
+    }
+
+    /**
+     * Returns a value when it is a constant already known (defined or an initializer).
+     *
+     * @param name the value name
+     * @return the constant, or empty when computed by the graph or not yet defined
+     */
+    Optional<Operand.Known> peekKnown(String name) {
+        if (name.isEmpty() || (!values.containsKey(name) && !initializers.containsKey(name))) {
             return Optional.empty();
         }
-        return input(n, k).filter(Operand.Known.class::isInstance).map(Operand.Known.class::cast);
+        return operand(name).filter(Operand.Known.class::isInstance).map(Operand.Known.class::cast);
     }
 
     /**
@@ -358,6 +369,17 @@ final class OnnxImporter {
      */
     List<NodeProto> consumers(String name) {
         return consumers.getOrDefault(name, List.of());
+    }
+
+    /**
+     * Returns the node producing a value.
+     *
+     * @param name the value name
+     * @return the producer, or empty for graph inputs and initializers
+     */
+    Optional<NodeProto> producer(String name) {
+        Integer i = producers.get(name);
+        return i == null ? Optional.empty() : Optional.of(graph.getNode(i));
     }
 
     /**

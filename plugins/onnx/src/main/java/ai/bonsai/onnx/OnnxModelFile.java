@@ -4,6 +4,7 @@ import ai.bonsai.api.model.ModelFormatException;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.UnsafeByteOperations;
 import java.io.IOException;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
@@ -12,17 +13,26 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * An ONNX model file, memory-mapped and parsed without copying tensor bytes: {@code raw_data}
- * fields stay views of the mapping until they are decoded into arrays.
+ * fields stay views of the mapping until they are decoded into arrays (the mapping is wrapped as
+ * an immutable byte string so that protobuf's aliasing applies).
  *
  * @param path the file
  * @param model the parsed model
  * @param opset the default-domain opset version
- * @param sha256 the file's SHA-256, hex
+ * @param sha256Hex the file's SHA-256, hex, computed in the background while the model is imported
  */
-record OnnxModelFile(Path path, ModelProto model, long opset, String sha256) {
+record OnnxModelFile(Path path, ModelProto model, long opset, CompletableFuture<String> sha256Hex) {
+
+    private static final Executor HASHING = task -> {
+        Thread t = new Thread(task, "bonsai-onnx-sha256");
+        t.setDaemon(true);
+        t.start();
+    };
 
     /** The oldest IR version read. */
     static final long MIN_IR = 3;
@@ -53,7 +63,7 @@ record OnnxModelFile(Path path, ModelProto model, long opset, String sha256) {
         }
         ModelProto model;
         try {
-            CodedInputStream in = CodedInputStream.newInstance(bytes.duplicate());
+            CodedInputStream in = UnsafeByteOperations.unsafeWrap(bytes.duplicate()).newCodedInput();
             in.enableAliasing(true);
             in.setSizeLimit(Integer.MAX_VALUE);
             in.setRecursionLimit(200);
@@ -81,7 +91,18 @@ record OnnxModelFile(Path path, ModelProto model, long opset, String sha256) {
                     + (opset < 0 ? "missing" : String.valueOf(opset)) + "; opsets " + MIN_OPSET
                     + " to " + MAX_OPSET + " are supported");
         }
-        return new OnnxModelFile(path, model, opset, sha256(bytes));
+        MappedByteBuffer hashed = bytes;
+        return new OnnxModelFile(path, model, opset,
+                CompletableFuture.supplyAsync(() -> sha256(hashed), HASHING));
+    }
+
+    /**
+     * Returns the file's SHA-256, waiting for the background hashing started by {@link #open}.
+     *
+     * @return the hash, hex
+     */
+    String sha256() {
+        return sha256Hex.join();
     }
 
     private static String sha256(MappedByteBuffer bytes) {

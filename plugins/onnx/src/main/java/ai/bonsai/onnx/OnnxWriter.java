@@ -13,12 +13,15 @@ import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
-import com.google.protobuf.CodedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.IdentityHashMap;
 import java.util.Map;
 
@@ -27,7 +30,8 @@ import java.util.Map;
  * and {@code metadata_props} of the source model when the graph was read from ONNX (opset 17 and
  * IR 8 otherwise), the current parameter arrays as initializers, the current shapes on the graph
  * inputs and outputs, and a {@code bonsai.provenance} entry. The file is written to a temporary
- * file next to the target and renamed over it, so a failed write leaves nothing behind.
+ * file next to the target (mode {@code rw-r--r--}, as core's safetensors writer) and renamed over
+ * it, so a failed write leaves nothing behind.
  */
 final class OnnxWriter {
 
@@ -50,8 +54,6 @@ final class OnnxWriter {
         ModelProto model;
         try {
             model = toModel(graph);
-        } catch (ModelFormatException e) {
-            throw new ModelFormatException(target + ": " + e.getMessage(), e);
         } catch (BonsaiException e) {
             throw new ModelFormatException(target + ": " + e.getMessage(), e);
         }
@@ -59,12 +61,18 @@ final class OnnxWriter {
         Path temp = null;
         try {
             temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
-            try (OutputStream os = Files.newOutputStream(temp)) {
-                CodedOutputStream cos = CodedOutputStream.newInstance(os, 1 << 20);
-                model.writeTo(cos);
-                cos.flush();
+            if (Files.getFileStore(temp).supportsFileAttributeView(PosixFileAttributeView.class)) {
+                Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-r--r--"));
             }
-            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                ModelStreamer.write(model, channel);
+            }
+            try {
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
             temp = null;
         } catch (IOException e) {
             throw new ModelFormatException(target + ": cannot write: " + e.getMessage(), e);

@@ -48,6 +48,12 @@ final class OpMappings {
             case "Sigmoid" -> unary(n, "sigmoid");
             case "Tanh" -> unary(n, "tanh");
             case "HardSwish" -> unary(n, "hardswish");
+            case "Erf" -> unary(n, "erf");
+            case "LeakyRelu" -> unary(n, "leaky_relu", Attributes.of()
+                    .with("negative_slope", (double) new OnnxAttributes(n).f("alpha", 0.01f)));
+            case "HardSigmoid" -> unary(n, "hard_sigmoid", Attributes.of()
+                    .with("alpha", (double) new OnnxAttributes(n).f("alpha", 0.2f))
+                    .with("beta", (double) new OnnxAttributes(n).f("beta", 0.5f)));
             case "Gelu" -> "none".equals(new OnnxAttributes(n).s("approximate", "none"))
                     && unary(n, "gelu");
             case "Clip" -> clip(n);
@@ -91,10 +97,14 @@ final class OpMappings {
     }
 
     private boolean unary(NodeProto n, String opType) {
+        return unary(n, opType, Attributes.of());
+    }
+
+    private boolean unary(NodeProto n, String opType, Attributes a) {
         if (!ctx.isDynamic(n, 0)) {
             return false;
         }
-        single(n, opType, ctx.name(null, List.of(n)), Attributes.of(), ctx.value(n, 0));
+        single(n, opType, ctx.name(null, List.of(n)), a, ctx.value(n, 0));
         return true;
     }
 
@@ -301,7 +311,10 @@ final class OpMappings {
         if (min == 0 && max == 6) {
             return unary(n, "relu6");
         }
-        return min == 0 && max == Double.POSITIVE_INFINITY && unary(n, "relu");
+        if (min == 0 && max == Double.POSITIVE_INFINITY) {
+            return unary(n, "relu");
+        }
+        return unary(n, "clip", Attributes.of().with("min", min).with("max", max));
     }
 
     private boolean prelu(NodeProto n) {

@@ -36,6 +36,7 @@ final class Patterns {
     boolean tryMatch(NodeProto n) {
         return switch (n.getOpType()) {
             case "ReduceMean" -> layerNorm(n);
+            case "Reshape" -> groupNorm(n);
             case "Div" -> gelu(n);
             case "Sigmoid" -> silu(n);
             default -> false;
@@ -137,6 +138,73 @@ final class Patterns {
         ctx.define(last.getOutput(0), y);
         ctx.markDone(members);
         return true;
+    }
+
+    private boolean groupNorm(NodeProto reshape) {
+        Optional<Operand.Known> target = ctx.known(reshape, 1);
+        if (!ctx.isDynamic(reshape, 0) || target.isEmpty()) {
+            return false;
+        }
+        String xName = reshape.getInput(0);
+        Value x = ctx.value(reshape, 0);
+        long[] t = target.get().longs();
+        if (x.shape().dimension() < 3 || t.length != 3 || (t[0] != 0 && t[0] != x.shape().get(0))
+                || t[2] != -1 || t[1] < 1 || x.shape().get(1) % t[1] != 0) {
+            return false;
+        }
+        long groups = t[1];
+        long c = x.shape().get(1);
+        Optional<NodeProto> norm = only(reshape, "InstanceNormalization");
+        Optional<Operand.Known> ones = norm.flatMap(nn -> ctx.known(nn, 1)).filter(k -> filled(k, groups, 1));
+        Optional<Operand.Known> zeros = norm.flatMap(nn -> ctx.known(nn, 2)).filter(k -> filled(k, groups, 0));
+        Optional<NodeProto> back = ones.isPresent() && zeros.isPresent()
+                ? only(norm.get(), "Reshape").filter(r -> isShapeOf(r.getInput(1), xName, x))
+                : Optional.empty();
+        Optional<NodeProto> mul = back.flatMap(r -> only(r, "Mul"));
+        Optional<Operand.Known> gamma = mul.flatMap(m -> otherConstant(m, back.get().getOutput(0)))
+                .filter(g -> perChannel(g, c));
+        Optional<NodeProto> add = gamma.flatMap(g -> only(mul.get(), "Add"));
+        Optional<Operand.Known> beta = add.flatMap(a -> otherConstant(a, mul.get().getOutput(0)))
+                .filter(bb -> perChannel(bb, c));
+        if (beta.isEmpty()) {
+            return false;
+        }
+        List<NodeProto> members = List.of(reshape, norm.get(), back.get(), mul.get(), add.get());
+        String name = ctx.name(gamma.get().initializer(), members);
+        ctx.supply(name, "weight", gamma.get(), new Shape(c));
+        ctx.supply(name, "bias", beta.get(), new Shape(c));
+        Value y = ctx.builder().op("group_norm", name, Attributes.of().with("num_groups", groups)
+                .with("eps", (double) new OnnxAttributes(norm.get()).f("epsilon", 1e-5f))
+                .with("affine", true), x);
+        ctx.define(add.get().getOutput(0), y);
+        ctx.markDone(members);
+        return true;
+    }
+
+    private static boolean filled(Operand.Known k, long size, float value) {
+        if (k.array().size() != size) {
+            return false;
+        }
+        for (float v : k.array().toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray()) {
+            if (v != value) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean perChannel(Operand.Known k, long c) {
+        long[] dims = k.array().getShape().getShape();
+        return k.array().size() == c && dims.length >= 1 && dims[0] == c;
+    }
+
+    private boolean isShapeOf(String shapeValue, String xName, Value x) {
+        Optional<Operand.Known> k = ctx.peekKnown(shapeValue);
+        if (k.isPresent()) {
+            return java.util.Arrays.equals(k.get().longs(), x.shape().getShape());
+        }
+        return ctx.producer(shapeValue).filter(p -> p.getOpType().equals("Shape")
+                && p.getInput(0).equals(xName) && p.getAttributeCount() == 0).isPresent();
     }
 
     private boolean gelu(NodeProto div) {

@@ -7,8 +7,9 @@ import com.google.protobuf.UnsafeByteOperations;
 import java.nio.ByteOrder;
 
 /**
- * Turns DJL arrays into ONNX tensors with {@code raw_data}: the array's bytes are copied once out
- * of native memory and wrapped, never copied again, until the model is streamed to the file.
+ * Turns DJL arrays into ONNX tensors with {@code raw_data}: the engine's direct view of the
+ * array's native memory is wrapped without a copy, so the bytes go from the tensor to the file
+ * once (the arrays must stay open until the model is written).
  */
 final class TensorEncoder {
 
@@ -43,7 +44,7 @@ final class TensorEncoder {
         for (long d : dims) {
             t.addDims(d);
         }
-        java.nio.ByteBuffer bytes = a.toByteBuffer();
+        java.nio.ByteBuffer bytes = a.toByteBuffer(true);
         if (bytes.order() != ByteOrder.LITTLE_ENDIAN) {
             throw new ModelFormatException("tensor '" + name + "': the engine returned big-endian bytes");
         }

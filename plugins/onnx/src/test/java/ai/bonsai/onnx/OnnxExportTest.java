@@ -13,6 +13,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,6 +54,7 @@ class OnnxExportTest {
                 .containsPattern("\"source_sha256\": \"[0-9a-f]{64}\"")
                 .contains("\"bonsai_version\": ");
         assertThat(dir).isDirectoryNotContaining("glob:**.tmp");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(copy))).isEqualTo("rw-r--r--");
     }
 
     @ParameterizedTest
