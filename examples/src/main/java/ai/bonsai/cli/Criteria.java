@@ -1,13 +1,16 @@
 package ai.bonsai.cli;
 
 import ai.bonsai.api.importance.ImportanceCriterion;
-import ai.bonsai.core.importance.MagnitudeImportance;
 import ai.bonsai.core.plugin.PluginHost;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Resolves the {@code --importance} names of the command line: {@code l1} and {@code l2} are
- * magnitude with p = 1 and 2 (Torch-Pruning's {@code MagnitudeImportance(p)}), any other name is
- * a criterion registered with the host, built-in or from a plugin.
+ * magnitude with p = 1 and 2 (Torch-Pruning's {@code MagnitudeImportance(p)}), {@code activation}
+ * is Wanda's |W|·‖X‖, and any other name is a criterion registered with the host, built-in
+ * ({@code bnscale}, {@code lamp}, {@code fpgm}, {@code random}, {@code taylor}, {@code hessian},
+ * {@code obdc}, {@code wanda}, {@code flap}, {@code magnitude}) or from a plugin.
  */
 final class Criteria {
 
@@ -15,21 +18,35 @@ final class Criteria {
     }
 
     /**
-     * Returns the criterion with a name.
+     * Returns the criterion with a name, configured with parameters.
      *
      * @param host the plugin host
-     * @param name {@code l1}, {@code l2} or a registered criterion's name
+     * @param name a command-line alias or a registered criterion's name
+     * @param parameters the criterion's parameters ({@code --param key=value})
      * @return the criterion
-     * @throws ai.bonsai.api.BonsaiException listing the registered names if none matches
+     * @throws ai.bonsai.api.BonsaiException listing the registered names if none matches, or
+     *     naming a bad parameter
      */
-    static ImportanceCriterion named(PluginHost host, String name) {
+    static ImportanceCriterion named(PluginHost host, String name, Map<String, String> parameters) {
+        Map<String, Object> all = new LinkedHashMap<>();
+        String registered = name;
         switch (name) {
             case "l1":
-                return MagnitudeImportance.builder().optP(1).build();
+                registered = "magnitude";
+                all.put("p", 1);
+                break;
             case "l2":
-                return MagnitudeImportance.builder().optP(2).build();
+                registered = "magnitude";
+                all.put("p", 2);
+                break;
+            case "activation":
+                registered = "wanda";
+                break;
             default:
-                return host.criteria().get(name);
+                break;
         }
+        all.putAll(parameters);
+        ImportanceCriterion criterion = host.criteria().get(registered);
+        return all.isEmpty() ? criterion : criterion.withParameters(all);
     }
 }

@@ -1,16 +1,25 @@
 package ai.bonsai.cli;
 
+import ai.bonsai.api.ConfigException;
 import ai.bonsai.api.graph.Graph;
+import ai.bonsai.api.importance.CalibratedCriterion;
+import ai.bonsai.api.importance.ImportanceCriterion;
 import ai.bonsai.api.model.ModelFormat;
 import ai.bonsai.api.prune.Group;
+import ai.bonsai.api.pruner.PruningBudget;
 import ai.bonsai.api.pruner.PruningConfig;
 import ai.bonsai.api.pruner.PruningRun;
 import ai.bonsai.core.count.ModelCost;
 import ai.bonsai.core.count.OpCounter;
+import ai.bonsai.core.io.Safetensors;
 import ai.bonsai.core.plugin.PluginHost;
+import ai.bonsai.core.pruner.BudgetResult;
+import ai.bonsai.core.pruner.BudgetSearch;
 import ai.bonsai.core.pruner.KeptChannels;
 import ai.bonsai.core.pruner.MetaPruner;
 import ai.bonsai.core.pruner.OutputClassifiers;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,8 +59,33 @@ public final class PruneCommand implements Callable<Integer> {
     private double ratio;
 
     @Option(names = "--importance", defaultValue = "l2", paramLabel = "NAME",
-            description = "l1, l2 or a registered criterion's name (default: ${DEFAULT-VALUE}).")
+            description = "l1, l2, bnscale, lamp, fpgm, random, taylor, hessian, obdc,"
+                    + " activation (wanda), flap, or a plugin's criterion (default: ${DEFAULT-VALUE}).")
     private String importance;
+
+    @Option(names = "--param", paramLabel = "KEY=VALUE",
+            description = "A parameter of the criterion (p=1, normalizer=max, group_reduction=sum,"
+                    + " seed=3, ...); repeatable.")
+    private Map<String, String> params = new LinkedHashMap<>();
+
+    @Option(names = "--global",
+            description = "Rank the channels of all groups together instead of group by group.")
+    private boolean global;
+
+    @Option(names = "--calibration", paramLabel = "FILE",
+            description = "Safetensors file of named graph inputs for criteria that need data"
+                    + " (taylor, hessian, obdc, activation/wanda, flap); a first dimension that is a"
+                    + " multiple of the input's is cut into batches. The loss is the sum of the"
+                    + " outputs. Repeatable.")
+    private List<Path> calibration = new ArrayList<>();
+
+    @Option(names = "--target-macs", paramLabel = "N",
+            description = "Instead of --ratio, search the ratio that brings MACs down to N.")
+    private Long targetMacs;
+
+    @Option(names = "--target-params", paramLabel = "N",
+            description = "Instead of --ratio, search the ratio that brings parameters down to N.")
+    private Long targetParams;
 
     @Option(names = "--ignore", paramLabel = "PATTERN", arity = "1..*",
             description = "Node name patterns (globs) whose output channels are kept.")
@@ -96,18 +130,22 @@ public final class PruneCommand implements Callable<Integer> {
             if (!pruneClassifier) {
                 ignored.addAll(OutputClassifiers.find(graph));
             }
+            ImportanceCriterion criterion = Criteria.named(host, importance, params);
             PruningConfig config = PruningConfig.builder()
-                    .setImportance(Criteria.named(host, importance))
+                    .setImportance(criterion)
                     .optRatio(ratio)
                     .optIgnoredLayers(ignored)
                     .optSteps(steps)
                     .optRoundTo(roundTo)
+                    .optGlobalPruning(global)
                     .build();
+            calibrate(graph, criterion, printer);
+            config = withBudgetRatio(host, config, criterion, printer);
             ModelCost before = OpCounter.count(graph);
             KeptChannels kept = prune(graph, config, printer);
             ModelCost after = OpCounter.count(graph);
-            PruneReport report = new PruneReport(model.toString(), importance, ratio, ignored,
-                    before, after, layers(kept));
+            PruneReport report = new PruneReport(model.toString(), importance, config.ratio(),
+                    global, ignored, before, after, layers(kept));
             graph.putMetadata("bonsai.pruning", report.settings());
             writer.write(graph, out);
             report.print(printer);
@@ -119,6 +157,52 @@ public final class PruneCommand implements Callable<Integer> {
         }
         printer.flush();
         return 0;
+    }
+
+    private void calibrate(Graph graph, ImportanceCriterion criterion, PrintWriter printer) {
+        if (!(criterion instanceof CalibratedCriterion)) {
+            if (!calibration.isEmpty()) {
+                throw new ConfigException("calibration", "criterion '" + importance
+                        + "' does not use calibration data");
+            }
+            return;
+        }
+        if (calibration.isEmpty()) {
+            throw new ConfigException("calibration", "criterion '" + importance
+                    + "' needs calibration data: --calibration inputs.safetensors");
+        }
+        CalibratedCriterion calibrated = (CalibratedCriterion) criterion;
+        int batches = 0;
+        try (NDManager manager = NDManager.newBaseManager()) {
+            for (Path file : calibration) {
+                for (NDList batch : NamedInputs.batches(graph, Safetensors.read(file, manager), file)) {
+                    calibrated.accumulate(graph, batch);
+                    batches++;
+                }
+            }
+        }
+        printer.printf("calibrated %s on %d batch(es)%n", importance, batches);
+    }
+
+    private PruningConfig withBudgetRatio(PluginHost host, PruningConfig config,
+            ImportanceCriterion criterion, PrintWriter printer) {
+        if (targetMacs == null && targetParams == null) {
+            return config;
+        }
+        if (targetMacs != null && targetParams != null) {
+            throw new ConfigException("target", "give --target-macs or --target-params, not both");
+        }
+        if (criterion instanceof CalibratedCriterion) {
+            throw new ConfigException("target", "a budget search prunes fresh copies of the model;"
+                    + " criterion '" + importance + "' is calibrated on one copy: use --ratio");
+        }
+        PruningBudget budget = targetMacs != null
+                ? PruningBudget.macs(targetMacs) : PruningBudget.params(targetParams);
+        BudgetResult found = BudgetSearch.search(() -> ModelFiles.read(host, model),
+                config.toBuilder().optBudget(budget).build());
+        found.graph().close();
+        printer.printf("budget: %s%n", found);
+        return config.toBuilder().optRatio(found.ratio()).build();
     }
 
     private static KeptChannels prune(Graph graph, PruningConfig config, PrintWriter printer) {

@@ -13,6 +13,7 @@ import java.util.Map;
  * @param model the model file
  * @param importance the criterion's command-line name
  * @param ratio the pruning ratio
+ * @param global whether channels were ranked across groups
  * @param ignored the ignored node patterns, classifiers included
  * @param before cost before pruning
  * @param after cost after pruning
@@ -22,6 +23,7 @@ record PruneReport(
         String model,
         String importance,
         double ratio,
+        boolean global,
         List<String> ignored,
         ModelCost before,
         ModelCost after,
@@ -42,7 +44,8 @@ record PruneReport(
      * @return the settings
      */
     String settings() {
-        return String.format("importance=%s ratio=%s ignored=%s", importance, ratio, ignored);
+        return String.format("importance=%s ratio=%s global=%s ignored=%s", importance, ratio,
+                global, ignored);
     }
 
     /**
@@ -70,7 +73,12 @@ record PruneReport(
     Map<String, Object> toJson() {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("model", model);
-        root.put("setting", Map.of("importance", importance, "ratio", ratio, "ignored_layers", ignored));
+        Map<String, Object> setting = new LinkedHashMap<>();
+        setting.put("importance", importance);
+        setting.put("ratio", ratio);
+        setting.put("global_pruning", global);
+        setting.put("ignored_layers", ignored);
+        root.put("setting", setting);
         root.put("params_before", before.params());
         root.put("params_after", after.params());
         root.put("macs_before", before.macs());

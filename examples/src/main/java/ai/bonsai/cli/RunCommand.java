@@ -1,8 +1,6 @@
 package ai.bonsai.cli;
 
 import ai.bonsai.api.graph.Graph;
-import ai.bonsai.api.graph.Value;
-import ai.bonsai.api.model.ModelFormatException;
 import ai.bonsai.core.exec.GraphExecutor;
 import ai.bonsai.core.io.Safetensors;
 import ai.bonsai.core.plugin.PluginHost;
@@ -11,11 +9,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -31,7 +26,8 @@ import picocli.CommandLine.Spec;
         name = "run",
         header = "Run a model on named inputs and write its outputs (safetensors).",
         description = "Reads MODEL, feeds it the tensors of --input by graph input name (eval"
-                + " mode, DJL's PyTorch engine) and writes every graph output to --out.")
+                + " mode, DJL's PyTorch engine) and writes every graph output to --out. A tensor"
+                + " whose first dimension is a multiple of the input's runs batch by batch.")
 public final class RunCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "MODEL", description = "The model file.")
@@ -63,8 +59,10 @@ public final class RunCommand implements Callable<Integer> {
         try (PluginHost host = PluginHost.builder().build();
                 Graph graph = ModelFiles.read(host, model);
                 NDManager manager = NDManager.newBaseManager()) {
-            NDList inputs = inputs(graph, Safetensors.read(input, manager));
-            NDList outputs = new GraphExecutor(graph).forward(inputs);
+            NDList outputs = new NDList();
+            for (NDList batch : NamedInputs.batches(graph, Safetensors.read(input, manager), input)) {
+                outputs = append(outputs, new GraphExecutor(graph).forward(batch));
+            }
             Map<String, NDArray> named = new LinkedHashMap<>();
             for (int k = 0; k < outputs.size(); k++) {
                 named.put(graph.outputs().get(k).name(), outputs.get(k));
@@ -77,27 +75,14 @@ public final class RunCommand implements Callable<Integer> {
         return 0;
     }
 
-    private NDList inputs(Graph graph, Map<String, NDArray> tensors) {
-        List<String> problems = new ArrayList<>();
-        TreeSet<String> unexpected = new TreeSet<>(tensors.keySet());
-        NDList inputs = new NDList();
-        for (Value v : graph.inputs()) {
-            NDArray a = tensors.get(v.name());
-            unexpected.remove(v.name());
-            if (a == null) {
-                problems.add("missing input '" + v.name() + "' " + v.shape());
-            } else if (!a.getShape().equals(v.shape())) {
-                problems.add("input '" + v.name() + "' is " + a.getShape() + ", the model expects "
-                        + v.shape());
-            } else {
-                inputs.add(a);
-            }
+    private static NDList append(NDList sofar, NDList batch) {
+        if (sofar.isEmpty()) {
+            return batch;
         }
-        unexpected.forEach(u -> problems.add("unexpected tensor '" + u + "'"));
-        if (!problems.isEmpty()) {
-            throw new ModelFormatException("'" + input + "' does not fit model '" + model + "': "
-                    + String.join("; ", problems));
+        NDList joined = new NDList(batch.size());
+        for (int k = 0; k < batch.size(); k++) {
+            joined.add(sofar.get(k).concat(batch.get(k)));
         }
-        return inputs;
+        return joined;
     }
 }

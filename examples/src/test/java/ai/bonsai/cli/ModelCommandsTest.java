@@ -111,6 +111,40 @@ class ModelCommandsTest {
     }
 
     @Test
+    void aMacsTargetIsMetAndReported() throws IOException {
+        Path model = tinyResNetBundle();
+        Path json = tmp.resolve("summary.json");
+        long before;
+        try (PluginHost host = PluginHost.classpathOnly();
+                Graph g = BUNDLE.read(model, host.newGraphBuilder("o", 0))) {
+            before = OpCounter.count(g).macs();
+        }
+        long target = before / 2;
+
+        assertThat(run("prune", model.toString(), "--target-macs", Long.toString(target),
+                "--out", tmp.resolve("p.bonsai").toString(), "--json", json.toString()))
+                .as(err.toString()).isZero();
+
+        JsonNode summary = new ObjectMapper().readTree(json.toFile());
+        assertThat(summary.get("macs_after").asLong()).isLessThanOrEqualTo(target)
+                .isGreaterThan(target * 8 / 10);
+        assertThat(summary.at("/setting/ratio").asDouble()).isBetween(0.0, 1.0);
+        assertThat(out.toString()).contains("budget: macs");
+    }
+
+    @Test
+    void aGradientCriterionWithoutCalibrationDataIsRefusedBeforeAnyWrite() {
+        Path model = tinyResNetBundle();
+        Path target = tmp.resolve("p.bonsai");
+
+        assertThat(run("prune", model.toString(), "--importance", "taylor", "--out",
+                target.toString())).isEqualTo(1);
+
+        assertThat(err.toString()).contains("calibration").contains("taylor");
+        assertThat(target).doesNotExist();
+    }
+
+    @Test
     void pruneWithAnUnknownOutputFormatWritesNothing() throws IOException {
         Path model = tinyResNetBundle();
         Path target = tmp.resolve("pruned.xyz");
