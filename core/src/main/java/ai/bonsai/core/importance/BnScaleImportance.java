@@ -1,6 +1,5 @@
 package ai.bonsai.core.importance;
 
-import ai.bonsai.api.graph.Parameter;
 import ai.bonsai.api.importance.ImportanceCriterion;
 import ai.bonsai.core.importance.ScoredMember.Role;
 import java.util.EnumSet;
@@ -20,7 +19,7 @@ import org.pf4j.Extension;
  * }</pre>
  */
 @Extension
-public final class BnScaleImportance extends ElementwiseImportance {
+public final class BnScaleImportance extends PowerImportance {
 
     /** Mean reduction, mean normalizer. */
     public BnScaleImportance() {
@@ -28,7 +27,7 @@ public final class BnScaleImportance extends ElementwiseImportance {
     }
 
     private BnScaleImportance(Builder b) {
-        super(b.options(), EnumSet.of(Role.BATCH_NORM));
+        super(b.options(), EnumSet.of(Role.BATCH_NORM), 1);
     }
 
     /**
@@ -48,11 +47,6 @@ public final class BnScaleImportance extends ElementwiseImportance {
     @Override
     public ImportanceCriterion withParameters(Map<String, ?> parameters) {
         return builder().optParameters(parameters).build();
-    }
-
-    @Override
-    float[] elements(Parameter parameter) {
-        return Magnitudes.of(parameter, 1);
     }
 
     /** Configures a {@link BnScaleImportance} (shared options only). */

@@ -54,9 +54,7 @@ abstract class ElementwiseImportance extends GroupImportance {
     @Override
     List<float[]> scoreMember(ScoredMember m) {
         List<float[]> terms = new ArrayList<>(2);
-        ChannelSums s = sums.computeIfAbsent(m.weight(),
-                w -> ChannelSums.of(elements(w), w.shape().getShape()));
-        terms.add(finished(m.select(s.along(m.channelDim()))));
+        terms.add(finished(m.select(sums.get(m.weight()).along(m.channelDim()))));
         if (options().bias() && m.bias().isPresent()) {
             terms.add(finished(m.select(elements(m.bias().get()))));
         }

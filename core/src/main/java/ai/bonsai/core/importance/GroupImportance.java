@@ -33,7 +33,8 @@ abstract class GroupImportance implements ImportanceCriterion {
      */
     GroupImportance(ImportanceOptions options, Set<Role> defaultRoles) {
         this.options = options;
-        this.roles = options.scoreAllMembers() ? EnumSet.allOf(Role.class) : EnumSet.copyOf(defaultRoles);
+        this.roles = options.scoreAllMembers()
+                ? EnumSet.allOf(Role.class) : EnumSet.copyOf(defaultRoles);
     }
 
     /**

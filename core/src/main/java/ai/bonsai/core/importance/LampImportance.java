@@ -1,10 +1,7 @@
 package ai.bonsai.core.importance;
 
 import ai.bonsai.api.ConfigException;
-import ai.bonsai.api.graph.Parameter;
 import ai.bonsai.api.importance.ImportanceCriterion;
-import ai.bonsai.core.importance.ScoredMember.Role;
-import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Map;
 import org.pf4j.Extension;
@@ -19,9 +16,7 @@ import org.pf4j.Extension;
  * }</pre>
  */
 @Extension
-public final class LampImportance extends ElementwiseImportance {
-
-    private final double p;
+public final class LampImportance extends PowerImportance {
 
     /** p = 2, mean reduction. */
     public LampImportance() {
@@ -29,8 +24,7 @@ public final class LampImportance extends ElementwiseImportance {
     }
 
     private LampImportance(Builder b) {
-        super(b.options(), EnumSet.of(Role.OUT, Role.IN, Role.BATCH_NORM, Role.LAYER_NORM));
-        this.p = b.p();
+        super(b.options(), MAGNITUDE_ROLES, b.p());
     }
 
     /**
@@ -50,11 +44,6 @@ public final class LampImportance extends ElementwiseImportance {
     @Override
     public ImportanceCriterion withParameters(Map<String, ?> parameters) {
         return builder().optParameters(parameters).build();
-    }
-
-    @Override
-    float[] elements(Parameter parameter) {
-        return Magnitudes.of(parameter, p);
     }
 
     /** Configures a {@link LampImportance}; parameter {@code p} besides the shared ones. */

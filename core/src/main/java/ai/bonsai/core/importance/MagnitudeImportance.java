@@ -1,10 +1,7 @@
 package ai.bonsai.core.importance;
 
 import ai.bonsai.api.ConfigException;
-import ai.bonsai.api.graph.Parameter;
 import ai.bonsai.api.importance.ImportanceCriterion;
-import ai.bonsai.core.importance.ScoredMember.Role;
-import java.util.EnumSet;
 import java.util.Map;
 import org.pf4j.Extension;
 
@@ -24,12 +21,7 @@ import org.pf4j.Extension;
  * }</pre>
  */
 @Extension
-public final class MagnitudeImportance extends ElementwiseImportance {
-
-    private static final EnumSet<Role> ROLES =
-            EnumSet.of(Role.OUT, Role.IN, Role.BATCH_NORM, Role.LAYER_NORM);
-
-    private final double p;
+public final class MagnitudeImportance extends PowerImportance {
 
     /** L2 magnitude, mean reduction, mean normalizer. */
     public MagnitudeImportance() {
@@ -37,8 +29,7 @@ public final class MagnitudeImportance extends ElementwiseImportance {
     }
 
     private MagnitudeImportance(Builder b) {
-        super(b.options(), ROLES);
-        this.p = b.p();
+        super(b.options(), MAGNITUDE_ROLES, b.p());
     }
 
     /**
@@ -58,11 +49,6 @@ public final class MagnitudeImportance extends ElementwiseImportance {
     @Override
     public ImportanceCriterion withParameters(Map<String, ?> parameters) {
         return builder().optParameters(parameters).build();
-    }
-
-    @Override
-    float[] elements(Parameter parameter) {
-        return Magnitudes.of(parameter, p);
     }
 
     /** Configures a {@link MagnitudeImportance}; parameter {@code p} besides the shared ones. */

@@ -75,7 +75,7 @@ public final class TaylorImportance extends GradientImportance {
         return multivariable ? Math.abs(sum) : sum;
     }
 
-    /** Configures a {@link TaylorImportance}; parameter {@code multivariable} besides the shared ones. */
+    /** Configures a {@link TaylorImportance}; parameter {@code multivariable} and the shared ones. */
     public static final class Builder extends GradientBuilder<Builder> {
         private boolean multivariable;
 

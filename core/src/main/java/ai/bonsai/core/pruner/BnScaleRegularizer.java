@@ -64,7 +64,8 @@ public final class BnScaleRegularizer extends GroupRegularizer {
         double[] r = {reg};
         boolean[] lasso = {groupLasso};
         read(parameters, Map.of("reg", v -> r[0] = positive("reg", v),
-                "grouplasso", v -> lasso[0] = NamedParameters.booleanValue("regularizer.group_lasso", v)));
+                "grouplasso", v -> lasso[0] = NamedParameters.booleanValue(
+                        "regularizer.group_lasso", v)));
         return new BnScaleRegularizer(r[0], lasso[0]);
     }
 

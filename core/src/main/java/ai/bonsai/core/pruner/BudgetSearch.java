@@ -94,7 +94,8 @@ public final class BudgetSearch {
     }
 
     private static Graph prune(Graph g, PruningConfig config, double ratio) {
-        PruningRun run = new MetaPruner().start(g, config.toBuilder().optRatio(ratio).optBudget(null).build());
+        PruningRun run = new MetaPruner().start(g,
+                config.toBuilder().optRatio(ratio).optBudget(null).build());
         while (run.hasNextStep()) {
             run.step();
         }

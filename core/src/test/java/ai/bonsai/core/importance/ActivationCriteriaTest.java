@@ -13,9 +13,9 @@ import ai.bonsai.api.prune.PruningHandle;
 import ai.bonsai.api.pruner.PruningConfig;
 import ai.bonsai.core.depgraph.DependencyGraph;
 import ai.bonsai.core.graph.DefaultGraph;
-import ai.bonsai.core.graph.DefaultNode;
 import ai.bonsai.core.plugin.PluginHost;
 import ai.bonsai.core.pruner.MetaPruner;
+import ai.bonsai.core.testing.Weights;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -41,10 +41,10 @@ class ActivationCriteriaTest {
         Value h = b.linear("fc1", b.input("x", new Shape(1, 2)), 3, true);
         b.output(b.linear("fc2", h, 2, true));
         g = (DefaultGraph) b.build();
-        set("fc1", "weight", new float[] {1, 0, 0, 1, 1, 1}, new Shape(3, 2));
-        set("fc1", "bias", new float[] {0, 0, 1}, new Shape(3));
-        set("fc2", "weight", new float[] {1, 2, 3, 0, 1, -1}, new Shape(2, 3));
-        set("fc2", "bias", new float[] {0.5f, 0.5f}, new Shape(2));
+        Weights.set(g, "fc1", "weight", new float[] {1, 0, 0, 1, 1, 1}, new Shape(3, 2));
+        Weights.set(g, "fc1", "bias", new float[] {0, 0, 1}, new Shape(3));
+        Weights.set(g, "fc2", "weight", new float[] {1, 2, 3, 0, 1, -1}, new Shape(2, 3));
+        Weights.set(g, "fc2", "bias", new float[] {0.5f, 0.5f}, new Shape(2));
         group = DependencyGraph.build(g).getPruningGroup(g.node("fc1"), PruningHandle.PRUNE_OUT,
                 IndexSet.range(3));
     }
@@ -54,9 +54,6 @@ class ActivationCriteriaTest {
         g.close();
     }
 
-    private void set(String node, String param, float[] data, Shape shape) {
-        ((DefaultNode) g.node(node)).defaultParameter(param).replace(g.manager().create(data, shape));
-    }
 
     private void calibrate(ActivationImportance c) {
         try (NDManager m = NDManager.newBaseManager()) {

@@ -14,10 +14,10 @@ import ai.bonsai.api.prune.PruningException;
 import ai.bonsai.api.prune.PruningHandle;
 import ai.bonsai.core.depgraph.DependencyGraph;
 import ai.bonsai.core.graph.DefaultGraph;
-import ai.bonsai.core.graph.DefaultNode;
 import ai.bonsai.core.plugin.PluginHost;
 import ai.bonsai.core.testing.Fixtures;
 import ai.bonsai.core.testing.TinyResNet;
+import ai.bonsai.core.testing.Weights;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -46,9 +46,9 @@ class CriteriaTest {
         Value h = b.linear("fc1", b.input("x", new Shape(1, 2)), 3, true);
         b.output(b.linear("fc2", h, 1, false));
         g = (DefaultGraph) b.build();
-        set("fc1", "weight", W, new Shape(3, 2));
-        set("fc1", "bias", B, new Shape(3));
-        set("fc2", "weight", V, new Shape(1, 3));
+        Weights.set(g, "fc1", "weight", W, new Shape(3, 2));
+        Weights.set(g, "fc1", "bias", B, new Shape(3));
+        Weights.set(g, "fc2", "weight", V, new Shape(1, 3));
         group = DependencyGraph.build(g).getPruningGroup(g.node("fc1"), PruningHandle.PRUNE_OUT,
                 IndexSet.range(3));
     }
@@ -58,9 +58,6 @@ class CriteriaTest {
         g.close();
     }
 
-    private void set(String node, String param, float[] data, Shape shape) {
-        ((DefaultNode) g.node(node)).defaultParameter(param).replace(g.manager().create(data, shape));
-    }
 
     private double[] score(ImportanceCriterion c) {
         return c.score(group).orElseThrow();

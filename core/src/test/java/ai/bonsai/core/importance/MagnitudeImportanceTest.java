@@ -11,16 +11,13 @@ import ai.bonsai.api.prune.IndexSet;
 import ai.bonsai.api.prune.PruningHandle;
 import ai.bonsai.core.depgraph.DependencyGraph;
 import ai.bonsai.core.graph.DefaultGraph;
-import ai.bonsai.core.graph.DefaultNode;
 import ai.bonsai.core.plugin.PluginHost;
+import ai.bonsai.core.testing.Weights;
 import ai.djl.ndarray.types.Shape;
 import org.junit.jupiter.api.Test;
 
 class MagnitudeImportanceTest {
 
-    private static void set(DefaultGraph g, String node, String param, float[] data, Shape shape) {
-        ((DefaultNode) g.node(node)).defaultParameter(param).replace(g.manager().create(data, shape));
-    }
 
     @Test
     void scoresAnAffineLayerNormThroughItsOutputLikeABatchNorm() {
@@ -30,9 +27,9 @@ class MagnitudeImportanceTest {
                 .with("eps", 1e-5).with("elementwise_affine", true), h);
         b.output(b.linear("out", h, 2));
         try (DefaultGraph g = (DefaultGraph) b.build()) {
-            set(g, "fc", "weight", new float[] {1, 0, 0, 1, 1, 1}, new Shape(3, 2));
-            set(g, "ln", "weight", new float[] {1, 3, -2}, new Shape(3));
-            set(g, "out", "weight", new float[6], new Shape(2, 3));
+            Weights.set(g, "fc", "weight", new float[] {1, 0, 0, 1, 1, 1}, new Shape(3, 2));
+            Weights.set(g, "ln", "weight", new float[] {1, 3, -2}, new Shape(3));
+            Weights.set(g, "out", "weight", new float[6], new Shape(2, 3));
             Group group = DependencyGraph.build(g)
                     .getPruningGroup(g.node("fc"), PruningHandle.PRUNE_OUT, IndexSet.range(3));
             double[] scores = MagnitudeImportance.builder().optNormalizer(Normalizer.NONE).build()

@@ -13,11 +13,11 @@ import ai.bonsai.api.pruner.PruningConfig;
 import ai.bonsai.api.pruner.Regularizer;
 import ai.bonsai.core.exec.GraphExecutor;
 import ai.bonsai.core.graph.DefaultGraph;
-import ai.bonsai.core.graph.DefaultNode;
 import ai.bonsai.core.importance.GroupReduction;
 import ai.bonsai.core.importance.MagnitudeImportance;
 import ai.bonsai.core.importance.Normalizer;
 import ai.bonsai.core.plugin.PluginHost;
+import ai.bonsai.core.testing.Weights;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -57,9 +57,9 @@ class RegularizerTest {
         h = b.conv2d("conv2", h, 2, 1, 1, 0);
         b.output(b.linear("fc", b.flatten("flat", b.adaptiveAvgPool2d("pool", h, 1, 1)), 2));
         g = (DefaultGraph) b.build();
-        set("conv1", "weight", W1, new Shape(3, 1, 1, 1));
-        set("bn1", "weight", GAMMA, new Shape(3));
-        set("conv2", "weight", W2, new Shape(2, 3, 1, 1));
+        Weights.set(g, "conv1", "weight", W1, new Shape(3, 1, 1, 1));
+        Weights.set(g, "bn1", "weight", GAMMA, new Shape(3));
+        Weights.set(g, "conv2", "weight", W2, new Shape(2, 3, 1, 1));
         m = NDManager.newBaseManager();
         grads = new HashMap<>();
         for (Parameter p : g.parameters().values()) {
@@ -79,9 +79,6 @@ class RegularizerTest {
         g.close();
     }
 
-    private void set(String node, String param, float[] data, Shape shape) {
-        ((DefaultNode) g.node(node)).defaultParameter(param).replace(g.manager().create(data, shape));
-    }
 
     private float[] grad(String name) {
         return grads.get(name).toFloatArray();
