@@ -15,7 +15,7 @@ import java.util.Set;
  * Settings of a pruning run, built with {@link #builder()}.
  *
  * <p>Defaults follow Torch-Pruning: ratio 0.5, one step with a linear schedule, local ranking,
- * {@code roundTo} 1, {@code maxPruningRatio} 1.0, roots are {@code conv2d} and {@code linear}, no
+ * {@code roundTo} 1, {@code maxPruningRatio} 1.0, roots are {@link #DEFAULT_ROOT_OP_TYPES}, no
  * channel grouping beyond what grouped convolutions and group norms imply, head dimensions (not
  * whole heads) pruned, physical (not soft) pruning, no cost budget.
  *
@@ -65,8 +65,12 @@ public record PruningConfig(
         Optional<PruningBudget> budget,
         boolean soft) {
 
-    /** The op types whose output channels start groups unless configured otherwise. */
-    public static final Set<String> DEFAULT_ROOT_OP_TYPES = Set.of("conv2d", "linear");
+    /**
+     * The op types whose output channels start groups unless configured otherwise: every
+     * convolution, linear and LSTM, as Torch-Pruning's default root module types.
+     */
+    public static final Set<String> DEFAULT_ROOT_OP_TYPES = Set.of("conv1d", "conv2d", "conv3d",
+            "conv_transpose1d", "conv_transpose2d", "linear", "lstm");
 
     /**
      * Copies the collections.

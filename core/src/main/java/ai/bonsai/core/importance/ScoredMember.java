@@ -4,6 +4,7 @@ import ai.bonsai.api.graph.Node;
 import ai.bonsai.api.graph.Parameter;
 import ai.bonsai.api.prune.GroupMember;
 import ai.bonsai.api.prune.PruningHandle;
+import ai.bonsai.core.ops.ConvolutionOp;
 import java.util.Optional;
 
 /**
@@ -57,11 +58,12 @@ public record ScoredMember(
         Optional<Parameter> bias = node.hasParameter("bias")
                 ? Optional.of(node.parameter("bias")) : Optional.empty();
         boolean out = m.handle() == PruningHandle.PRUNE_OUT;
-        if (isConv(op) && isDepthwise(node)) {
+        boolean conv = ConvolutionOp.isConvolution(node);
+        if (conv && ConvolutionOp.isDepthwise(node)) {
             return Optional.of(new ScoredMember(m, Role.DEPTHWISE, weight, bias, 0));
         }
-        if (isConv(op) || "linear".equals(op)) {
-            boolean transposed = op.contains("transpose");
+        if (conv || "linear".equals(op)) {
+            boolean transposed = conv && ((ConvolutionOp) node.op()).isTransposed();
             int dim = out == transposed ? 1 : 0;
             return Optional.of(new ScoredMember(m, out ? Role.OUT : Role.IN, weight,
                     out ? bias : Optional.empty(), dim));
@@ -80,20 +82,6 @@ public record ScoredMember(
             default:
                 return Optional.empty();
         }
-    }
-
-    private static boolean isConv(String op) {
-        return op.startsWith("conv");
-    }
-
-    /** Depthwise: {@code groups > 1} and every group holds one input and one output channel. */
-    private static boolean isDepthwise(Node node) {
-        if (!node.attributes().has("groups")) {
-            return false;
-        }
-        long groups = node.attributes().getLong("groups");
-        long[] w = node.parameter("weight").shape().getShape();
-        return groups > 1 && w.length > 1 && w[1] == 1 && w[0] == groups;
     }
 
     /**

@@ -60,6 +60,26 @@ public abstract class ConvolutionOp implements OpType {
     }
 
     /**
+     * Tells whether this is a transposed convolution (weight layout {@code [in, out/groups,
+     * k...]}).
+     *
+     * @return true if transposed
+     */
+    public final boolean isTransposed() {
+        return transposed;
+    }
+
+    /**
+     * Tells whether a node is a convolution of any rank, plain or transposed.
+     *
+     * @param node the node
+     * @return true if its op type is a {@link ConvolutionOp}
+     */
+    public static boolean isConvolution(Node node) {
+        return node.op() instanceof ConvolutionOp;
+    }
+
+    /**
      * Tells whether a convolution node is depthwise: {@code groups == in_channels ==
      * out_channels > 1}.
      *

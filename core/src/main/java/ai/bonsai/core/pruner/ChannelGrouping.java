@@ -6,6 +6,7 @@ import ai.bonsai.api.prune.GroupMember;
 import ai.bonsai.api.prune.PruningException;
 import ai.bonsai.api.prune.PruningHandle;
 import ai.bonsai.api.pruner.PruningConfig;
+import ai.bonsai.core.ops.ConvolutionOp;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -54,18 +55,13 @@ final class ChannelGrouping {
             groups = Math.max(groups, heads(n).orElse(1));
         }
         String op = n.op().name();
-        if (op.startsWith("conv") && n.attributes().has("groups") && !isDepthwise(n)) {
+        if (ConvolutionOp.isConvolution(n) && !ConvolutionOp.isDepthwise(n)) {
             groups = Math.max(groups, n.attributes().getInt("groups"));
         }
         if (op.equals("group_norm")) {
             groups = Math.max(groups, n.attributes().getInt("num_groups"));
         }
         return groups;
-    }
-
-    private static boolean isDepthwise(Node n) {
-        long[] w = n.parameter("weight").shape().getShape();
-        return n.attributes().getLong("groups") == w[0] && w[1] == 1;
     }
 
     /**
