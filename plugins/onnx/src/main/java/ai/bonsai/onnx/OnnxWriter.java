@@ -48,12 +48,13 @@ final class OnnxWriter {
      *
      * @param graph the graph
      * @param target the file
+     * @param settings the pruning settings to record in the provenance entry
      * @throws ModelFormatException naming the file (and node) on failure; no file is left behind
      */
-    static void write(Graph graph, Path target) {
+    static void write(Graph graph, Path target, Map<String, String> settings) {
         ModelProto model;
         try {
-            model = toModel(graph);
+            model = toModel(graph, settings);
         } catch (BonsaiException e) {
             throw new ModelFormatException(target + ": " + e.getMessage(), e);
         }
@@ -91,9 +92,10 @@ final class OnnxWriter {
      * Builds the ONNX model of a graph.
      *
      * @param graph the graph
+     * @param settings the pruning settings to record in the provenance entry
      * @return the model
      */
-    static ModelProto toModel(Graph graph) {
+    static ModelProto toModel(Graph graph, Map<String, String> settings) {
         Map<String, String> meta = graph.metadata();
         long opset = Long.parseLong(meta.getOrDefault(OnnxMetadata.OPSET, String.valueOf(DEFAULT_OPSET)));
         long ir = Long.parseLong(meta.getOrDefault(OnnxMetadata.IR_VERSION, "8"));
@@ -141,7 +143,7 @@ final class OnnxWriter {
             }
         });
         m.addMetadataProps(StringStringEntryProto.newBuilder().setKey(PROVENANCE)
-                .setValue(Provenance.of(graph, trainableElements(graph))));
+                .setValue(Provenance.of(graph, trainableElements(graph), settings)));
         return m.build();
     }
 

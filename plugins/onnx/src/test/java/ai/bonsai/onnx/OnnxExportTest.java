@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -67,7 +68,7 @@ class OnnxExportTest {
             long before = OpCounter.count(g).params();
             OnnxParityTest.prune(g, classifier);
             long removed = before - OpCounter.count(g).params();
-            new OnnxFormat().write(g, pruned);
+            new OnnxFormat().write(g, pruned, Map.of("ratio", "0.5", "importance", "magnitude, p=2"));
 
             float[] djl = new GraphExecutor(g).forward(new NDList(Fixtures.input(fixture, m)))
                     .head().toFloatArray();
@@ -75,6 +76,11 @@ class OnnxExportTest {
             assertThat(Ort.maxAbsDiff(djl, ort)).isLessThan(1e-4f);
             assertThat(Files.size(source) - Files.size(pruned)).isGreaterThanOrEqualTo(removed * 4);
         }
+        String provenance = ModelProto.parseFrom(Files.readAllBytes(pruned)).getMetadataPropsList()
+                .stream().filter(e -> e.getKey().equals("bonsai.provenance")).findFirst().orElseThrow()
+                .getValue();
+        assertThat(provenance).contains("\"pruning\": {").contains("\"ratio\": \"0.5\"")
+                .contains("\"importance\": \"magnitude, p=2\"");
     }
 
     private static List<String> names(ModelProto m) {
