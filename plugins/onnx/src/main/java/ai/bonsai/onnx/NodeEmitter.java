@@ -94,7 +94,7 @@ final class NodeEmitter {
             case "slice" -> slice(a);
             case "permute" -> add("Transpose", ins(in(0)), outs(), intsAttr("perm", perm(a.getLongs("dims"))));
             case "transpose" -> transpose(a);
-            case "softmax" -> add("Softmax", ins(in(0)), outs(), intAttr("axis", a.getLong("dim")));
+            case "softmax" -> softmax(a);
             case "mean" -> reduce("ReduceMean", a, 18);
             case "sum" -> reduce("ReduceSum", a, 13);
             case "pad" -> pad(a);
@@ -450,6 +450,16 @@ final class NodeEmitter {
         perm[(int) d0] = d1;
         perm[(int) d1] = d0;
         add("Transpose", ins(in(0)), outs(), intsAttr("perm", perm));
+    }
+
+    private void softmax(Attributes a) {
+        int rank = node.input().shape().dimension();
+        long dim = a.getLong("dim") < 0 ? a.getLong("dim") + rank : a.getLong("dim");
+        if (opset < 13 && dim != rank - 1) {
+            throw new ModelFormatException("node '" + node.name() + "': softmax over dimension "
+                    + dim + " of rank " + rank + " has no Softmax equivalent before opset 13");
+        }
+        add("Softmax", ins(in(0)), outs(), intAttr("axis", dim));
     }
 
     private void reduce(String opType, Attributes a, long axesAsInputSince) {
