@@ -488,12 +488,17 @@ final class NodeEmitter {
         long[] s = a.getLongs("scale");
         String scales = temp("scales");
         out.addInitializer(TensorEncoder.floats(scales, new long[] {4}, 1f, 1f, s[0], s[1]));
+        String roi = "";
+        if (opset < 13) {
+            roi = temp("roi");
+            out.addInitializer(TensorEncoder.floats(roi, new long[] {0}));
+        }
         if (a.getString("mode").equals("nearest")) {
-            add("Resize", ins(in(0), "", scales), outs(), stringAttr("mode", "nearest"),
+            add("Resize", ins(in(0), roi, scales), outs(), stringAttr("mode", "nearest"),
                     stringAttr("coordinate_transformation_mode", "asymmetric"),
                     stringAttr("nearest_mode", "floor"));
         } else {
-            add("Resize", ins(in(0), "", scales), outs(), stringAttr("mode", "linear"),
+            add("Resize", ins(in(0), roi, scales), outs(), stringAttr("mode", "linear"),
                     stringAttr("coordinate_transformation_mode", "pytorch_half_pixel"));
         }
     }

@@ -262,6 +262,37 @@ class OnnxOpMappingTest {
         }
     }
 
+    @Test
+    void opset11FormsOfSplitResizeAndSoftmaxImportAndExport() throws Exception {
+        GraphProto.Builder g = GraphProto.newBuilder().addInput(value("input", 1, 3, 4, 4))
+                .addInitializer(weight("conv.weight", 1, 6, 3, 1, 1))
+                .addInitializer(TensorProto.newBuilder().setName("roi").setDataType(1).addDims(0).build())
+                .addInitializer(TensorProto.newBuilder().setName("scales").setDataType(1).addDims(4)
+                        .addFloatData(1).addFloatData(1).addFloatData(2).addFloatData(2).build())
+                .addInitializer(OnnxModels.int64s("flat", 1, -1))
+                .addNode(node("Conv", "/conv/Conv", List.of("input", "conv.weight"), List.of("c")))
+                .addNode(node("Split", "/Split", List.of("c"), List.of("a", "b"), integer("axis", 1),
+                        ints("split", 4, 2)))
+                .addNode(node("Concat", "/Concat", List.of("b", "a"), List.of("cat"), integer("axis", 1)))
+                .addNode(node("Resize", "/up/Resize", List.of("cat", "roi", "scales"), List.of("up"),
+                        string("mode", "linear"), string("coordinate_transformation_mode", "pytorch_half_pixel")))
+                .addNode(node("Reshape", "/Reshape", List.of("up", "flat"), List.of("f")))
+                .addNode(node("Softmax", "/Softmax", List.of("f"), List.of("output"), integer("axis", 1)))
+                .addOutput(value("output", 1, 384));
+        Path source = OnnxModels.save(OnnxModels.model(g, 11), dir.resolve("opset11.onnx"));
+        try (Graph graph = OnnxFixtures.read(source); NDManager m = NDManager.newBaseManager()) {
+            assertThat(graph.nodes()).extracting(n -> n.op().name())
+                    .containsExactly("conv2d", "split", "concat", "upsample", "reshape", "softmax");
+            assertThat(graph.node("Split").attributes().getLongs("sizes")).containsExactly(4, 2);
+            NDArray x = m.randomUniform(-1, 1, new Shape(1, 3, 4, 4));
+            float[] expected = Ort.run(source, "input", x);
+            assertThat(Ort.maxAbsDiff(expected, djl(graph, x))).isLessThan(1e-5f);
+            Path copy = dir.resolve("copy.onnx");
+            new OnnxFormat().write(graph, copy);
+            assertThat(Ort.maxAbsDiff(expected, Ort.run(copy, "input", x))).isLessThan(1e-5f);
+        }
+    }
+
     private static float[] djl(Graph g, NDArray x) {
         return new GraphExecutor(g).forward(new NDList(x)).head().toFloatArray();
     }
