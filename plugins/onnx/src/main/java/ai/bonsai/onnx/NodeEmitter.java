@@ -415,7 +415,12 @@ final class NodeEmitter {
     }
 
     private void reshapeTo(String opType) {
-        add(opType, ins(in(0), longs("shape", node.output().shape().getShape())), outs());
+        long[] shape = node.output().shape().getShape().clone();
+        if (shape.length > 0 && node.input().shape().dimension() > 0
+                && shape[0] == node.input().shape().get(0)) {
+            shape[0] = opType.equals("Reshape") ? 0 : 1;
+        }
+        add(opType, ins(in(0), longs("shape", shape)), outs());
     }
 
     private void split(Attributes a) {

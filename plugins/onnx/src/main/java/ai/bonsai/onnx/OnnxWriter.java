@@ -125,10 +125,13 @@ final class OnnxWriter {
             g.addInput(valueInfo(v.name(), type, v.shape().getShape(),
                     meta.get(OnnxMetadata.INPUT_DIM0_PREFIX + v.name())));
         }
+        String batch = graph.inputs().stream()
+                .map(v -> meta.get(OnnxMetadata.INPUT_DIM0_PREFIX + v.name()))
+                .filter(java.util.Objects::nonNull).findFirst().orElse(null);
         for (int k = 0; k < graph.outputs().size(); k++) {
             Value v = graph.outputs().get(k);
             int type = Integer.parseInt(meta.getOrDefault(OnnxMetadata.OUTPUT_TYPE_PREFIX + k, "1"));
-            g.addOutput(valueInfo(names.get(v), type, v.shape().getShape(), null));
+            g.addOutput(valueInfo(names.get(v), type, v.shape().getShape(), batch));
         }
         ModelProto.Builder m = ModelProto.newBuilder()
                 .setIrVersion(ir)
@@ -161,7 +164,7 @@ final class OnnxWriter {
         TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
         for (int d = 0; d < dims.length; d++) {
             TensorShapeProto.Dimension.Builder dim = TensorShapeProto.Dimension.newBuilder();
-            if (d == 0 && dim0 != null) {
+            if (d == 0 && dim0 != null && dims.length > 0) {
                 dim.setDimParam(dim0);
             } else {
                 dim.setDimValue(dims[d]);
