@@ -3,6 +3,7 @@ package ai.bonsai.api.model;
 import ai.bonsai.api.graph.Graph;
 import ai.bonsai.api.graph.GraphBuilder;
 import java.nio.file.Path;
+import java.util.Map;
 import org.pf4j.ExtensionPoint;
 
 /**
@@ -44,4 +45,17 @@ public interface ModelFormat extends ExtensionPoint {
      * @throws ModelFormatException naming the file on failure
      */
     void write(Graph graph, Path path);
+
+    /**
+     * Writes a model atomically, recording provenance entries (pruning settings, criterion, ...)
+     * in the file where the format can store metadata; formats that cannot ignore them.
+     *
+     * @param graph the graph
+     * @param path the target file
+     * @param provenance the entries, such as {@code ratio -> 0.5}
+     * @throws ModelFormatException naming the file on failure
+     */
+    default void write(Graph graph, Path path, Map<String, String> provenance) {
+        write(graph, path);
+    }
 }

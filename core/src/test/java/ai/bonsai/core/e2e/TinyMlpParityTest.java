@@ -11,6 +11,7 @@ import ai.bonsai.core.importance.MagnitudeImportance;
 import ai.bonsai.core.pruner.MetaPruner;
 import ai.bonsai.core.testing.Fixtures;
 import ai.bonsai.core.testing.Resources;
+import ai.bonsai.core.testing.SplitScores;
 import ai.bonsai.core.testing.TinyMlp;
 import ai.bonsai.core.testing.WeightRows;
 import ai.djl.ndarray.NDArray;
@@ -67,8 +68,8 @@ class TinyMlpParityTest {
             assertThat(before.params()).isEqualTo(ref.get("params_before").asLong());
             assertThat(before.macs()).isEqualTo(ref.get("macs_before").asLong());
             Map<String, float[][]> original = WeightRows.snapshot(g, ref.get("kept_out_channels"));
-            List<Integer> correct = topHalf(g, false);
-            assertThat(topHalf(g, true)).as("reference fc2 channels = top 32 with swapped split outputs")
+            List<Integer> correct = SplitScores.topHalf(g, false);
+            assertThat(SplitScores.topHalf(g, true)).as("reference fc2 channels = top 32 with swapped split outputs")
                     .isEqualTo(ints(ref.get("kept_out_channels").get(SPLIT_PRODUCER)));
 
             new MetaPruner().start(g, PruningConfig.builder()
@@ -103,42 +104,6 @@ class TinyMlpParityTest {
             NDArray out = new GraphExecutor(g).forward(new NDList(input)).head();
             assertThat(out.getShape()).isEqualTo(new Shape(1, 10));
         }
-    }
-
-    /**
-     * The fc2 channels that 50 % L2 pruning keeps, computed from the weights: each channel scores
-     * its fc2 row plus the input column it feeds in fc3 (first half) or fc4 (second half) — or,
-     * with {@code swapped}, the column of the other consumer.
-     */
-    private static List<Integer> topHalf(DefaultGraph g, boolean swapped) {
-        double[] rows = sums(g, "fc2", true);
-        double[] fc3 = sums(g, swapped ? "fc4" : "fc3", false);
-        double[] fc4 = sums(g, swapped ? "fc3" : "fc4", false);
-        Integer[] order = new Integer[rows.length];
-        double[] score = new double[rows.length];
-        for (int c = 0; c < rows.length; c++) {
-            order[c] = c;
-            score[c] = rows[c] + (c < fc3.length ? fc3[c] : fc4[c - fc3.length]);
-        }
-        java.util.Arrays.sort(order, (a, b) -> Double.compare(score[b], score[a]));
-        List<Integer> kept = new ArrayList<>(List.of(order).subList(0, rows.length / 2));
-        java.util.Collections.sort(kept);
-        return kept;
-    }
-
-    /** Sums of squares of a linear weight's rows (output features) or columns (input features). */
-    private static double[] sums(DefaultGraph g, String layer, boolean rows) {
-        NDArray w = g.node(layer).parameter("weight").array();
-        int out = (int) w.getShape().get(0);
-        int in = (int) w.getShape().get(1);
-        float[] v = w.toFloatArray();
-        double[] s = new double[rows ? out : in];
-        for (int o = 0; o < out; o++) {
-            for (int i = 0; i < in; i++) {
-                s[rows ? o : i] += (double) v[o * in + i] * v[o * in + i];
-            }
-        }
-        return s;
     }
 
     private static List<Integer> ints(JsonNode arr) {

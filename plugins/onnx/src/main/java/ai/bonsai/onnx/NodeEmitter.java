@@ -94,7 +94,7 @@ final class NodeEmitter {
             case "slice" -> slice(a);
             case "permute" -> add("Transpose", ins(in(0)), outs(), intsAttr("perm", perm(a.getLongs("dims"))));
             case "transpose" -> transpose(a);
-            case "softmax" -> add("Softmax", ins(in(0)), outs(), intAttr("axis", a.getLong("dim")));
+            case "softmax" -> softmax(a);
             case "mean" -> reduce("ReduceMean", a, 18);
             case "sum" -> reduce("ReduceSum", a, 13);
             case "pad" -> pad(a);
@@ -415,7 +415,12 @@ final class NodeEmitter {
     }
 
     private void reshapeTo(String opType) {
-        add(opType, ins(in(0), longs("shape", node.output().shape().getShape())), outs());
+        long[] shape = node.output().shape().getShape().clone();
+        if (shape.length > 0 && node.input().shape().dimension() > 0
+                && shape[0] == node.input().shape().get(0)) {
+            shape[0] = opType.equals("Reshape") ? 0 : 1;
+        }
+        add(opType, ins(in(0), longs("shape", shape)), outs());
     }
 
     private void split(Attributes a) {
@@ -452,6 +457,16 @@ final class NodeEmitter {
         add("Transpose", ins(in(0)), outs(), intsAttr("perm", perm));
     }
 
+    private void softmax(Attributes a) {
+        int rank = node.input().shape().dimension();
+        long dim = a.getLong("dim") < 0 ? a.getLong("dim") + rank : a.getLong("dim");
+        if (opset < 13 && dim != rank - 1) {
+            throw new ModelFormatException("node '" + node.name() + "': softmax over dimension "
+                    + dim + " of rank " + rank + " has no Softmax equivalent before opset 13");
+        }
+        add("Softmax", ins(in(0)), outs(), intAttr("axis", dim));
+    }
+
     private void reduce(String opType, Attributes a, long axesAsInputSince) {
         long keep = a.getBoolean("keepdim") ? 1 : 0;
         if (opset >= axesAsInputSince) {
@@ -478,12 +493,17 @@ final class NodeEmitter {
         long[] s = a.getLongs("scale");
         String scales = temp("scales");
         out.addInitializer(TensorEncoder.floats(scales, new long[] {4}, 1f, 1f, s[0], s[1]));
+        String roi = "";
+        if (opset < 13) {
+            roi = temp("roi");
+            out.addInitializer(TensorEncoder.floats(roi, new long[] {0}));
+        }
         if (a.getString("mode").equals("nearest")) {
-            add("Resize", ins(in(0), "", scales), outs(), stringAttr("mode", "nearest"),
+            add("Resize", ins(in(0), roi, scales), outs(), stringAttr("mode", "nearest"),
                     stringAttr("coordinate_transformation_mode", "asymmetric"),
                     stringAttr("nearest_mode", "floor"));
         } else {
-            add("Resize", ins(in(0), "", scales), outs(), stringAttr("mode", "linear"),
+            add("Resize", ins(in(0), roi, scales), outs(), stringAttr("mode", "linear"),
                     stringAttr("coordinate_transformation_mode", "pytorch_half_pixel"));
         }
     }

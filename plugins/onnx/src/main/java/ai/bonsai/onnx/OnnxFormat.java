@@ -6,6 +6,7 @@ import ai.bonsai.api.model.ModelFormat;
 import ai.bonsai.api.model.ModelFormatException;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
 import org.pf4j.Extension;
 
 /**
@@ -62,6 +63,17 @@ public final class OnnxFormat implements ModelFormat {
 
     @Override
     public void write(Graph graph, Path path) {
-        OnnxWriter.write(graph, path);
+        OnnxWriter.write(graph, path, Map.of());
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The entries go into the {@code pruning} object of the {@code bonsai.provenance} entry of
+     * the model's {@code metadata_props}.
+     */
+    @Override
+    public void write(Graph graph, Path path, Map<String, String> provenance) {
+        OnnxWriter.write(graph, path, provenance);
     }
 }

@@ -46,7 +46,7 @@ final class OnnxImporter {
     private final Map<String, ValueInfoProto> infos = new HashMap<>();
     private final Set<NodeProto> done = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Set<String> suppliedInitializers = new HashSet<>();
-    private final Map<String, Value> constantNodes = new HashMap<>();
+    private final Map<NDArray, Value> constantNodes = new IdentityHashMap<>();
     private final NodeNames names = new NodeNames();
     private final StringBuilder opaque = new StringBuilder();
     private final ConstantFolder folder;
@@ -463,9 +463,7 @@ final class OnnxImporter {
      * @return its value
      */
     Value constantNode(Operand.Known k) {
-        String key = k.initializer() == null || k.initializer().isEmpty()
-                ? "#" + System.identityHashCode(k.array()) : k.initializer();
-        Value existing = constantNodes.get(key);
+        Value existing = constantNodes.get(k.array());
         if (existing != null) {
             return existing;
         }
@@ -482,7 +480,7 @@ final class OnnxImporter {
         Value v = builder.op(OnnxConstantOp.NAME, name, Attributes.of()
                 .with("shape", a.getShape().getShape())
                 .with("dtype", a.getDataType().name().toLowerCase(java.util.Locale.ROOT)));
-        constantNodes.put(key, v);
+        constantNodes.put(k.array(), v);
         return v;
     }
 

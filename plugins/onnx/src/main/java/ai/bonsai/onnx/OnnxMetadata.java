@@ -38,11 +38,6 @@ public final class OnnxMetadata {
     public static final String OUTPUT_TYPE_PREFIX = "onnx.output_type.";
     /** The opaque nodes, one {@code name\tOpType} line each. */
     public static final String OPAQUE_NODES = "onnx.opaque_nodes";
-    /**
-     * Optional pruning settings a caller records (for example {@code ratio=0.5,
-     * importance=l2,...}); the writer copies them into the provenance entry.
-     */
-    public static final String PRUNING_SETTINGS = "bonsai.pruning";
 
     private OnnxMetadata() {
     }

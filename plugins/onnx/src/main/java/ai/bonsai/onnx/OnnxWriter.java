@@ -48,12 +48,13 @@ final class OnnxWriter {
      *
      * @param graph the graph
      * @param target the file
+     * @param settings the pruning settings to record in the provenance entry
      * @throws ModelFormatException naming the file (and node) on failure; no file is left behind
      */
-    static void write(Graph graph, Path target) {
+    static void write(Graph graph, Path target, Map<String, String> settings) {
         ModelProto model;
         try {
-            model = toModel(graph);
+            model = toModel(graph, settings);
         } catch (BonsaiException e) {
             throw new ModelFormatException(target + ": " + e.getMessage(), e);
         }
@@ -91,9 +92,10 @@ final class OnnxWriter {
      * Builds the ONNX model of a graph.
      *
      * @param graph the graph
+     * @param settings the pruning settings to record in the provenance entry
      * @return the model
      */
-    static ModelProto toModel(Graph graph) {
+    static ModelProto toModel(Graph graph, Map<String, String> settings) {
         Map<String, String> meta = graph.metadata();
         long opset = Long.parseLong(meta.getOrDefault(OnnxMetadata.OPSET, String.valueOf(DEFAULT_OPSET)));
         long ir = Long.parseLong(meta.getOrDefault(OnnxMetadata.IR_VERSION, "8"));
@@ -123,10 +125,13 @@ final class OnnxWriter {
             g.addInput(valueInfo(v.name(), type, v.shape().getShape(),
                     meta.get(OnnxMetadata.INPUT_DIM0_PREFIX + v.name())));
         }
+        String batch = graph.inputs().stream()
+                .map(v -> meta.get(OnnxMetadata.INPUT_DIM0_PREFIX + v.name()))
+                .filter(java.util.Objects::nonNull).findFirst().orElse(null);
         for (int k = 0; k < graph.outputs().size(); k++) {
             Value v = graph.outputs().get(k);
             int type = Integer.parseInt(meta.getOrDefault(OnnxMetadata.OUTPUT_TYPE_PREFIX + k, "1"));
-            g.addOutput(valueInfo(names.get(v), type, v.shape().getShape(), null));
+            g.addOutput(valueInfo(names.get(v), type, v.shape().getShape(), batch));
         }
         ModelProto.Builder m = ModelProto.newBuilder()
                 .setIrVersion(ir)
@@ -141,7 +146,7 @@ final class OnnxWriter {
             }
         });
         m.addMetadataProps(StringStringEntryProto.newBuilder().setKey(PROVENANCE)
-                .setValue(Provenance.of(graph, trainableElements(graph))));
+                .setValue(Provenance.of(graph, trainableElements(graph), settings)));
         return m.build();
     }
 
@@ -159,7 +164,7 @@ final class OnnxWriter {
         TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
         for (int d = 0; d < dims.length; d++) {
             TensorShapeProto.Dimension.Builder dim = TensorShapeProto.Dimension.newBuilder();
-            if (d == 0 && dim0 != null) {
+            if (d == 0 && dim0 != null && dims.length > 0) {
                 dim.setDimParam(dim0);
             } else {
                 dim.setDimValue(dims[d]);

@@ -7,8 +7,8 @@ import java.util.Map;
 /**
  * The provenance entry written into every exported model's {@code metadata_props}: a small JSON
  * object with the source file and its SHA-256, the Bonsai version, the parameter count of the
- * written model, and the pruning settings a caller recorded under {@link
- * OnnxMetadata#PRUNING_SETTINGS}.
+ * written model, and the pruning settings the caller passed to {@link
+ * OnnxFormat#write(ai.bonsai.api.graph.Graph, java.nio.file.Path, Map)}.
  */
 final class Provenance {
 
@@ -30,23 +30,30 @@ final class Provenance {
      *
      * @param graph the graph
      * @param params its current trainable parameter count
+     * @param settings the pruning settings, recorded as the {@code pruning} object
      * @return the JSON text
      */
-    static String of(Graph graph, long params) {
+    static String of(Graph graph, long params, Map<String, String> settings) {
         Map<String, String> meta = graph.metadata();
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("bonsai_version", version());
         fields.put("source_file", meta.getOrDefault(OnnxMetadata.SOURCE_FILE, ""));
         fields.put("source_sha256", meta.getOrDefault(OnnxMetadata.SOURCE_SHA256, ""));
         fields.put("params", String.valueOf(params));
-        fields.put("pruning", meta.getOrDefault(OnnxMetadata.PRUNING_SETTINGS, ""));
+        return object(fields, "pruning", object(settings, null, null));
+    }
+
+    private static String object(Map<String, String> fields, String nestedKey, String nested) {
         StringBuilder sb = new StringBuilder("{");
         fields.forEach((k, v) -> {
             if (sb.length() > 1) {
                 sb.append(", ");
             }
-            sb.append('"').append(k).append("\": \"").append(escape(v)).append('"');
+            sb.append('"').append(escape(k)).append("\": \"").append(escape(v)).append('"');
         });
+        if (nestedKey != null) {
+            sb.append(sb.length() > 1 ? ", " : "").append('"').append(nestedKey).append("\": ").append(nested);
+        }
         return sb.append('}').toString();
     }
 

@@ -9,13 +9,17 @@ import ai.bonsai.core.testing.Fixtures;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -67,7 +71,7 @@ class OnnxExportTest {
             long before = OpCounter.count(g).params();
             OnnxParityTest.prune(g, classifier);
             long removed = before - OpCounter.count(g).params();
-            new OnnxFormat().write(g, pruned);
+            new OnnxFormat().write(g, pruned, Map.of("ratio", "0.5", "importance", "magnitude, p=2"));
 
             float[] djl = new GraphExecutor(g).forward(new NDList(Fixtures.input(fixture, m)))
                     .head().toFloatArray();
@@ -75,6 +79,39 @@ class OnnxExportTest {
             assertThat(Ort.maxAbsDiff(djl, ort)).isLessThan(1e-4f);
             assertThat(Files.size(source) - Files.size(pruned)).isGreaterThanOrEqualTo(removed * 4);
         }
+        String provenance = ModelProto.parseFrom(Files.readAllBytes(pruned)).getMetadataPropsList()
+                .stream().filter(e -> e.getKey().equals("bonsai.provenance")).findFirst().orElseThrow()
+                .getValue();
+        assertThat(provenance).contains("\"pruning\": {").contains("\"ratio\": \"0.5\"")
+                .contains("\"importance\": \"magnitude, p=2\"");
+    }
+
+    @Test
+    void aSymbolicBatchDimensionIsReadAsOneAndWrittenBackSymbolic() throws Exception {
+        ModelProto m = ModelProto.parseFrom(Files.readAllBytes(OnnxFixtures.onnx("tiny_resnet")));
+        var g = m.getGraph().toBuilder();
+        var in = g.getInput(0).toBuilder();
+        in.getTypeBuilder().getTensorTypeBuilder().getShapeBuilder().getDimBuilder(0)
+                .clearDimValue().setDimParam("batch");
+        g.setInput(0, in);
+        Path dynamic = OnnxModels.save(m.toBuilder().setGraph(g).build(), dir.resolve("dynamic.onnx"));
+        Path copy = dir.resolve("copy.onnx");
+        try (Graph graph = OnnxFixtures.read(dynamic); NDManager nd = NDManager.newBaseManager()) {
+            assertThat(graph.inputs().get(0).shape().get(0)).isEqualTo(1);
+            OnnxParityTest.prune(graph, "fc");
+            new OnnxFormat().write(graph, copy);
+            NDArray one = Fixtures.input("tiny_resnet", nd);
+            NDArray two = NDArrays.concat(new NDList(one, one.mul(-1)));
+            float[] single = Ort.run(copy, "input", one);
+            float[] batch = Ort.run(copy, "input", two);
+            assertThat(batch).hasSize(20);
+            assertThat(Ort.maxAbsDiff(single, java.util.Arrays.copyOf(batch, 10))).isLessThan(1e-6f);
+        }
+        var written = ModelProto.parseFrom(Files.readAllBytes(copy)).getGraph();
+        assertThat(written.getInput(0).getType().getTensorType().getShape().getDim(0).getDimParam())
+                .isEqualTo("batch");
+        assertThat(written.getOutput(0).getType().getTensorType().getShape().getDim(0).getDimParam())
+                .isEqualTo("batch");
     }
 
     private static List<String> names(ModelProto m) {

@@ -100,20 +100,13 @@ class OnnxOpMappingTest {
             assertThat(g.node("proj").parameter("weight").shape()).isEqualTo(new Shape(10, 512));
             assertThat(g.metadata().get(OnnxMetadata.OPAQUE_NODES)).isEmpty();
             NDArray x = m.randomUniform(-1, 1, new Shape(1, 3, 8, 8));
-            float[] expected = Ort.run(source, "input", x);
-            assertThat(Ort.maxAbsDiff(expected, djl(g, x))).isLessThan(1e-5f);
-
-            Path copy = dir.resolve("copy.onnx");
-            new OnnxFormat().write(g, copy);
-            assertThat(Ort.maxAbsDiff(expected, Ort.run(copy, "input", x))).isLessThan(1e-5f);
+            assertRunsLikeTheSourceAndRoundTrips(source, g, x);
 
             OnnxParityTest.prune(g, "head");
             assertThat(g.node("stem").parameter("weight").shape()).isEqualTo(new Shape(4, 3, 3, 3));
             assertThat(g.node("act").parameter("weight").shape()).isEqualTo(new Shape(4));
             assertThat(g.node("proj").parameter("weight").shape()).isEqualTo(new Shape(5, 256));
-            Path pruned = dir.resolve("pruned.onnx");
-            new OnnxFormat().write(g, pruned);
-            assertThat(Ort.maxAbsDiff(djl(g, x), Ort.run(pruned, "input", x))).isLessThan(1e-5f);
+            assertPrunedExportRunsLikeDjl(g, x);
         }
     }
 
@@ -170,18 +163,12 @@ class OnnxOpMappingTest {
                     "adaptive_avg_pool2d", "reshape", "reshape", "layer_norm", "mean", "flatten",
                     "dropout", "identity", "onnx_constant", "sub", "linear");
             NDArray x = m.randomUniform(-1, 1, new Shape(1, 4, 8, 8));
-            float[] expected = Ort.run(source, "input", x);
-            assertThat(Ort.maxAbsDiff(expected, djl(g, x))).isLessThan(1e-5f);
-            Path copy = dir.resolve("copy.onnx");
-            new OnnxFormat().write(g, copy);
-            assertThat(Ort.maxAbsDiff(expected, Ort.run(copy, "input", x))).isLessThan(1e-5f);
+            assertRunsLikeTheSourceAndRoundTrips(source, g, x);
 
             OnnxParityTest.prune(g, "head");
             assertThat(g.node("conv").parameter("weight").shape().get(0)).isLessThan(8);
             assertThat(g.node("head").parameter("weight").shape().get(1)).isLessThan(6);
-            Path pruned = dir.resolve("pruned.onnx");
-            new OnnxFormat().write(g, pruned);
-            assertThat(Ort.maxAbsDiff(djl(g, x), Ort.run(pruned, "input", x))).isLessThan(1e-5f);
+            assertPrunedExportRunsLikeDjl(g, x);
         }
     }
 
@@ -215,17 +202,11 @@ class OnnxOpMappingTest {
                     .containsExactly("conv2d", "group_norm", "relu", "conv2d");
             assertThat(graph.node("gn").attributes().getLong("num_groups")).isEqualTo(2);
             NDArray x = m.randomUniform(-1, 1, new Shape(1, 3, 4, 4));
-            float[] expected = Ort.run(source, "input", x);
-            assertThat(Ort.maxAbsDiff(expected, djl(graph, x))).isLessThan(1e-5f);
-            Path copy = dir.resolve("copy.onnx");
-            new OnnxFormat().write(graph, copy);
-            assertThat(Ort.maxAbsDiff(expected, Ort.run(copy, "input", x))).isLessThan(1e-5f);
+            assertRunsLikeTheSourceAndRoundTrips(source, graph, x);
 
             OnnxParityTest.prune(graph, "out");
             assertThat(graph.node("conv").parameter("weight").shape()).isEqualTo(new Shape(4, 3, 3, 3));
-            Path pruned = dir.resolve("pruned.onnx");
-            new OnnxFormat().write(graph, pruned);
-            assertThat(Ort.maxAbsDiff(djl(graph, x), Ort.run(pruned, "input", x))).isLessThan(1e-5f);
+            assertPrunedExportRunsLikeDjl(graph, x);
         }
     }
 
@@ -260,6 +241,49 @@ class OnnxOpMappingTest {
                 assertThat(again.nodes()).extracting(n -> n.op().name()).containsExactly("embedding", "linear");
             }
         }
+    }
+
+    @Test
+    void opset11FormsOfSplitResizeAndSoftmaxImportAndExport() throws Exception {
+        GraphProto.Builder g = GraphProto.newBuilder().addInput(value("input", 1, 3, 4, 4))
+                .addInitializer(weight("conv.weight", 1, 6, 3, 1, 1))
+                .addInitializer(TensorProto.newBuilder().setName("roi").setDataType(1).addDims(0).build())
+                .addInitializer(TensorProto.newBuilder().setName("scales").setDataType(1).addDims(4)
+                        .addFloatData(1).addFloatData(1).addFloatData(2).addFloatData(2).build())
+                .addInitializer(OnnxModels.int64s("flat", 1, -1))
+                .addNode(node("Conv", "/conv/Conv", List.of("input", "conv.weight"), List.of("c")))
+                .addNode(node("Split", "/Split", List.of("c"), List.of("a", "b"), integer("axis", 1),
+                        ints("split", 4, 2)))
+                .addNode(node("Concat", "/Concat", List.of("b", "a"), List.of("cat"), integer("axis", 1)))
+                .addNode(node("Resize", "/up/Resize", List.of("cat", "roi", "scales"), List.of("up"),
+                        string("mode", "linear"), string("coordinate_transformation_mode", "pytorch_half_pixel")))
+                .addNode(node("Reshape", "/Reshape", List.of("up", "flat"), List.of("f")))
+                .addNode(node("Softmax", "/Softmax", List.of("f"), List.of("output"), integer("axis", 1)))
+                .addOutput(value("output", 1, 384));
+        Path source = OnnxModels.save(OnnxModels.model(g, 11), dir.resolve("opset11.onnx"));
+        try (Graph graph = OnnxFixtures.read(source); NDManager m = NDManager.newBaseManager()) {
+            assertThat(graph.nodes()).extracting(n -> n.op().name())
+                    .containsExactly("conv2d", "split", "concat", "upsample", "reshape", "softmax");
+            assertThat(graph.node("Split").attributes().getLongs("sizes")).containsExactly(4, 2);
+            NDArray x = m.randomUniform(-1, 1, new Shape(1, 3, 4, 4));
+            assertRunsLikeTheSourceAndRoundTrips(source, graph, x);
+        }
+    }
+
+    /** The imported graph runs on DJL, and its unpruned export in ONNX Runtime, to the source's output. */
+    private void assertRunsLikeTheSourceAndRoundTrips(Path source, Graph g, NDArray x) throws Exception {
+        float[] expected = Ort.run(source, "input", x);
+        assertThat(Ort.maxAbsDiff(expected, djl(g, x))).isLessThan(1e-5f);
+        Path copy = dir.resolve("copy.onnx");
+        new OnnxFormat().write(g, copy);
+        assertThat(Ort.maxAbsDiff(expected, Ort.run(copy, "input", x))).isLessThan(1e-5f);
+    }
+
+    /** The pruned graph's export runs in ONNX Runtime to the graph's own DJL output. */
+    private void assertPrunedExportRunsLikeDjl(Graph g, NDArray x) throws Exception {
+        Path pruned = dir.resolve("pruned.onnx");
+        new OnnxFormat().write(g, pruned);
+        assertThat(Ort.maxAbsDiff(djl(g, x), Ort.run(pruned, "input", x))).isLessThan(1e-5f);
     }
 
     private static float[] djl(Graph g, NDArray x) {

@@ -10,6 +10,7 @@ import ai.bonsai.core.importance.MagnitudeImportance;
 import ai.bonsai.core.pruner.MetaPruner;
 import ai.bonsai.core.testing.Fixtures;
 import ai.bonsai.core.testing.Resources;
+import ai.bonsai.core.testing.SplitScores;
 import ai.bonsai.core.testing.WeightRows;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package ai.bonsai.onnx;
+package ai.bonsai.core.testing;
 
 import ai.bonsai.api.graph.Graph;
 import ai.djl.ndarray.NDArray;
@@ -12,7 +12,7 @@ import java.util.List;
  * channel scores its fc2 row plus the input column it feeds in fc3 (first half) or fc4 (second
  * half), or with {@code swapped} the other consumer's column, as Torch-Pruning pairs them.
  */
-final class SplitScores {
+public final class SplitScores {
 
     private SplitScores() {
     }
@@ -24,7 +24,7 @@ final class SplitScores {
      * @param swapped whether to pair the split outputs with their consumers in swapped order
      * @return the channels
      */
-    static List<Integer> topHalf(Graph g, boolean swapped) {
+    public static List<Integer> topHalf(Graph g, boolean swapped) {
         double[] rows = sums(g, "fc2", true);
         double[] first = sums(g, swapped ? "fc4" : "fc3", false);
         double[] second = sums(g, swapped ? "fc3" : "fc4", false);
