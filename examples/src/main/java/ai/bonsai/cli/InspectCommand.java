@@ -36,6 +36,9 @@ import picocli.CommandLine.Spec;
                 + " ignored), and every opaque node: channels are never pruned through those.")
 public final class InspectCommand implements Callable<Integer> {
 
+    /** The attribute in which a format keeps an opaque node's original op type (ONNX's). */
+    private static final String SOURCE_OP = "onnx_op_type";
+
     @Parameters(index = "0", paramLabel = "MODEL", description = "The model file.")
     private Path model;
 
@@ -80,7 +83,8 @@ public final class InspectCommand implements Callable<Integer> {
                     .filter(n -> n.op().channels(n).coupling() == Coupling.OPAQUE)
                     .collect(Collectors.toList());
             out.printf("opaque   %d node(s): channels are not pruned through them%n", opaque.size());
-            opaque.forEach(n -> out.printf("  %s (%s)%n", n.name(), n.op().name()));
+            opaque.forEach(n -> out.printf("  %s (%s)%n", n.name(), n.attributes().find(SOURCE_OP)
+                    .map(op -> n.op().name() + ": " + op).orElse(n.op().name())));
         }
         out.flush();
         return 0;

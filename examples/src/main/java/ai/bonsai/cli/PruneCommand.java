@@ -146,8 +146,7 @@ public final class PruneCommand implements Callable<Integer> {
             ModelCost after = OpCounter.count(graph);
             PruneReport report = new PruneReport(model.toString(), importance, config.ratio(),
                     global, ignored, before, after, layers(kept));
-            graph.putMetadata("bonsai.pruning", report.settings());
-            writer.write(graph, out);
+            writer.write(graph, out, report.settings());
             report.print(printer);
             printer.printf("wrote %s%n", out);
             if (json != null) {

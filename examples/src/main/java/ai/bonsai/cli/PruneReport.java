@@ -39,13 +39,17 @@ record PruneReport(
     }
 
     /**
-     * Returns the settings as one line, recorded in the pruned model's metadata.
+     * Returns the settings, recorded as provenance in formats that keep metadata.
      *
-     * @return the settings
+     * @return the settings by name
      */
-    String settings() {
-        return String.format("importance=%s ratio=%s global=%s ignored=%s", importance, ratio,
-                global, ignored);
+    Map<String, String> settings() {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("importance", importance);
+        s.put("ratio", String.valueOf(ratio));
+        s.put("global_pruning", String.valueOf(global));
+        s.put("ignored_layers", String.join(",", ignored));
+        return s;
     }
 
     /**

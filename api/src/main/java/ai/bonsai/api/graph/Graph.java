@@ -61,18 +61,9 @@ public interface Graph extends AutoCloseable {
     /**
      * Returns the graph's metadata entries (source file, opset, provenance), in insertion order.
      *
-     * @return the metadata, an unmodifiable view
+     * @return the metadata, unmodifiable
      */
     Map<String, String> metadata();
-
-    /**
-     * Sets a metadata entry (a pruning run records its settings here, for provenance in the
-     * files written afterwards).
-     *
-     * @param key the key
-     * @param value the value
-     */
-    void putMetadata(String key, String value);
 
     /**
      * Frees the native memory held by the parameters; the graph is unusable afterwards.

@@ -38,7 +38,7 @@ public final class DefaultGraph implements Graph, AutoCloseable {
     DefaultGraph(String name, NDManager manager, List<Value> inputs, List<Value> outputs,
             List<Node> nodes, Map<String, String> metadata) {
         this.name = name;
-        this.metadata = new LinkedHashMap<>(metadata);
+        this.metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
         this.manager = manager;
         this.inputs = List.copyOf(inputs);
         this.outputs = List.copyOf(outputs);
@@ -58,12 +58,7 @@ public final class DefaultGraph implements Graph, AutoCloseable {
 
     @Override
     public Map<String, String> metadata() {
-        return Collections.unmodifiableMap(metadata);
-    }
-
-    @Override
-    public void putMetadata(String key, String value) {
-        metadata.put(key, value);
+        return metadata;
     }
 
     @Override
