@@ -1,14 +1,10 @@
 package ai.bonsai.cli;
 
-import ai.bonsai.api.model.ModelFormatException;
 import ai.bonsai.core.plugin.PluginHost;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -62,17 +58,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private void write(Map<String, Object> figures) {
-        Path target = out.toAbsolutePath();
-        try {
-            Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
-            try {
-                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(tmp.toFile(), figures);
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-        } catch (IOException e) {
-            throw new ModelFormatException("cannot write benchmark results '" + out + "': " + e.getMessage(), e);
-        }
+        AtomicFile.write(out, "benchmark results", file -> new ObjectMapper()
+                .enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), figures));
     }
 }

@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "bonsai",
         description = "Structural pruning of neural networks on the JVM (DepGraph on DJL).",
-        subcommands = {DemoCommand.class, BenchCommand.class},
+        subcommands = {DemoCommand.class, BenchCommand.class, ExperimentCommand.class},
         footer = {"", "Start with 'bonsai demo': it prunes half the channels of ResNet-18 and"
                 + " shows what changed."})
 public final class BonsaiCli implements Runnable {
