@@ -85,6 +85,10 @@ public final class FashionMnistCommand implements Callable<Integer> {
                     + " rounds and keeps its fastest (default: ${DEFAULT-VALUE}).")
     private int latencyRuns;
 
+    @Option(names = "--latency-batch", defaultValue = "32",
+            description = "Batch size of the second latency figure (default: ${DEFAULT-VALUE}).")
+    private int latencyBatch;
+
     @Spec
     private CommandSpec spec;
 
@@ -103,7 +107,7 @@ public final class FashionMnistCommand implements Callable<Integer> {
         PrintWriter printer = spec.commandLine().getOut();
         ExperimentSettings settings = new ExperimentSettings(data, out, trainImages, testImages,
                 epochs, sparseEpochs, fineTuneEpochs, batchSize, learningRate,
-                fineTuneLearningRate, macsFraction, seed, latencyRuns);
+                fineTuneLearningRate, macsFraction, seed, latencyRuns, latencyBatch);
         FashionMnist dataset = FashionMnist.read(data);
         ExperimentReport report = new FashionMnistExperiment(settings, List.of(Variant.magnitude()))
                 .run(dataset, printer);

@@ -14,10 +14,12 @@ import java.util.Locale;
  * @param base the unpruned model's figures
  * @param variants one result per variant, in run order
  * @param runTime the wall-clock time of the whole run
+ * @param loadAverage the system's one-minute load average right after the latency measurement
+ *     (negative where the platform has none)
  */
 public record ExperimentReport(ExperimentSettings settings, SmallResNet architecture,
         ModelFigures base,
-        List<VariantResult> variants, Duration runTime) {
+        List<VariantResult> variants, Duration runTime, double loadAverage) {
 
     /**
      * Copies the list.
@@ -44,7 +46,7 @@ public record ExperimentReport(ExperimentSettings settings, SmallResNet architec
                         + " budget (the ratio is found by bisection; `fc` is never pruned), and"
                         + " fine-tuned for the same number of epochs.\n\n")
                 .append("Command (after `mvn -q -B package -DskipTests`):\n\n```bash\n")
-                .append("examples/target/bonsai/bin/")
+                .append(threadsPrefix()).append("examples/target/bonsai/bin/")
                 .append(settings.commandLine()).append("\n```\n\n")
                 .append(String.format(Locale.ROOT, "Measured on %s with %d cores, Java %s, %s"
                                 + " intra-op threads; the run took %s. Training: SGD (momentum"
@@ -53,16 +55,19 @@ public record ExperimentReport(ExperimentSettings settings, SmallResNet architec
                                 + " test images. Latency is the median CPU forward time (eval"
                                 + " mode) at batch 1 and at batch %d: the models are measured in turn over"
                                 + " several rounds of %d passes, and each figure is the model's"
-                                + " fastest round.%n%n",
+                                + " fastest round; the one-minute load average after it was %.1f"
+                                + " on %d cores (other processes shared the machine when it is"
+                                + " above the core count).%n%n",
                         LocalDate.now(ZoneOffset.UTC), Runtime.getRuntime().availableProcessors(),
                         System.getProperty("java.version"),
                         System.getProperty("ai.djl.pytorch.num_threads", "default"),
                         minutes(runTime), settings.batchSize(), settings.trainImages(),
-                        settings.testImages(), ModelFigures.LATENCY_BATCH,
-                        settings.latencyRuns()))
+                        settings.testImages(), settings.latencyBatch(),
+                        settings.latencyRuns(), loadAverage,
+                        Runtime.getRuntime().availableProcessors()))
                 .append("| model | ratio | params | MACs | MACs speed-up | accuracy right after"
                         + " pruning | accuracy | Δ accuracy | latency, batch 1 | speed-up |"
-                        + " latency, batch ").append(ModelFigures.LATENCY_BATCH)
+                        + " latency, batch ").append(settings.latencyBatch())
                 .append(" | speed-up |\n")
                 .append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
                 .append(row("base (unpruned)", "—", "—", "—", base));
@@ -85,6 +90,12 @@ public record ExperimentReport(ExperimentSettings settings, SmallResNet architec
                 percent(f.accuracy(), 2), delta,
                 f.latencyMillis(), base.latencyMillis() / f.latencyMillis(),
                 f.batchLatencyMillis(), base.batchLatencyMillis() / f.batchLatencyMillis());
+    }
+
+    /** The launcher's thread setting, when the run had one: it changes the latencies. */
+    private static String threadsPrefix() {
+        String threads = System.getProperty("ai.djl.pytorch.num_threads");
+        return threads == null ? "" : "BONSAI_THREADS=" + threads + " ";
     }
 
     private static String percent(double fraction, int decimals) {

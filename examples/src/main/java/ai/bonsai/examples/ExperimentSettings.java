@@ -22,10 +22,12 @@ import java.util.Locale;
  * @param macsFraction the pruned models' MACs as a fraction of the base model's
  * @param seed the seed of the initial weights and of the shuffling
  * @param latencyRuns the timed forward passes of each latency measurement
+ * @param latencyBatch the batch size of the second latency figure (the first is batch 1)
  */
 public record ExperimentSettings(Path data, Path out, int trainImages, int testImages, int epochs,
         int sparseEpochs, int fineTuneEpochs, int batchSize, float learningRate,
-        float fineTuneLearningRate, double macsFraction, long seed, int latencyRuns) {
+        float fineTuneLearningRate, double macsFraction, long seed, int latencyRuns,
+        int latencyBatch) {
 
     /**
      * Checks every field and reports all the problems at once.
@@ -39,6 +41,7 @@ public record ExperimentSettings(Path data, Path out, int trainImages, int testI
         positive(problems, "--epochs", epochs);
         positive(problems, "--batch-size", batchSize);
         positive(problems, "--latency-runs", latencyRuns);
+        positive(problems, "--latency-batch", latencyBatch);
         if (sparseEpochs < 0) {
             problems.add("--sparse-epochs: must be at least 0, found " + sparseEpochs);
         }
@@ -73,8 +76,10 @@ public record ExperimentSettings(Path data, Path out, int trainImages, int testI
         return String.format(Locale.ROOT, "bonsai experiment fashion-mnist --data %s --out %s"
                         + " --train-images %d --test-images %d --epochs %d --sparse-epochs %d"
                         + " --fine-tune-epochs %d --batch-size %d --lr %s --fine-tune-lr %s"
-                        + " --macs %s --seed %d --latency-runs %d",
+                        + " --macs %s --seed %d --latency-runs %d"
+                        + " --latency-batch %d",
                 data, out, trainImages, testImages, epochs, sparseEpochs, fineTuneEpochs,
-                batchSize, learningRate, fineTuneLearningRate, macsFraction, seed, latencyRuns);
+                batchSize, learningRate, fineTuneLearningRate, macsFraction, seed, latencyRuns,
+                latencyBatch);
     }
 }

@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -111,7 +112,8 @@ public final class FashionMnistExperiment {
             out.printf("measuring latency (%d rounds over all models)%n", LATENCY_ROUNDS);
             double[] one = latency.medians(models, SmallResNet.INPUT);
             double[] batch = latency.medians(models,
-                    new Shape(ModelFigures.LATENCY_BATCH, 1, test.height(), test.width()));
+                    new Shape(settings.latencyBatch(), 1, test.height(), test.width()));
+            double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
             List<VariantResult> results = new ArrayList<>();
             for (int i = 0; i < pruned.size(); i++) {
                 Pruned p = pruned.get(i);
@@ -122,7 +124,7 @@ public final class FashionMnistExperiment {
             ModelFigures baseFigures = new ModelFigures(baseAccuracy, OpCounter.count(base),
                     one[0], batch[0]);
             return new ExperimentReport(settings, architecture, baseFigures, results,
-                    Duration.ofNanos(System.nanoTime() - start));
+                    Duration.ofNanos(System.nanoTime() - start), load);
         } finally {
             models.forEach(Graph::close);
             deleteTree(folder);

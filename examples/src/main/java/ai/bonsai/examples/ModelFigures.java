@@ -8,11 +8,8 @@ import ai.bonsai.core.count.ModelCost;
  * @param accuracy top-1 accuracy on the test images, in [0, 1]
  * @param cost parameters and MACs of one image
  * @param latencyMillis median CPU latency of a forward pass at batch 1
- * @param batchLatencyMillis median CPU latency of a forward pass at batch {@link #LATENCY_BATCH}
+ * @param batchLatencyMillis CPU latency of a forward pass at the experiment's latency batch size
  */
 public record ModelFigures(double accuracy, ModelCost cost, double latencyMillis,
         double batchLatencyMillis) {
-
-    /** The batch size of the second latency figure. */
-    public static final int LATENCY_BATCH = 32;
 }
