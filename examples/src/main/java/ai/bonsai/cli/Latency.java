@@ -9,7 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 
 /** Measures a graph's forward latency on DJL: the median of timed passes after a warm-up. */
-final class Latency {
+public final class Latency {
 
     /** Timed forward passes per measurement. */
     static final int RUNS = 30;
@@ -22,7 +22,7 @@ final class Latency {
      * @param medianMillis the median latency of one forward pass, in milliseconds
      * @param outputShape the shape of the graph's first output
      */
-    record Result(double medianMillis, Shape outputShape) {
+    public record Result(double medianMillis, Shape outputShape) {
     }
 
     private Latency() {
@@ -36,7 +36,7 @@ final class Latency {
      * @param inputShape the input shape
      * @return the median latency and the output shape
      */
-    static Result measure(Graph graph, Shape inputShape) {
+    public static Result measure(Graph graph, Shape inputShape) {
         return measure(graph, inputShape, RUNS);
     }
 
@@ -48,7 +48,7 @@ final class Latency {
      * @param runs the number of timed passes
      * @return the median latency and the output shape
      */
-    static Result measure(Graph graph, Shape inputShape, int runs) {
+    public static Result measure(Graph graph, Shape inputShape, int runs) {
         GraphExecutor executor = new GraphExecutor(graph);
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray input = manager.randomNormal(inputShape);
