@@ -8,11 +8,13 @@ import static ai.bonsai.onnx.OnnxModels.string;
 import static ai.bonsai.onnx.OnnxModels.value;
 import static ai.bonsai.onnx.OnnxModels.weight;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.bonsai.api.graph.Attributes;
 import ai.bonsai.api.graph.Graph;
 import ai.bonsai.api.graph.GraphBuilder;
 import ai.bonsai.api.graph.Value;
+import ai.bonsai.api.model.ModelFormatException;
 import ai.bonsai.core.count.OpCounter;
 import ai.bonsai.core.exec.GraphExecutor;
 import ai.bonsai.core.plugin.PluginHost;
@@ -36,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * ConvTranspose maps to {@code conv_transpose1d}/{@code conv_transpose2d} and back: a decoder
  * built in Java writes, re-imports, runs in ONNX Runtime like DJL, prunes through the transposed
  * conv and exports smaller; a grouped one imports and blocks its channels; pads PyTorch cannot
- * express keep the node opaque.
+ * express keep the node opaque; a malformed one is named.
  */
 class OnnxConvTransposeTest {
 
@@ -190,6 +192,20 @@ class OnnxConvTransposeTest {
             assertThat(Ort.maxAbsDiff(Ort.run(source, "input", x), Ort.run(copy, "input", x)))
                     .isLessThan(1e-6f);
         }
+    }
+
+    @Test
+    void aConvTransposeWhoseGroupsDoNotDivideItsChannelsIsNamed() {
+        GraphProto.Builder g = GraphProto.newBuilder().addInput(value("input", 1, 4, 5))
+                .addInitializer(weight("bad.weight", 1, 4, 3, 2))
+                .addNode(node("ConvTranspose", "/bad/ConvTranspose", List.of("input", "bad.weight"),
+                        List.of("output"), integer("group", 3)))
+                .addOutput(value("output", 1, 9, 6));
+        Path source = OnnxModels.save(OnnxModels.model(g, 13), dir.resolve("bad.onnx"));
+        assertThatThrownBy(() -> OnnxFixtures.read(source)).isInstanceOf(ModelFormatException.class)
+                .hasMessageContaining(source.toString())
+                .hasMessageContaining("node '/bad/ConvTranspose' (ConvTranspose)")
+                .hasMessageContaining("groups 3 must divide input channels 4 and output channels 9");
     }
 
     private static float[] djl(Graph g, NDArray x) {
