@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.LongStream;
 
 /**
  * Writes each Bonsai node as ONNX nodes of the target opset, with its parameters as initializers
@@ -58,7 +59,8 @@ final class NodeEmitter {
         this.originalNames = recorded == null ? List.of() : List.of(recorded.split("\n", -1));
         Attributes a = n.attributes();
         switch (n.op().name()) {
-            case "conv2d" -> conv(a);
+            case "conv2d" -> conv("Conv", a);
+            case "conv_transpose1d", "conv_transpose2d" -> conv("ConvTranspose", a);
             case "batch_norm" -> batchNorm(a);
             case "linear" -> linear();
             case "layer_norm" -> layerNorm(a);
@@ -227,18 +229,23 @@ final class NodeEmitter {
         add(opType, ins(in(0), in(1)), outs());
     }
 
-    private void conv(Attributes a) {
+    /** Writes a plain or transposed convolution; the weight layouts are PyTorch's and ONNX's alike. */
+    private void conv(String opType, Attributes a) {
         long[] p = a.getLongs("padding");
         List<String> inputs = new ArrayList<>(ins(in(0), param("weight")));
         if (node.hasParameter("bias")) {
             inputs.add(param("bias"));
         }
-        add("Conv", inputs, outs(),
+        List<AttributeProto> attrs = new ArrayList<>(List.of(
                 intsAttr("dilations", a.getLongs("dilation")),
                 intAttr("group", a.getLong("groups")),
-                intsAttr("kernel_shape", a.getLongs("kernel")),
-                intsAttr("pads", p[0], p[1], p[0], p[1]),
-                intsAttr("strides", a.getLongs("stride")));
+                intsAttr("kernel_shape", a.getLongs("kernel"))));
+        if (opType.equals("ConvTranspose")) {
+            attrs.add(intsAttr("output_padding", a.getLongs("output_padding")));
+        }
+        attrs.add(intsAttr("pads", LongStream.concat(LongStream.of(p), LongStream.of(p)).toArray()));
+        attrs.add(intsAttr("strides", a.getLongs("stride")));
+        add(opType, inputs, outs(), attrs.toArray(new AttributeProto[0]));
     }
 
     private void batchNorm(Attributes a) {

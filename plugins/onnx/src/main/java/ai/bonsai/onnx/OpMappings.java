@@ -42,6 +42,7 @@ final class OpMappings {
         }
         return switch (n.getOpType()) {
             case "Conv" -> spatial.conv(n);
+            case "ConvTranspose" -> spatial.convTranspose(n);
             case "BatchNormalization" -> norms.batchNorm(n);
             case "Gemm" -> dense.gemm(n);
             case "MatMul" -> dense.matMul(n);

@@ -4,13 +4,16 @@ import ai.bonsai.api.graph.Attributes;
 import ai.bonsai.api.graph.Value;
 import ai.djl.ndarray.types.Shape;
 import ai.onnx.proto.OnnxMl.NodeProto;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.IntStream;
 
 /**
- * Maps the ONNX ops over NCHW feature maps: Conv, MaxPool, AveragePool, GlobalAveragePool, Pad,
- * Resize. Each mapping returns false for a configuration Bonsai cannot express (the node is then
- * kept opaque) and throws for a malformed node.
+ * Maps the ONNX ops over feature maps (NCHW; NCL too for ConvTranspose): Conv, ConvTranspose,
+ * MaxPool, AveragePool, GlobalAveragePool, Pad, Resize. Each mapping returns false for a
+ * configuration Bonsai cannot express (the node is then kept opaque) and throws for a malformed
+ * node.
  */
 final class SpatialMappings extends MappingSupport {
 
@@ -31,18 +34,16 @@ final class SpatialMappings extends MappingSupport {
      * @return true if mapped
      */
     boolean conv(NodeProto n) {
-        Optional<Operand.Known> w = ctx.known(n, 1);
-        Optional<Operand.Known> bias = ctx.known(n, 2);
-        if (!ctx.isDynamic(n, 0) || w.isEmpty() || w.get().array().getShape().dimension() != 4
-                || (n.getInputCount() > 2 && !n.getInput(2).isEmpty() && bias.isEmpty())) {
+        Optional<Operand.Known> w = convWeight(n, 4);
+        if (w.isEmpty()) {
             return false;
         }
         OnnxAttributes at = new OnnxAttributes(n);
         Value x = ctx.value(n, 0);
         Shape ws = w.get().array().getShape();
-        long[] kernel = {ws.get(2), ws.get(3)};
-        long[] strides = at.ints("strides").orElse(new long[] {1, 1});
-        long[] dilations = at.ints("dilations").orElse(new long[] {1, 1});
+        long[] kernel = ws.slice(2).getShape();
+        long[] strides = at.ints("strides").orElse(ones(2));
+        long[] dilations = at.ints("dilations").orElse(ones(2));
         long[] pads = Padding.of(at, x.shape(), kernel, strides, dilations);
         if (pads == null) {
             return false;
@@ -54,17 +55,86 @@ final class SpatialMappings extends MappingSupport {
                     .with("mode", "constant").with("value", 0.0), x);
             pads = new long[] {0, 0, 0, 0};
         }
-        ctx.supply(name, "weight", w.get(), ws);
-        bias.ifPresent(k -> ctx.supply(name, "bias", k, new Shape(ws.get(0))));
-        single(n, "conv2d", name, Attributes.of()
-                .with("out_channels", ws.get(0))
+        long groups = at.i("group", 1);
+        single(n, "conv2d", name, convAttributes(n, name, w.get(), ws.get(0), groups)
                 .with("kernel", kernel)
                 .with("stride", strides)
                 .with("padding", new long[] {pads[0], pads[1]})
-                .with("dilation", dilations)
-                .with("groups", at.i("group", 1))
-                .with("bias", bias.isPresent()), x);
+                .with("dilation", dilations), x);
         return true;
+    }
+
+    /**
+     * Maps ConvTranspose with a constant 3-D or 4-D weight {@code [in, out/group, k...]} (and
+     * bias) as {@code conv_transpose1d} or {@code conv_transpose2d}, whose weight layout is the
+     * same. An explicit {@code output_shape}, asymmetric pads, or an {@code auto_pad} that needs
+     * them have no PyTorch equivalent: the node is kept opaque.
+     *
+     * @param n the node
+     * @return true if mapped
+     */
+    boolean convTranspose(NodeProto n) {
+        Optional<Operand.Known> w = convWeight(n, 3, 4);
+        OnnxAttributes at = new OnnxAttributes(n);
+        if (w.isEmpty() || at.has("output_shape")) {
+            return false;
+        }
+        Value x = ctx.value(n, 0);
+        Shape ws = w.get().array().getShape();
+        int rank = ws.dimension() - 2;
+        long[] kernel = ws.slice(2).getShape();
+        long[] strides = at.ints("strides").orElse(ones(rank));
+        long[] dilations = at.ints("dilations").orElse(ones(rank));
+        long[] outputPadding = at.ints("output_padding").orElse(new long[rank]);
+        long[] padding = Padding.symmetric(
+                Padding.transposed(at, x.shape(), kernel, strides, dilations, outputPadding));
+        if (padding == null) {
+            return false;
+        }
+        long groups = at.i("group", 1);
+        String name = ctx.name(w.get().initializer(), List.of(n));
+        single(n, "conv_transpose" + rank + "d", name,
+                convAttributes(n, name, w.get(), ws.get(1) * groups, groups)
+                        .with("kernel", kernel)
+                        .with("stride", strides)
+                        .with("padding", padding)
+                        .with("output_padding", outputPadding)
+                        .with("dilation", dilations), x);
+        return true;
+    }
+
+    /**
+     * Returns the weight of a Conv or ConvTranspose node when the node has a computed input, a
+     * constant weight of one of the given ranks and no bias or a constant one.
+     */
+    private Optional<Operand.Known> convWeight(NodeProto n, int... ranks) {
+        boolean constantOrNoBias = n.getInputCount() <= 2 || n.getInput(2).isEmpty()
+                || ctx.known(n, 2).isPresent();
+        if (!ctx.isDynamic(n, 0) || !constantOrNoBias) {
+            return Optional.empty();
+        }
+        return ctx.known(n, 1).filter(w -> IntStream.of(ranks)
+                .anyMatch(r -> r == w.array().getShape().dimension()));
+    }
+
+    /**
+     * Supplies a convolution's weight and bias and returns the attributes the convolution op
+     * types share (out_channels, groups, bias); the caller adds the per-dimension tuples.
+     */
+    private Attributes convAttributes(NodeProto n, String name, Operand.Known w, long out, long groups) {
+        Optional<Operand.Known> bias = ctx.known(n, 2);
+        ctx.supply(name, "weight", w, w.array().getShape());
+        bias.ifPresent(k -> ctx.supply(name, "bias", k, new Shape(out)));
+        return Attributes.of()
+                .with("out_channels", out)
+                .with("groups", groups)
+                .with("bias", bias.isPresent());
+    }
+
+    private static long[] ones(int rank) {
+        long[] a = new long[rank];
+        Arrays.fill(a, 1);
+        return a;
     }
 
     /**
@@ -84,23 +154,23 @@ final class SpatialMappings extends MappingSupport {
         if (x.shape().dimension() != 4 || kernel == null || kernel.length != 2) {
             return false;
         }
-        long[] strides = at.ints("strides").orElse(new long[] {1, 1});
-        long[] dilations = at.ints("dilations").orElse(new long[] {1, 1});
+        long[] strides = at.ints("strides").orElse(ones(2));
+        long[] dilations = at.ints("dilations").orElse(ones(2));
         if (dilations[0] != 1 || dilations[1] != 1) {
             return false;
         }
-        long[] pads = Padding.of(at, x.shape(), kernel, strides, dilations);
-        if (pads == null || pads[0] != pads[2] || pads[1] != pads[3]) {
+        long[] padding = Padding.symmetric(Padding.of(at, x.shape(), kernel, strides, dilations));
+        if (padding == null) {
             return false;
         }
-        boolean padded = pads[0] != 0 || pads[1] != 0;
+        boolean padded = padding[0] != 0 || padding[1] != 0;
         if (opType.equals("avg_pool2d") && padded && at.i("count_include_pad", 0) == 0) {
             return false;
         }
         single(n, opType, ctx.name(null, List.of(n)), Attributes.of()
                 .with("kernel", kernel)
                 .with("stride", strides)
-                .with("padding", new long[] {pads[0], pads[1]})
+                .with("padding", padding)
                 .with("ceil_mode", at.i("ceil_mode", 0) != 0), x);
         return true;
     }

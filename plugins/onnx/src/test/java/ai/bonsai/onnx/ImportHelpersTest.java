@@ -61,6 +61,32 @@ class ImportHelpersTest {
     }
 
     @Test
+    void transposedAutoPadSplitsAnEvenTotalAndSymmetricPadsHalve() {
+        OnnxAttributes same = new OnnxAttributes(OnnxModels.node("ConvTranspose", "t", List.of(), List.of(),
+                OnnxModels.string("auto_pad", "SAME_LOWER")));
+        Shape x = new Shape(1, 2, 5);
+        long[] one = {1};
+        // total padding = 2 * (5 - 1) + output_padding + (k - 1) + 1 - 5 * 2
+        assertThat(Padding.transposed(same, x, new long[] {4}, new long[] {2}, one, new long[] {0}))
+                .containsExactly(1, 1);
+        assertThat(Padding.transposed(same, x, new long[] {3}, new long[] {2}, one, new long[] {0})).isNull();
+        assertThat(Padding.transposed(same, x, new long[] {1}, new long[] {2}, one, new long[] {0})).isNull();
+        OnnxAttributes valid = new OnnxAttributes(OnnxModels.node("ConvTranspose", "t", List.of(), List.of(),
+                OnnxModels.string("auto_pad", "VALID"), OnnxModels.ints("pads", 1, 1)));
+        assertThat(Padding.transposed(valid, x, new long[] {3}, one, one, new long[] {0})).containsExactly(0, 0);
+        OnnxAttributes explicit = new OnnxAttributes(OnnxModels.node("ConvTranspose", "t", List.of(), List.of(),
+                OnnxModels.ints("pads", 1, 2, 1, 2)));
+        assertThat(Padding.transposed(explicit, new Shape(1, 2, 5, 5), new long[] {3, 3}, new long[] {1, 1},
+                new long[] {1, 1}, new long[] {0, 0})).containsExactly(1, 2, 1, 2);
+        assertThat(Padding.transposed(explicit, x, new long[] {3}, one, one, new long[] {0})).isNull();
+
+        assertThat(Padding.symmetric(new long[] {1, 2, 1, 2})).containsExactly(1, 2);
+        assertThat(Padding.symmetric(new long[] {0, 1})).isNull();
+        assertThat(Padding.symmetric(new long[] {-1, -1})).isNull();
+        assertThat(Padding.symmetric(null)).isNull();
+    }
+
+    @Test
     void opaqueShapesRoundTripThroughAttributes() {
         List<Shape> shapes = List.of(new Shape(1, 8, 4, 4), new Shape(), new Shape(2));
         Attributes a = OpaqueShapes.encode(Attributes.of(), shapes);
