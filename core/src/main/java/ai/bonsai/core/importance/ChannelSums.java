@@ -1,5 +1,9 @@
 package ai.bonsai.core.importance;
 
+import ai.bonsai.api.graph.Parameter;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+
 /**
  * Per-channel sums of an element-wise score of a weight, along its first two dimensions, in one
  * pass: {@code rows[o] = sum of e[o, ...]} and {@code cols[i] = sum of e[:, i, ...]}. Elements are
@@ -11,29 +15,74 @@ package ai.bonsai.core.importance;
  */
 record ChannelSums(float[] rows, float[] cols) {
 
+    /** Fills a buffer with the element scores of one row (one index of dimension 0). */
+    @FunctionalInterface
+    interface Rows {
+
+        /**
+         * Writes row {@code o}'s element scores into {@code dst} (its whole length).
+         *
+         * @param o the row
+         * @param dst the buffer
+         */
+        void read(int o, float[] dst);
+    }
+
     /**
-     * Sums element scores.
+     * Sums element scores held in an array.
      *
      * @param elements the element scores, row-major
      * @param shape the weight's shape
      * @return the sums
      */
     static ChannelSums of(float[] elements, long[] shape) {
+        return of((o, dst) -> System.arraycopy(elements, o * dst.length, dst, 0, dst.length), shape);
+    }
+
+    /**
+     * Sums {@code |w|^p} of a parameter, computed row by row from the tensor's data, so that no
+     * copy of the whole weight is made.
+     *
+     * @param weight the parameter
+     * @param p the exponent
+     * @return the sums
+     */
+    static ChannelSums ofPower(Parameter weight, double p) {
+        long[] shape = weight.shape().getShape();
+        FloatBuffer data = weight.array().toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        return of((o, dst) -> {
+            data.get(o * dst.length, dst);
+            Magnitudes.powerInPlace(dst, p);
+        }, shape);
+    }
+
+    private static ChannelSums of(Rows source, long[] shape) {
         int out = (int) shape[0];
+        int rowLength = 1;
+        for (int d = 1; d < shape.length; d++) {
+            rowLength *= (int) shape[d];
+        }
+        float[] row = new float[rowLength];
         if (shape.length == 1) {
-            return new ChannelSums(elements.clone(), new float[0]);
+            float[] rows = new float[out];
+            for (int o = 0; o < out; o++) {
+                source.read(o, row);
+                rows[o] = row[0];
+            }
+            return new ChannelSums(rows, new float[0]);
         }
         int in = (int) shape[1];
-        int inner = elements.length / (out * in);
+        int inner = rowLength / in;
         double[] rows = new double[out];
         double[] cols = new double[in];
-        int k = 0;
         for (int o = 0; o < out; o++) {
+            source.read(o, row);
             double rowSum = 0;
+            int k = 0;
             for (int i = 0; i < in; i++) {
                 double block = 0;
                 for (int j = 0; j < inner; j++) {
-                    block += elements[k++];
+                    block += row[k++];
                 }
                 cols[i] += block;
                 rowSum += block;

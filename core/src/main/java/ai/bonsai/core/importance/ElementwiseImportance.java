@@ -32,6 +32,17 @@ abstract class ElementwiseImportance extends GroupImportance {
     abstract float[] elements(Parameter parameter);
 
     /**
+     * Returns the per-channel sums of a weight's element scores. The default sums {@link
+     * #elements}; a criterion that can score straight from the tensor's data overrides it.
+     *
+     * @param weight a member's weight
+     * @return the sums
+     */
+    ChannelSums sums(Parameter weight) {
+        return ChannelSums.of(elements(weight), weight.shape().getShape());
+    }
+
+    /**
      * Post-processes a channel's summed score; Taylor's {@code multivariable} variant takes the
      * absolute value here. The default returns the sum.
      *
@@ -48,7 +59,7 @@ abstract class ElementwiseImportance extends GroupImportance {
         Map<Parameter, Boolean> weights = new IdentityHashMap<>();
         members.forEach(m -> weights.put(m.weight(), Boolean.TRUE));
         weights.keySet().parallelStream().forEach(w ->
-                sums.put(w, ChannelSums.of(elements(w), w.shape().getShape())));
+                sums.put(w, sums(w)));
     }
 
     @Override

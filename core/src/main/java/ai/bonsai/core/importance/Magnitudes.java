@@ -17,10 +17,20 @@ final class Magnitudes {
      */
     static float[] of(Parameter parameter, double p) {
         float[] v = parameter.array().toFloatArray();
+        powerInPlace(v, p);
+        return v;
+    }
+
+    /**
+     * Replaces every value by {@code |v|^p}.
+     *
+     * @param v the values
+     * @param p the exponent
+     */
+    static void powerInPlace(float[] v, double p) {
         for (int i = 0; i < v.length; i++) {
             v[i] = power(v[i], p);
         }
-        return v;
     }
 
     private static float power(float v, double p) {

@@ -27,4 +27,9 @@ abstract class PowerImportance extends ElementwiseImportance {
     float[] elements(Parameter parameter) {
         return Magnitudes.of(parameter, p);
     }
+
+    @Override
+    ChannelSums sums(Parameter weight) {
+        return ChannelSums.ofPower(weight, p);
+    }
 }
