@@ -9,7 +9,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -98,7 +97,8 @@ public final class FashionMnistCommand implements Callable<Integer> {
 
     /**
      * Reads the data (failing with how to get them when they are missing), runs the experiment
-     * with the magnitude variant and writes the table.
+     * with the default variants (magnitude, bnscale and group-norm, the last two after sparse
+     * training) and writes the table.
      *
      * @return 0
      */
@@ -109,7 +109,7 @@ public final class FashionMnistCommand implements Callable<Integer> {
                 epochs, sparseEpochs, fineTuneEpochs, batchSize, learningRate,
                 fineTuneLearningRate, macsFraction, seed, latencyRuns, latencyBatch);
         FashionMnist dataset = FashionMnist.read(data);
-        ExperimentReport report = new FashionMnistExperiment(settings, List.of(Variant.magnitude()))
+        ExperimentReport report = new FashionMnistExperiment(settings, Variant.defaults())
                 .run(dataset, printer);
         String markdown = report.markdown();
         AtomicFile.write(out, "the experiment's table",

@@ -1,9 +1,12 @@
 package ai.bonsai.examples;
 
 import ai.bonsai.api.graph.Graph;
+import ai.bonsai.api.pruner.PruningBudget;
 import ai.bonsai.cli.BonsaiCli;
 import ai.bonsai.core.count.OpCounter;
 import ai.bonsai.core.plugin.PluginHost;
+import ai.bonsai.core.pruner.BudgetResult;
+import ai.bonsai.core.pruner.BudgetSearch;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
@@ -40,7 +43,6 @@ import java.util.stream.Stream;
  */
 public final class FashionMnistExperiment {
 
-    private static final double MAX_RATIO = 0.9;
     private static final int LATENCY_ROUNDS = 5;
 
     private final ExperimentSettings settings;
@@ -100,12 +102,13 @@ public final class FashionMnistExperiment {
                     OpCounter.count(base).macs());
             Checkpoint checkpoint = Checkpoint.save(base, architecture,
                     folder.resolve("base.safetensors"));
+            long target = (long) Math.floor(OpCounter.count(base).macs() * settings.macsFraction());
             List<Pruned> pruned = new ArrayList<>();
             for (int i = 0; i < variants.size(); i++) {
-                Graph graph = checkpoint.restore();
-                models.add(graph);
-                pruned.add(pruneAndFineTune(variants.get(i), graph, checkpoint, train, test,
-                        folder.resolve("variant" + i + ".safetensors"), out));
+                Pruned p = pruneAndFineTune(variants.get(i), checkpoint, target, train, test,
+                        folder.resolve("variant" + i + ".safetensors"), out);
+                models.add(p.graph());
+                pruned.add(p);
             }
             LatencyComparison latency = new LatencyComparison(LATENCY_ROUNDS,
                     settings.latencyRuns());
@@ -117,9 +120,9 @@ public final class FashionMnistExperiment {
             List<VariantResult> results = new ArrayList<>();
             for (int i = 0; i < pruned.size(); i++) {
                 Pruned p = pruned.get(i);
-                results.add(new VariantResult(p.variant().name(), p.ratio(), p.accuracyBefore(),
-                        new ModelFigures(p.accuracy(), OpCounter.count(models.get(i + 1)),
-                                one[i + 1], batch[i + 1])));
+                results.add(new VariantResult(p.variant().name(), p.variant().description(),
+                        p.ratio(), p.accuracyBefore(), new ModelFigures(p.accuracy(),
+                                OpCounter.count(p.graph()), one[i + 1], batch[i + 1])));
             }
             ModelFigures baseFigures = new ModelFigures(baseAccuracy, OpCounter.count(base),
                     one[0], batch[0]);
@@ -131,26 +134,33 @@ public final class FashionMnistExperiment {
         }
     }
 
-    private Pruned pruneAndFineTune(Variant variant, Graph graph, Checkpoint base,
+    private Pruned pruneAndFineTune(Variant variant, Checkpoint base, long targetMacs,
             LabeledImages train, LabeledImages test, Path sparseFile, PrintWriter out) {
         Checkpoint start = base;
         if (variant.sparseTraining().isPresent()) {
-            training(train, settings.fineTuneLearningRate(), out).run(graph,
-                    variant.name() + " sparse", settings.sparseEpochs(),
-                    variant.sparseTraining());
-            start = Checkpoint.save(graph, architecture, sparseFile);
+            try (Graph graph = base.restore()) {
+                training(train, settings.fineTuneLearningRate(), out).run(graph,
+                        variant.name() + " sparse", settings.sparseEpochs(),
+                        variant.sparseTraining());
+                start = Checkpoint.save(graph, architecture, sparseFile);
+            }
         }
-        double ratio = new MacsBudget(settings.macsFraction(), MAX_RATIO)
-                .ratio(start::restore, variant);
-        variant.prune(graph, ratio);
-        double before = Evaluation.accuracy(graph, test, settings.batchSize());
-        out.printf("%s: ratio %.3f, %,d MACs, accuracy right after pruning %.2f %%%n",
-                variant.name(), ratio, OpCounter.count(graph).macs(), 100 * before);
-        training(train, settings.fineTuneLearningRate(), out).run(graph,
-                variant.name() + " fine-tune", settings.fineTuneEpochs(), Optional.empty());
-        double accuracy = Evaluation.accuracy(graph, test, settings.batchSize());
-        out.printf("%s: accuracy after fine-tuning %.2f %%%n", variant.name(), 100 * accuracy);
-        return new Pruned(variant, ratio, before, accuracy);
+        BudgetResult budget = BudgetSearch.search(start::restore, variant.config().toBuilder()
+                .optBudget(PruningBudget.macs(targetMacs)).build());
+        Graph graph = budget.graph();
+        try {
+            double before = Evaluation.accuracy(graph, test, settings.batchSize());
+            out.printf("%s: %s, accuracy right after pruning %.2f %%%n", variant.name(), budget,
+                    100 * before);
+            training(train, settings.fineTuneLearningRate(), out).run(graph,
+                    variant.name() + " fine-tune", settings.fineTuneEpochs(), Optional.empty());
+            double accuracy = Evaluation.accuracy(graph, test, settings.batchSize());
+            out.printf("%s: accuracy after fine-tuning %.2f %%%n", variant.name(), 100 * accuracy);
+            return new Pruned(variant, graph, budget.ratio(), before, accuracy);
+        } catch (RuntimeException e) {
+            graph.close();
+            throw e;
+        }
     }
 
     private Training training(LabeledImages train, float learningRate, PrintWriter out) {
@@ -158,7 +168,8 @@ public final class FashionMnistExperiment {
     }
 
     /** A variant's model after pruning and fine-tuning, before the latency measurement. */
-    private record Pruned(Variant variant, double ratio, double accuracyBefore, double accuracy) {
+    private record Pruned(Variant variant, Graph graph, double ratio, double accuracyBefore,
+            double accuracy) {
     }
 
     private static Path tempFolder() {

@@ -8,6 +8,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -16,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** The experiment end to end on a few synthetic images, through {@code bonsai experiment}. */
 class FashionMnistExperimentTest {
 
-    private static final Pattern MAGNITUDE_ROW =
-            Pattern.compile("\\| magnitude \\(L2\\) \\| 0\\.\\d+ \\| [\\d,]+ \\| ([\\d,]+) \\| (\\d+\\.\\d+)× \\|");
+    private static final Pattern VARIANT_ROW = Pattern.compile(
+            "\\| ([a-z-]+ \\([\\w ]+\\)) \\| 0\\.\\d+ \\| [\\d,]+ \\| ([\\d,]+) \\| (\\d+\\.\\d+)× \\|");
 
     @TempDir
     Path dir;
@@ -30,14 +32,14 @@ class FashionMnistExperimentTest {
     }
 
     @Test
-    void writesTheTableWithTheBaseAndTheMagnitudeRows() throws IOException {
+    void writesTheTableWithTheBaseAndTheThreeVariantRows() throws IOException {
         Path data = Files.createDirectory(dir.resolve("data"));
         IdxFiles.writeSyntheticFashionMnist(data, 48, 16);
         Path table = dir.resolve("BENCHMARKS.md");
 
         int status = run("experiment", "fashion-mnist", "--data", data.toString(),
                 "--out", table.toString(), "--train-images", "32", "--epochs", "1",
-                "--fine-tune-epochs", "1", "--batch-size", "16", "--latency-runs", "1",
+                "--sparse-epochs", "1", "--fine-tune-epochs", "1", "--batch-size", "16", "--latency-runs", "1",
                 "--latency-batch", "2");
 
         assertThat(status).as(err.toString()).isZero();
@@ -47,13 +49,24 @@ class FashionMnistExperimentTest {
                         + " --train-images 32 --test-images 10000 --epochs 1")
                 .contains("on the first 32 training images; accuracy is top-1 on the first 10,000")
                 .contains("| base (unpruned) | — | 77,754 | 9,537,226 | 1.00× | — |");
-        Matcher row = MAGNITUDE_ROW.matcher(markdown);
-        assertThat(row.find()).as(markdown).isTrue();
-        long prunedMacs = Long.parseLong(row.group(1).replace(",", ""));
-        assertThat(prunedMacs).isLessThanOrEqualTo(9_537_226 / 2);
-        assertThat(Double.parseDouble(row.group(2))).isGreaterThanOrEqualTo(2.0);
+        Matcher row = VARIANT_ROW.matcher(markdown);
+        List<String> names = new ArrayList<>();
+        while (row.find()) {
+            names.add(row.group(1));
+            long prunedMacs = Long.parseLong(row.group(2).replace(",", ""));
+            assertThat(prunedMacs).as(row.group(1)).isLessThanOrEqualTo(9_537_226 / 2)
+                    .isGreaterThan(9_537_226 * 2 / 5);
+            assertThat(Double.parseDouble(row.group(3))).isGreaterThanOrEqualTo(2.0);
+        }
+        assertThat(names).as(markdown)
+                .containsExactly("magnitude (L2)", "bnscale (sparse)", "group-norm (sparse)");
+        assertThat(markdown.lines().filter(l -> l.startsWith("| ")))
+                .as("header, base and three variants").hasSize(1 + 1 + 3);
+        assertThat(markdown).contains("- **group-norm (sparse)**: sparse training with"
+                + " `GroupNormRegularizer`", "raised to 0.01 (bnscale) and 0.005 (group_norm)");
         assertThat(out.toString()).contains("base", "epoch 1/1", "magnitude (L2) fine-tune",
-                "wrote " + table);
+                "bnscale (sparse) sparse", "group-norm (sparse) sparse",
+                "group-norm (sparse) fine-tune", "wrote " + table);
     }
 
     @Test
