@@ -78,6 +78,16 @@ record ChannelSums(float[] rows, float[] cols) {
         for (int o = 0; o < out; o++) {
             source.read(o, row);
             double rowSum = 0;
+            if (inner == 1) {
+                for (int i = 0; i < in; i++) {
+                    cols[i] += row[i];
+                }
+                for (int i = 0; i < in; i++) {
+                    rowSum += row[i];
+                }
+                rows[o] = rowSum;
+                continue;
+            }
             int k = 0;
             for (int i = 0; i < in; i++) {
                 double block = 0;
