@@ -39,8 +39,8 @@ class FashionMnistExperimentTest {
 
         int status = run("experiment", "fashion-mnist", "--data", data.toString(),
                 "--out", table.toString(), "--train-images", "32", "--epochs", "1",
-                "--sparse-epochs", "1", "--fine-tune-epochs", "1", "--batch-size", "16", "--latency-runs", "1",
-                "--latency-batch", "2");
+                "--sparse-epochs", "1", "--fine-tune-epochs", "1", "--batch-size", "16",
+                "--latency-runs", "1", "--latency-batch", "2");
 
         assertThat(status).as(err.toString()).isZero();
         String markdown = Files.readString(table);
