@@ -1,5 +1,6 @@
 package ai.bonsai.cli;
 
+import ai.bonsai.api.model.AtomicFile;
 import ai.bonsai.examples.ExperimentReport;
 import ai.bonsai.examples.ExperimentSettings;
 import ai.bonsai.examples.FashionMnist;

@@ -1,5 +1,6 @@
 package ai.bonsai.cli;
 
+import ai.bonsai.api.model.AtomicFile;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.nio.file.Path;

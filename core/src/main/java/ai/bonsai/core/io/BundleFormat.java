@@ -7,6 +7,7 @@ import ai.bonsai.api.graph.GraphBuilder;
 import ai.bonsai.api.graph.Node;
 import ai.bonsai.api.graph.Parameter;
 import ai.bonsai.api.graph.Value;
+import ai.bonsai.api.model.AtomicFile;
 import ai.bonsai.api.model.ModelFormat;
 import ai.bonsai.api.model.ModelFormatException;
 import ai.bonsai.core.graph.DefaultGraph;
@@ -23,12 +24,8 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -116,14 +113,7 @@ public final class BundleFormat implements ModelFormat {
         for (Parameter p : graph.parameters().values()) {
             tensors.put(p.name(), p.array());
         }
-        Path dir = path.toAbsolutePath().getParent();
-        Path tmp = null;
-        try {
-            Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, "." + path.getFileName(), ".tmp");
-            if (Files.getFileStore(tmp).supportsFileAttributeView(PosixFileAttributeView.class)) {
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
-            }
+        AtomicFile.write(path, "Bonsai bundle", tmp -> {
             try (ZipOutputStream zip = new ZipOutputStream(
                     new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20))) {
                 zip.setLevel(Deflater.BEST_SPEED);
@@ -135,16 +125,7 @@ public final class BundleFormat implements ModelFormat {
                 Safetensors.write(tensors, new EntryStream(zip));
                 zip.closeEntry();
             }
-            try {
-                Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException | RuntimeException e) {
-            deleteQuietly(tmp);
-            throw new ModelFormatException("cannot write Bonsai bundle '" + path + "': "
-                    + e.getMessage(), e);
-        }
+        });
     }
 
     private static ObjectNode describe(Graph graph) {
@@ -297,16 +278,6 @@ public final class BundleFormat implements ModelFormat {
         try (NDManager scratch = ((DefaultGraph) graph).manager().newSubManager();
                 InputStream in = zip.getInputStream(entry)) {
             WeightLoader.load(graph, Safetensors.read(in, source, scratch), source);
-        }
-    }
-
-    private static void deleteQuietly(Path tmp) {
-        if (tmp != null) {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // the original failure is reported instead
-            }
         }
     }
 

@@ -2,6 +2,7 @@ package ai.bonsai.core.io;
 
 import ai.bonsai.api.graph.Graph;
 import ai.bonsai.api.graph.Parameter;
+import ai.bonsai.api.model.AtomicFile;
 import ai.bonsai.api.model.ModelFormatException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -9,12 +10,8 @@ import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -99,27 +96,11 @@ public final class Safetensors {
      * @throws ModelFormatException naming the file on failure
      */
     public static void write(Map<String, NDArray> tensors, Path file) {
-        Path dir = file.toAbsolutePath().getParent();
-        Path tmp = null;
-        try {
-            Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-            if (Files.getFileStore(tmp).supportsFileAttributeView(PosixFileAttributeView.class)) {
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
-            }
+        AtomicFile.write(file, "safetensors file", tmp -> {
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 write(tensors, out);
             }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException | RuntimeException e) {
-            deleteQuietly(tmp);
-            throw new ModelFormatException("cannot write safetensors file '" + file + "': "
-                    + e.getMessage(), e);
-        }
+        });
     }
 
     /**
@@ -141,16 +122,6 @@ public final class Safetensors {
             list.encode(out, NDList.Encoding.SAFETENSORS);
         } finally {
             oldNames.forEach(NDArray::setName);
-        }
-    }
-
-    private static void deleteQuietly(Path tmp) {
-        if (tmp != null) {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // the original failure is reported instead
-            }
         }
     }
 }
