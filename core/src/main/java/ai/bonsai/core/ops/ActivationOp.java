@@ -31,11 +31,11 @@ abstract class ActivationOp extends UnaryOp {
      * @param x the input
      * @return the activated array
      */
-    abstract NDArray apply(NDArray x);
+    abstract NDArray apply(NDArray x, ForwardContext context);
 
     @Override
     public final NDList forward(Node node, NDList inputs, ForwardContext context) {
-        return new NDList(apply(inputs.head()));
+        return new NDList(apply(inputs.head(), context));
     }
 
     @Override

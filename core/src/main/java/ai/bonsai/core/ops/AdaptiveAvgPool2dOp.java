@@ -41,8 +41,8 @@ public final class AdaptiveAvgPool2dOp extends Pool2dOp {
         long[] size = node.attributes().getLongs("output_size");
         NDArray x = inputs.head();
         if (size[0] == 1 && size[1] == 1) {
-            Shape in = x.getShape();
-            return new NDList(x.sum(new int[] {2, 3}, true).div(in.get(2) * in.get(3)));
+            long positions = x.getShape().get(2) * x.getShape().get(3);
+            return new NDList(x.sum(new int[] {2, 3}, true).div(context.scalar(positions, x)));
         }
         if (!(x instanceof PtNDArray)) {
             throw new GraphException("node '" + node.name() + "' (adaptive_avg_pool2d) needs the"

@@ -1,5 +1,6 @@
 package ai.bonsai.core.ops;
 
+import ai.bonsai.api.op.ForwardContext;
 import ai.djl.ndarray.NDArray;
 import org.pf4j.Extension;
 
@@ -13,7 +14,7 @@ public final class ErfOp extends ActivationOp {
     }
 
     @Override
-    NDArray apply(NDArray x) {
+    NDArray apply(NDArray x, ForwardContext context) {
         return x.erf();
     }
 }

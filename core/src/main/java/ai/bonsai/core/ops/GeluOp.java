@@ -1,5 +1,6 @@
 package ai.bonsai.core.ops;
 
+import ai.bonsai.api.op.ForwardContext;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
 import org.pf4j.Extension;
@@ -17,7 +18,7 @@ public final class GeluOp extends ActivationOp {
     }
 
     @Override
-    NDArray apply(NDArray x) {
+    NDArray apply(NDArray x, ForwardContext context) {
         return Activation.gelu(x);
     }
 }

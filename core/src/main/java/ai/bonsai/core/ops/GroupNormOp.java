@@ -62,7 +62,7 @@ public final class GroupNormOp implements OpType {
     public NDList forward(Node node, NDList inputs, ForwardContext context) {
         NDArray x = inputs.head();
         NDArray y = normalize(x, node.attributes().getLong("num_groups"),
-                node.attributes().getDouble("eps"));
+                node.attributes().getDouble("eps"), context);
         return new NDList(affine(node, y));
     }
 
@@ -99,14 +99,15 @@ public final class GroupNormOp implements OpType {
      * @param x the (N, C, ...) input
      * @param groups the number of groups, dividing C
      * @param eps added to the variance
+     * @param context the pass that owns the constant
      * @return the normalized array, of the input's shape
      */
-    static NDArray normalize(NDArray x, long groups, double eps) {
+    static NDArray normalize(NDArray x, long groups, double eps, ForwardContext context) {
         Shape shape = x.getShape();
         NDArray rows = x.reshape(shape.get(0), groups, -1);
         NDArray centered = rows.sub(rows.mean(new int[] {2}, true));
         NDArray variance = centered.square().mean(new int[] {2}, true);
-        return centered.div(variance.add(eps).sqrt()).reshape(shape);
+        return centered.div(variance.add(context.scalar(eps, variance)).sqrt()).reshape(shape);
     }
 
     /**

@@ -3,6 +3,7 @@ package ai.bonsai.core.ops;
 import ai.bonsai.api.graph.Attributes;
 import ai.bonsai.api.graph.Node;
 import ai.bonsai.api.op.ForwardContext;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import org.pf4j.Extension;
 
@@ -22,6 +23,8 @@ public final class HardSigmoidOp extends UnaryOp {
     @Override
     public NDList forward(Node node, NDList inputs, ForwardContext context) {
         Attributes a = node.attributes();
-        return new NDList(inputs.head().mul(a.getDouble("alpha")).add(a.getDouble("beta")).clip(0, 1));
+        NDArray x = inputs.head();
+        return new NDList(x.mul(context.scalar(a.getDouble("alpha"), x))
+                .add(context.scalar(a.getDouble("beta"), x)).clip(0, 1));
     }
 }

@@ -1,7 +1,7 @@
 package ai.bonsai.core.ops;
 
+import ai.bonsai.api.op.ForwardContext;
 import ai.djl.ndarray.NDArray;
-import ai.djl.nn.Activation;
 import org.pf4j.Extension;
 
 /**
@@ -17,7 +17,7 @@ public final class HardswishOp extends ActivationOp {
     }
 
     @Override
-    NDArray apply(NDArray x) {
-        return x.mul(Activation.relu6(x.add(3))).div(6);
+    NDArray apply(NDArray x, ForwardContext context) {
+        return x.mul(x.add(context.scalar(3, x)).clip(0, 6)).div(context.scalar(6, x));
     }
 }

@@ -49,7 +49,7 @@ public final class InstanceNormOp implements OpType {
     public NDList forward(Node node, NDList inputs, ForwardContext context) {
         NDArray x = inputs.head();
         NDArray y = GroupNormOp.normalize(x, x.getShape().get(1),
-                node.attributes().getDouble("eps"));
+                node.attributes().getDouble("eps"), context);
         return new NDList(GroupNormOp.affine(node, y));
     }
 

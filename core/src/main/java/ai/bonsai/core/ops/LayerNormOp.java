@@ -77,7 +77,8 @@ public final class LayerNormOp implements OpType {
         Arrays.fill(stats, lead, stats.length, 1);
         NDArray centered = x.sub(rowMean(x, rows, stats));
         NDArray variance = rowMean(centered.square(), rows, stats);
-        NDArray y = centered.div(variance.add(node.attributes().getDouble("eps")).sqrt());
+        NDArray eps = context.scalar(node.attributes().getDouble("eps"), variance);
+        NDArray y = centered.div(variance.add(eps).sqrt());
         if (node.hasParameter("weight")) {
             y = y.mul(node.parameter("weight").array()).add(node.parameter("bias").array());
         }

@@ -124,7 +124,8 @@ public final class MultiheadAttentionOp implements OpType {
         NDArray q = heads(project(node, inputs.get(0), 0, e), heads);
         NDArray k = heads(project(node, inputs.get(inputs.size() == 3 ? 1 : 0), 1, e), heads);
         NDArray v = heads(project(node, inputs.get(inputs.size() == 3 ? 2 : 0), 2, e), heads);
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div(Math.sqrt((double) e / heads));
+        NDArray scale = context.scalar(Math.sqrt((double) e / heads), q);
+        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div(scale);
         NDArray attended = scores.softmax(-1).matMul(v).transpose(0, 2, 1, 3);
         Shape s = attended.getShape();
         NDArray merged = attended.reshape(s.get(0), s.get(1), e);

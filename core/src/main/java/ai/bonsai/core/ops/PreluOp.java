@@ -10,6 +10,7 @@ import ai.bonsai.api.op.NodeEditor;
 import ai.bonsai.api.op.OpType;
 import ai.bonsai.api.prune.IndexSet;
 import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Activation;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
@@ -68,7 +69,8 @@ public final class PreluOp implements OpType {
             perChannel[0] = x.getShape().get(1);
             w = w.reshape(new Shape(perChannel));
         }
-        return new NDList(x.maximum(0).add(x.minimum(0).mul(w)));
+        NDArray positive = Activation.relu(x);
+        return new NDList(positive.add(x.sub(positive).mul(w)));
     }
 
     @Override

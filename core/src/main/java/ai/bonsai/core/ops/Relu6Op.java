@@ -1,7 +1,7 @@
 package ai.bonsai.core.ops;
 
+import ai.bonsai.api.op.ForwardContext;
 import ai.djl.ndarray.NDArray;
-import ai.djl.nn.Activation;
 import org.pf4j.Extension;
 
 /** {@code relu6}: min(max(x, 0), 6). MACs: output elements. */
@@ -14,7 +14,7 @@ public final class Relu6Op extends ActivationOp {
     }
 
     @Override
-    NDArray apply(NDArray x) {
-        return Activation.relu6(x);
+    NDArray apply(NDArray x, ForwardContext context) {
+        return x.clip(0, 6);
     }
 }

@@ -1,5 +1,6 @@
 package ai.bonsai.core.ops;
 
+import ai.bonsai.api.op.ForwardContext;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
 import org.pf4j.Extension;
@@ -14,7 +15,7 @@ public final class TanhOp extends ActivationOp {
     }
 
     @Override
-    NDArray apply(NDArray x) {
+    NDArray apply(NDArray x, ForwardContext context) {
         return Activation.tanh(x);
     }
 }

@@ -25,6 +25,11 @@ import java.util.Map;
  * trainer's step therefore updates the graph itself, and a later prune or export sees the
  * trained weights.
  *
+ * <p>Every training-mode forward pass first checks that the trainable parameters are finite and
+ * then that the outputs are, and throws a {@link GraphException} naming the parameter or output
+ * otherwise: a step that produced a NaN stops the training at once instead of leaving a model
+ * with chance accuracy.
+ *
  * <p>Pruning replaces the graph's arrays. A block wrapped before pruning refuses to run
  * afterwards ({@link GraphException} naming the first stale parameter): wrap the pruned graph
  * in a new {@code GraphBlock}, with a new model and trainer. The graph must live on the device
@@ -97,8 +102,9 @@ public final class GraphBlock extends AbstractBlock {
      * @param training training mode: batch statistics, running-statistics updates, dropout
      * @param params unused
      * @return the graph's output
-     * @throws GraphException if the graph was pruned after wrapping, or the store hands out
-     *     copies of the graph's arrays (another device than the graph's)
+     * @throws GraphException if the graph was pruned after wrapping, the store hands out copies
+     *     of the graph's arrays (another device than the graph's), or training left a NaN or an
+     *     infinity in a parameter or an output
      */
     @Override
     protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs,
@@ -118,7 +124,13 @@ public final class GraphBlock extends AbstractBlock {
                         + "; train on the graph's device");
             }
         }
-        return executor.forward(inputs, training);
+        if (!training) {
+            return executor.forward(inputs, false);
+        }
+        FiniteValues.requireFiniteParameters(graph);
+        NDList outputs = executor.forward(inputs, true);
+        FiniteValues.requireFiniteOutputs(graph, outputs);
+        return outputs;
     }
 
     /**
