@@ -1,5 +1,6 @@
 package ai.bonsai.yolo;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -21,8 +22,8 @@ public record LayerWidths(Map<String, Integer> outChannels, Map<String, List<Lon
      * Copies the maps (sorted by node name).
      */
     public LayerWidths {
-        outChannels = Map.copyOf(new TreeMap<>(outChannels));
-        splits = Map.copyOf(new TreeMap<>(splits));
+        outChannels = Collections.unmodifiableMap(new TreeMap<>(outChannels));
+        splits = Collections.unmodifiableMap(new TreeMap<>(splits));
     }
 
     /**

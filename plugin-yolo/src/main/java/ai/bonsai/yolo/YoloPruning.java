@@ -1,0 +1,42 @@
+package ai.bonsai.yolo;
+
+import ai.bonsai.api.importance.ImportanceCriterion;
+import ai.bonsai.api.pruner.PruningConfig;
+import java.util.List;
+
+/**
+ * The pruning defaults for YOLOv8: the Detect head's output convolutions are kept (they are
+ * never prunable anyway, since {@link DflOp} and {@link AnchorDecodeOp} are opaque, but listing
+ * them keeps them out of the ranking), channels left are rounded down to multiples of 8 (widths
+ * that run fast), local ranking. Every other setting, the criterion included, stays the
+ * caller's choice.
+ *
+ * <pre>{@code
+ * PruningConfig config = YoloPruning.defaults(new MagnitudeImportance()).optRatio(0.5).build();
+ * }</pre>
+ */
+public final class YoloPruning {
+
+    /** The Detect head's output convolutions (box distributions and class logits). */
+    public static final List<String> DETECT_OUTPUTS = List.of("model.22.cv2.*.2", "model.22.cv3.*.2");
+
+    /** Channels left are rounded down to a multiple of this. */
+    public static final int ROUND_TO = 8;
+
+    private YoloPruning() {
+    }
+
+    /**
+     * Returns a config builder with YOLOv8's defaults.
+     *
+     * @param importance the criterion (magnitude L2 by default in the CLI)
+     * @return the builder, to which the caller adds the ratio and anything else
+     */
+    public static PruningConfig.Builder defaults(ImportanceCriterion importance) {
+        return PruningConfig.builder()
+                .setImportance(importance)
+                .optIgnoredLayers(DETECT_OUTPUTS)
+                .optRoundTo(ROUND_TO)
+                .optGlobalPruning(false);
+    }
+}
