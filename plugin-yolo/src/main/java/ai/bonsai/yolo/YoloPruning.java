@@ -17,8 +17,12 @@ import java.util.List;
  */
 public final class YoloPruning {
 
-    /** The Detect head's output convolutions (box distributions and class logits). */
-    public static final List<String> DETECT_OUTPUTS = List.of("model.22.cv2.*.2", "model.22.cv3.*.2");
+    /**
+     * The Detect head's output convolutions (box distributions and class logits) and the DFL,
+     * named as the adapter and the ONNX importer name them.
+     */
+    public static final List<String> DETECT_OUTPUTS = List.of("model.22.cv2.*.2", "model.22.cv3.*.2",
+            "model.22.dfl*");
 
     /** Channels left are rounded down to a multiple of this. */
     public static final int ROUND_TO = 8;
