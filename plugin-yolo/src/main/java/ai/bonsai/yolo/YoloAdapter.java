@@ -115,8 +115,8 @@ public final class YoloAdapter implements ModelAdapter {
         YoloScale scale = new YoloScale(
                 positive(spec, DEPTH_MULTIPLE, published == null ? 0 : published.depthMultiple()),
                 positive(spec, WIDTH_MULTIPLE, published == null ? 0 : published.widthMultiple()),
-                (int) positive(spec, MAX_CHANNELS, published == null ? 0 : published.maxChannels()));
-        int nc = (int) positive(spec, NC, DEFAULT_NC);
+                atLeastOne(spec, MAX_CHANNELS, published == null ? 0 : published.maxChannels()));
+        int nc = atLeastOne(spec, NC, DEFAULT_NC);
         Shape shape = spec.inputShape();
         if (shape.dimension() != 4 || shape.get(1) != 3 || shape.get(2) != shape.get(3)
                 || shape.get(2) % MAX_STRIDE != 0) {
@@ -125,6 +125,14 @@ public final class YoloAdapter implements ModelAdapter {
         }
         return YoloConfig.of(published == null ? "custom" : scaleName, scale, nc,
                 Math.toIntExact(shape.get(2)));
+    }
+
+    private static int atLeastOne(ModelSpec spec, String key, int defaultValue) {
+        int v = spec.intOption(key, defaultValue);
+        if (v < 1) {
+            throw new ConfigException("model.options." + key, "must be at least 1, found " + v);
+        }
+        return v;
     }
 
     private static double positive(ModelSpec spec, String key, double defaultValue) {

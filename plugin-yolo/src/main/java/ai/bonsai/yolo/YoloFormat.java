@@ -2,6 +2,7 @@ package ai.bonsai.yolo;
 
 import ai.bonsai.api.graph.Graph;
 import ai.bonsai.api.graph.GraphBuilder;
+import ai.bonsai.api.graph.GraphException;
 import ai.bonsai.api.graph.Node;
 import ai.bonsai.api.model.AtomicFile;
 import ai.bonsai.api.model.ModelFormat;
@@ -17,6 +18,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.pf4j.Extension;
@@ -83,7 +86,23 @@ public final class YoloFormat implements ModelFormat {
             dir = path;
         }
         YoloConfig config = YoloConfigJson.read(dir.resolve(CONFIG));
-        return YoloV8Builder.build(builder, config, 1, readTensors(weights, builder));
+        Map<String, NDArray> tensors = readTensors(weights, builder);
+        Graph graph;
+        try {
+            graph = YoloV8Builder.build(builder, config, 1, tensors);
+        } catch (GraphException e) {
+            throw new ModelFormatException("'" + weights + "' does not fit its config '"
+                    + dir.resolve(CONFIG) + "': " + e.getMessage(), e);
+        }
+        Set<String> missing = new TreeSet<>(graph.parameters().keySet());
+        missing.removeAll(tensors.keySet());
+        missing.remove(YoloV8Builder.DFL_WEIGHT);
+        if (!missing.isEmpty()) {
+            graph.close();
+            throw new ModelFormatException("'" + weights + "' lacks " + missing.size()
+                    + " tensors of the model its config describes: " + missing);
+        }
+        return graph;
     }
 
     /**

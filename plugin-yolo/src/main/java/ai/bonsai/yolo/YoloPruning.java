@@ -1,5 +1,6 @@
 package ai.bonsai.yolo;
 
+import ai.bonsai.api.graph.Graph;
 import ai.bonsai.api.importance.ImportanceCriterion;
 import ai.bonsai.api.pruner.PruningConfig;
 import java.util.List;
@@ -28,6 +29,20 @@ public final class YoloPruning {
     public static final int ROUND_TO = 8;
 
     private YoloPruning() {
+    }
+
+    /**
+     * Tells whether a graph is a YOLOv8 detector as the adapter, the {@code yolo} format or the
+     * ONNX importer names it (a Detect head {@code model.22} with its DFL), so that a command
+     * can apply these defaults.
+     *
+     * @param graph the graph
+     * @return true if the graph holds {@code model.22.dfl.conv.weight} and the head's first
+     *     output convolution {@code model.22.cv2.0.2}
+     */
+    public static boolean appliesTo(Graph graph) {
+        return graph.parameters().containsKey("model.22.dfl.conv.weight")
+                && graph.parameters().containsKey("model.22.cv2.0.2.weight");
     }
 
     /**

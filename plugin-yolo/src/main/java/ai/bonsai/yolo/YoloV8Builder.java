@@ -33,6 +33,9 @@ final class YoloV8Builder {
     /** The graph metadata key of the model's config (JSON). */
     static final String CONFIG_KEY = "yolo.config";
 
+    /** The full name of the DFL's fixed bin weights. */
+    static final String DFL_WEIGHT = "model.22.dfl." + DflOp.WEIGHT;
+
     /** The graph's input name, as in Ultralytics' exports. */
     static final String INPUT = "images";
 
@@ -65,9 +68,8 @@ final class YoloV8Builder {
      */
     static Graph build(GraphBuilder builder, YoloConfig config, long batch, Map<String, NDArray> weights) {
         weights.forEach(builder::parameterValue);
-        String dfl = "model.22.dfl." + DflOp.WEIGHT;
-        if (!weights.containsKey(dfl)) {
-            builder.parameterValue(dfl, builder.manager().arange(0f, config.regMax())
+        if (!weights.containsKey(DFL_WEIGHT)) {
+            builder.parameterValue(DFL_WEIGHT, builder.manager().arange(0f, config.regMax())
                     .reshape(1, config.regMax(), 1, 1));
         }
         builder.metadata(CONFIG_KEY, YoloConfigJson.toJson(config.withWidths(LayerWidths.NONE)));

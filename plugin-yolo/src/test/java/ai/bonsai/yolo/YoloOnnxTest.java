@@ -53,6 +53,7 @@ class YoloOnnxTest {
             assertThat(YoloFixture.boxDiff(out, expected)).isLessThan(YoloFixture.BOX_TOLERANCE);
             assertThat(YoloFixture.scoreDiff(out, expected)).isLessThan(YoloFixture.SCORE_TOLERANCE);
 
+            assertThat(YoloPruning.appliesTo(g)).isTrue();
             long before = OpCounter.count(g).params();
             new MetaPruner().start(g, YoloPruning.defaults(new MagnitudeImportance())
                     .optRatio(0.5).build()).step();
