@@ -5,10 +5,10 @@ import org.pf4j.Plugin;
 /**
  * The YOLO plugin's entry point, named by the jar manifest's {@code Plugin-Class}.
  *
- * <p>The plugin will contribute a model adapter for the YOLOv8 family (C2f blocks with their
- * split and concat, SPPF, and the Detect head with its distribution focal loss (DFL) decoding),
- * together with the op types and index mappings that pruning its channels needs. It holds no
- * state: PF4J finds the plugin's extensions through its extension index.
+ * <p>The plugin contributes the {@code yolo} model adapter ({@link YoloAdapter}) and model
+ * format ({@link YoloFormat}) for the YOLOv8 family, and the op types of its Detect head: {@link
+ * DflOp} ({@code yolo.dfl}) and {@link AnchorDecodeOp} ({@code yolo.decode}). It holds no state:
+ * PF4J finds the plugin's extensions through its extension index.
  */
 public class YoloPlugin extends Plugin {
 
