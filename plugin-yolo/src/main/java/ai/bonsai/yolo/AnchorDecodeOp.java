@@ -81,7 +81,7 @@ public final class AnchorDecodeOp implements OpType {
         NDArray stride = context.manager().create(scale, new Shape(1, 1, anchors));
         NDArray topLeft = centres.sub(distances.get(new NDIndex(":, 0:2")));
         NDArray bottomRight = centres.add(distances.get(new NDIndex(":, 2:4")));
-        NDArray centre = topLeft.add(bottomRight).div(2);
+        NDArray centre = topLeft.add(bottomRight).div(context.scalar(2, topLeft));
         NDArray size = bottomRight.sub(topLeft);
         NDArray boxes = NDArrays.concat(new NDList(centre, size), 1).mul(stride);
         return new NDList(NDArrays.concat(new NDList(boxes, inputs.get(1)), 1));

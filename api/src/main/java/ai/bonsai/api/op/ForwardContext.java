@@ -24,7 +24,9 @@ public interface ForwardContext {
     boolean training();
 
     /**
-     * Returns the manager that owns this pass's temporaries.
+     * Returns the manager that owns this pass's temporaries. In training mode it stays open until
+     * the inputs' manager is closed (after the backward pass), so constants created here may be
+     * operands that autograd saves.
      *
      * @return the manager
      */

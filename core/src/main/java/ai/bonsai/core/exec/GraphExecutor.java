@@ -63,7 +63,9 @@ public final class GraphExecutor {
      * Runs the graph.
      *
      * @param inputs one array per graph input, in order
-     * @param training training mode (batch norm batch statistics, dropout)
+     * @param training training mode (batch norm batch statistics, dropout); the pass's
+     *     temporaries then stay alive, owned by the first input's manager, until that manager is
+     *     closed, because autograd may still read them in the backward pass
      * @return one array per graph output, attached to the first input's manager
      * @throws GraphException if the inputs do not match the graph's inputs
      */
@@ -84,13 +86,21 @@ public final class GraphExecutor {
     public NDList forward(NDList inputs, boolean training, BiConsumer<Node, NDList> observer) {
         checkInputs(inputs);
         NDManager outManager = inputs.head().getManager();
-        try (NDManager pass = outManager.newSubManager()) {
-            NDList outs = run(inputs, training, pass, observer);
+        NDManager pass = outManager.newSubManager();
+        NDList outs;
+        try {
+            outs = run(inputs, training, pass, observer);
             for (NDArray o : outs) {
                 o.attach(outManager);
             }
-            return outs;
+        } catch (RuntimeException e) {
+            pass.close();
+            throw e;
         }
+        if (!training) {
+            pass.close();
+        }
+        return outs;
     }
 
     /**
