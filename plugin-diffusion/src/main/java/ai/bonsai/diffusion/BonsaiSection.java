@@ -22,7 +22,8 @@ import java.util.function.Function;
  * }
  * }</pre>
  *
- * @param widths output channels (features) of convolutions and linear layers, by node name
+ * @param widths output channels (features) of convolutions and linear layers, and the
+ *     sinusoidal embedding's width ({@code time_proj}), by node name
  * @param numGroups groups of GroupNorms, by node name
  * @param heads attention heads, by attention module name
  * @param attentionScale the attention's softmax scale, by attention module name (pruning keeps

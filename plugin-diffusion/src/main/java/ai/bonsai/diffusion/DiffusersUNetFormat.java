@@ -150,6 +150,11 @@ public final class DiffusersUNetFormat implements ModelFormat {
                 if (w != base.derivedWidth(n.name()) || shortcut) {
                     layerWidths.put(n.name(), w);
                 }
+            } else if (op.equals(TimestepEmbeddingOp.NAME)) {
+                int dim = n.attributes().getInt("dim");
+                if (dim != base.derivedWidth(n.name())) {
+                    layerWidths.put(n.name(), dim);
+                }
             } else if (op.equals("group_norm")) {
                 int g = n.attributes().getInt("num_groups");
                 if (g != base.normNumGroups()) {

@@ -51,7 +51,7 @@ final class UNetBuilder {
             String p = "down_blocks." + i;
             boolean attn = config.downBlockTypes().get(i).startsWith("Attn");
             for (int j = 0; j < config.layersPerBlock(); j++) {
-                h = resnet(p + ".resnets." + j, h, temb);
+                h = resnet(p + ".resnets." + j, h, temb, false);
                 if (attn) {
                     h = attention(p + ".attentions." + j, h);
                 }
@@ -63,18 +63,18 @@ final class UNetBuilder {
             }
         }
         if (config.midBlock()) {
-            h = resnet("mid_block.resnets.0", h, temb);
+            h = resnet("mid_block.resnets.0", h, temb, false);
             if (config.addAttention()) {
                 h = attention("mid_block.attentions.0", h);
             }
-            h = resnet("mid_block.resnets.1", h, temb);
+            h = resnet("mid_block.resnets.1", h, temb, false);
         }
         for (int i = 0; i < blocks; i++) {
             String p = "up_blocks." + i;
             boolean attn = config.upBlockTypes().get(i).startsWith("Attn");
             for (int j = 0; j <= config.layersPerBlock(); j++) {
                 h = b.concat(call(p, "cat"), 1, h, skips.pop());
-                h = resnet(p + ".resnets." + j, h, temb);
+                h = resnet(p + ".resnets." + j, h, temb, true);
                 if (attn) {
                     h = attention(p + ".attentions." + j, h);
                 }
@@ -83,7 +83,7 @@ final class UNetBuilder {
                 h = upsample(p + ".upsamplers.0", h);
             }
         }
-        h = groupNorm("conv_norm_out", h);
+        h = groupNorm("conv_norm_out", h, false);
         h = b.unary("silu", "conv_act", h);
         b.output(conv("conv_out", h, 3, 1, 1));
         return b.build();
@@ -91,7 +91,7 @@ final class UNetBuilder {
 
     private Value timeEmbedding(Value timestep) {
         Value t = b.op(TimestepEmbeddingOp.NAME, "time_proj", Attributes.of()
-                .with("dim", config.blockOutChannels().get(0))
+                .with("dim", config.width("time_proj"))
                 .with("flip_sin_to_cos", config.flipSinToCos())
                 .with("freq_shift", config.freqShift())
                 .with("max_period", MAX_PERIOD), timestep);
@@ -100,9 +100,13 @@ final class UNetBuilder {
         return linear("time_embedding.linear_2", t);
     }
 
-    /** diffusers' {@code ResnetBlock2D} with the default time embedding norm. */
-    private Value resnet(String p, Value x, Value temb) {
-        Value h = groupNorm(p + ".norm1", x);
+    /**
+     * diffusers' {@code ResnetBlock2D} with the default time embedding norm. After a skip
+     * concatenation, whose parts may straddle norm groups, {@code norm1} regroups when pruned
+     * (see core's {@code group_norm}), as Torch-Pruning does.
+     */
+    private Value resnet(String p, Value x, Value temb, boolean concatenated) {
+        Value h = groupNorm(p + ".norm1", x, concatenated);
         h = b.unary("silu", call(p, "nonlinearity"), h);
         h = conv(p + ".conv1", h, 3, 1, 1);
         Value t = b.unary("silu", call(p, "nonlinearity"), temb);
@@ -110,7 +114,7 @@ final class UNetBuilder {
         t = b.op("reshape", p + ".temb_view", Attributes.of()
                 .with("shape", new long[] {-1, t.shape().get(1), 1, 1}), t);
         h = b.add(call(p, "add"), h, t);
-        h = groupNorm(p + ".norm2", h);
+        h = groupNorm(p + ".norm2", h, false);
         h = b.unary("silu", call(p, "nonlinearity"), h);
         h = conv(p + ".conv2", h, 3, 1, 1);
         String shortcut = p + ".conv_shortcut";
@@ -128,7 +132,7 @@ final class UNetBuilder {
     private Value attention(String p, Value x) {
         Shape s = x.shape();
         long positions = s.get(2) * s.get(3);
-        Value h = groupNorm(p + ".group_norm", x);
+        Value h = groupNorm(p + ".group_norm", x, false);
         h = b.op("reshape", p + ".view", Attributes.of()
                 .with("shape", new long[] {-1, s.get(1), positions}), h);
         h = b.op("permute", p + ".transpose", Attributes.of().with("dims", new long[] {0, 2, 1}), h);
@@ -201,11 +205,12 @@ final class UNetBuilder {
         return b.linear(name, x, config.width(name));
     }
 
-    private Value groupNorm(String name, Value x) {
-        return b.op("group_norm", name, Attributes.of()
+    private Value groupNorm(String name, Value x, boolean regroup) {
+        Attributes a = Attributes.of()
                 .with("num_groups", config.numGroups(name))
                 .with("eps", config.normEps())
-                .with("affine", true), x);
+                .with("affine", true);
+        return b.op("group_norm", name, regroup ? a.with("regroup", true) : a, x);
     }
 
     /** The node name of the next call of a function inside a module: {@code f}, {@code f_1}, ... */
