@@ -23,11 +23,11 @@ import org.junit.jupiter.api.Test;
 /**
  * Diff-Pruning's importance on random calibration images: deterministic for a seed, and it stops
  * at the first timestep whose loss falls below the threshold share of the largest so far (a high
- * threshold, so that the untrained fixture stops within a few steps).
+ * threshold, 0.95, so that the untrained fixture stops within a few steps).
  */
 class DiffPruningImportanceTest {
 
-    private static final Map<String, Object> SETTINGS = Map.of("threshold", 0.9, "seed", 7);
+    private static final Map<String, Object> SETTINGS = Map.of("threshold", 0.95, "seed", 7);
 
     private static NDArray images(NDManager m) {
         Random r = new Random(3);
@@ -78,7 +78,7 @@ class DiffPruningImportanceTest {
         double max = 0;
         for (int k = 0; k < losses.size(); k++) {
             max = Math.max(max, losses.get(k));
-            boolean below = losses.get(k) < 0.9 * max;
+            boolean below = losses.get(k) < 0.95 * max;
             assertThat(below).as("step " + k).isEqualTo(k == report.stopStep());
         }
         assertThat(report.stopStep()).isLessThan(999);

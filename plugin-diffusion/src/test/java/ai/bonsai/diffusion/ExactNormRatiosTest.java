@@ -11,15 +11,23 @@ import org.junit.jupiter.api.Test;
 class ExactNormRatiosTest {
 
     @Test
+    void torchPruningModeLeavesThePrunersRule() {
+        try (Graph g = Fixture.read()) {
+            assertThat(GroupNormMode.TORCH_PRUNING.configure(Pruning.l2Local30(), g, 0.3)).isEmpty();
+        }
+    }
+
+    @Test
     void removesTheRequestedShareWithinOneChannelPerNormGroup() {
         try (Graph g = Fixture.read(); Graph original = Fixture.read()) {
-            Map<String, ExactNormRatios.LayerRatio> report = ExactNormRatios.of(g, 0.3);
+            ai.bonsai.api.pruner.PruningConfig.Builder config = Pruning.l2Local30();
+            Map<String, ExactNormRatios.LayerRatio> report = GroupNormMode.EXACT.configure(config, g, 0.3);
             assertThat(report.get("conv_in").achieved()).isEqualTo(0.25);
             assertThat(report.get("mid_block.resnets.0.conv1").achieved()).isEqualTo(0.25);
             assertThat(report.get("up_blocks.0.attentions.0.to_out.0").normGroups()).isEqualTo(4);
             assertThat(report).doesNotContainKeys("mid_block.attentions.0.to_q", "time_embedding.linear_1");
 
-            new MetaPruner().start(g, ExactNormRatios.apply(Pruning.l2Local30(), report).build()).step();
+            new MetaPruner().start(g, config.build()).step();
 
             report.values().stream().filter(r -> !r.layer().equals("conv_out")).forEach(r -> {
                 long before = original.node(r.layer()).parameter("weight").shape().get(0);
