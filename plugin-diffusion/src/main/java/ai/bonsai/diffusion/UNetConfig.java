@@ -27,7 +27,8 @@ import java.util.Set;
  * @param layersPerBlock resnets per down block (up blocks have one more)
  * @param normNumGroups GroupNorm groups of every resnet and attention norm
  * @param normEps GroupNorm epsilon
- * @param attentionHeadDim channels per attention head, or 0 for one head per attention
+ * @param attentionHeadDim channels per attention head (diffusers' default 8 when absent), or 0
+ *     for one head per attention (null in the config)
  * @param flipSinToCos whether the embedding is cos then sin
  * @param freqShift the frequency shift of the sinusoidal embedding
  * @param downsamplePadding the downsampling convolutions' padding (0: pad right and bottom by 1)
@@ -122,10 +123,18 @@ public record UNetConfig(
                 k.integer("in_channels", 3), k.integer("out_channels", 3),
                 k.integer("sample_size", 32), widths, down, up, mid != null,
                 k.integer("layers_per_block", 2), k.integer("norm_num_groups", 32),
-                k.number("norm_eps", 1e-5), k.integer("attention_head_dim", 0),
+                k.number("norm_eps", 1e-5), attentionHeadDim(json, k),
                 k.bool("flip_sin_to_cos", true), k.integer("freq_shift", 0),
                 k.integer("downsample_padding", 1), timeDim, k.bool("add_attention", true),
                 BonsaiSection.parse(json.get(BonsaiSection.KEY), source));
+    }
+
+    /** diffusers' default 8 when the key is absent; null means one head per attention (0). */
+    private static int attentionHeadDim(JsonNode json, Keys k) {
+        if (!json.has("attention_head_dim")) {
+            return 8;
+        }
+        return json.get("attention_head_dim").isNull() ? 0 : k.integer("attention_head_dim", 0);
     }
 
     /**
