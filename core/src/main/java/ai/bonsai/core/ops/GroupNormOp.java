@@ -31,6 +31,12 @@ import org.pf4j.Extension;
  * their number) or take the same number of channels from every group ({@code num_groups} is
  * kept); any other selection throws a {@link PruningException} naming the node. MACs: 2 x input
  * elements when affine, else input elements.
+ *
+ * <p>Optional attribute {@code regroup} (default false): when true, a selection that is neither
+ * is accepted as long as the channels left divide by {@code num_groups}, which stays; the
+ * channels left are regrouped in order, so the pruned norm no longer normalizes the groups the
+ * original did. This is Torch-Pruning's behavior, which never checks the groups; models need it
+ * where a concatenation's parts straddle norm groups (a diffusers UNet's skip connections).
  */
 @Extension
 public final class GroupNormOp implements OpType {
@@ -75,8 +81,21 @@ public final class GroupNormOp implements OpType {
     public void pruneOut(NodeEditor editor, IndexSet idxs) {
         Node node = editor.node();
         int groups = node.attributes().getInt("num_groups");
-        long left = ChannelGroups.remaining(node, "group norm", "group", idxs,
-                node.input().shape().get(1), groups);
+        long channels = node.input().shape().get(1);
+        long left;
+        try {
+            left = ChannelGroups.remaining(node, "group norm", "group", idxs, channels, groups);
+        } catch (PruningException e) {
+            if (!node.attributes().find("regroup").map(Boolean.TRUE::equals).orElse(false)) {
+                throw e;
+            }
+            if ((channels - idxs.size()) % groups != 0) {
+                throw new PruningException("node '" + node.name() + "' (group_norm, regroup): the "
+                        + (channels - idxs.size()) + " channels left are not a multiple of its "
+                        + groups + " groups");
+            }
+            left = groups;
+        }
         removeChannelParameters(editor, idxs);
         if (left != groups) {
             editor.setAttribute("num_groups", left);

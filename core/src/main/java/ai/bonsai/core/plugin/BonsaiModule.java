@@ -1,5 +1,7 @@
 package ai.bonsai.core.plugin;
 
+import ai.bonsai.api.importance.GradientCriteria;
+import ai.bonsai.core.importance.DefaultGradientCriteria;
 import com.google.inject.AbstractModule;
 
 /**
@@ -11,5 +13,6 @@ public final class BonsaiModule extends AbstractModule {
     @Override
     protected void configure() {
         binder().disableCircularProxies();
+        bind(GradientCriteria.class).to(DefaultGradientCriteria.class);
     }
 }
