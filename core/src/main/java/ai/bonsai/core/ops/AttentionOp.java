@@ -161,7 +161,8 @@ public final class AttentionOp implements OpType {
         NDArray queries = heads(q, g.heads(), g.headDim()).reshape(b, g.kvHeads(), g.repeats() * tq, g.headDim());
         NDArray keys = heads(inputs.get(1), g.kvHeads(), g.headDim());
         NDArray values = heads(inputs.get(2), g.kvHeads(), g.valueDim());
-        NDArray scores = queries.matMul(keys.transpose(0, 1, 3, 2)).mul(a.getDouble("scale"))
+        NDArray scale = context.scalar(a.getDouble("scale"), queries);
+        NDArray scores = queries.matMul(keys.transpose(0, 1, 3, 2)).mul(scale)
                 .reshape(b, g.heads(), tq, tk);
         if (inputs.size() == 4) {
             scores = scores.add(inputs.get(3));

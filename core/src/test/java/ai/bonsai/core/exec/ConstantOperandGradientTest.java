@@ -56,6 +56,18 @@ class ConstantOperandGradientTest {
         assertGradientsSurviveCollection(b.build(), new Shape(2, 5, 6));
     }
 
+    @Test
+    void scaledDotProductAttentionKeepsItsGradientAcrossCollections() {
+        GraphBuilder b = PluginHost.classpathOnly().newGraphBuilder("sdpa", 13);
+        Value x = b.input("input", new Shape(2, 5, 6));
+        Value q = b.linear("q", x, 6);
+        Value k = b.linear("k", x, 6);
+        Value v = b.linear("v", x, 6);
+        b.output(b.linear("out", b.op("attention", "attn", Attributes.of().with("num_heads", 3)
+                .with("causal", true).with("scale", 1 / Math.sqrt(2)), q, k, v), 6));
+        assertGradientsSurviveCollection(b.build(), new Shape(2, 5, 6));
+    }
+
     private static void assertGradientsSurviveCollection(Graph graph, Shape input) {
         try (graph; NDManager m = NDManager.newBaseManager()) {
             m.getEngine().setRandomSeed(5);
