@@ -75,7 +75,7 @@ public final class InspectCommand implements Callable<Integer> {
             Set<String> classifiers = OutputClassifiers.find(graph);
             int groups = 0;
             for (Group ignored : DependencyGraph.build(graph).getAllGroups(
-                    n -> classifiers.contains(n.name()), PruningConfig.DEFAULT_ROOT_OP_TYPES)) {
+                    n -> classifiers.contains(n.name()), n -> n.op().isDefaultRoot(n))) {
                 groups++;
             }
             out.printf("groups   %d prunable (classifiers kept: %s)%n", groups, classifiers);

@@ -4,14 +4,20 @@ import ai.bonsai.api.graph.Attributes;
 import ai.bonsai.api.graph.Node;
 import ai.bonsai.api.graph.ParameterSpec;
 import ai.bonsai.api.prune.IndexSet;
+import ai.bonsai.api.prune.PruningHandle;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
 import org.pf4j.ExtensionPoint;
 
 /**
  * Everything Bonsai knows about one kind of node: parameters, shapes, forward, channel semantics,
- * pruning and cost. A user's custom layer is one more {@code OpType} in a plugin jar.
+ * pruning, cost, and its roles for the rest of the system (which parameters criteria score, whether
+ * it roots groups by default, which activations calibrated criteria observe, its channel groups).
+ * Criteria, regularizers and pruners ask the op type, never its name, so a user's custom layer —
+ * one more {@code OpType} in a plugin jar — is scored and pruned exactly like a built-in one.
  *
  * <pre>{@code
  * @Extension
@@ -104,5 +110,55 @@ public interface OpType extends ExtensionPoint {
      */
     default long macs(Node node) {
         return 0;
+    }
+
+    /**
+     * Tells importance criteria which parameter of a node carries the channels a group prunes on
+     * one of its handles, and in what role. Nodes without a scored parameter (activations,
+     * element-wise ops, reshapes) return empty: they follow the group without a score.
+     *
+     * @param node the node
+     * @param handle the side of the node the group prunes
+     * @return the scoring, or empty
+     */
+    default Optional<ChannelScoring> scoring(Node node, PruningHandle handle) {
+        return Optional.empty();
+    }
+
+    /**
+     * Tells whether a node's output channels start a group when the pruner is not told which op
+     * types to use as roots (Torch-Pruning's default root modules: convolutions, linear layers,
+     * LSTMs).
+     *
+     * @param node the node
+     * @return true for a default root
+     */
+    default boolean isDefaultRoot(Node node) {
+        return false;
+    }
+
+    /**
+     * Returns the dimension of the node's first input whose channels activation-based criteria
+     * (Wanda, FLAP, activation statistics) record for the node's input channels, or empty when
+     * the node's inputs are not observed.
+     *
+     * @param node the node
+     * @return the input channel dimension, or empty
+     */
+    default OptionalInt observedInputChannelDim(Node node) {
+        return OptionalInt.empty();
+    }
+
+    /**
+     * Returns into how many equal groups the node's channels on one handle fall (a grouped
+     * convolution's groups, a group norm's groups): the pruner removes the same number of
+     * channels from every group so that the node stays valid. 1 when channels are independent.
+     *
+     * @param node the node
+     * @param handle the side of the node
+     * @return the number of channel groups, at least 1
+     */
+    default int channelGroups(Node node, PruningHandle handle) {
+        return 1;
     }
 }

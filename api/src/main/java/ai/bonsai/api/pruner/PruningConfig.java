@@ -1,6 +1,7 @@
 package ai.bonsai.api.pruner;
 
 import ai.bonsai.api.ConfigException;
+import ai.bonsai.api.graph.Node;
 import ai.bonsai.api.importance.ImportanceCriterion;
 import ai.bonsai.api.prune.NamePattern;
 import java.util.ArrayList;
@@ -29,7 +30,8 @@ import java.util.Set;
  * @param schedule the ratio reached at each step
  * @param roundTo channels left are rounded down to a multiple of this
  * @param maxPruningRatio no node loses more than this fraction of its initial channels
- * @param rootOpTypes the op types whose output channels start groups
+ * @param rootOpTypes the op types whose output channels start groups; empty for the op types
+ *     that declare themselves default roots ({@link ai.bonsai.api.op.OpType#isDefaultRoot})
  * @param globalPruning rank the channels of all groups together (one threshold) instead of each
  *     group on its own
  * @param isomorphic rank groups only against groups of the same structure (isomorphic pruning)
@@ -64,13 +66,6 @@ public record PruningConfig(
         double headRatio,
         Optional<PruningBudget> budget,
         boolean soft) {
-
-    /**
-     * The op types whose output channels start groups unless configured otherwise: every
-     * convolution, linear and LSTM, as Torch-Pruning's default root module types.
-     */
-    public static final Set<String> DEFAULT_ROOT_OP_TYPES = Set.of("conv1d", "conv2d", "conv3d",
-            "conv_transpose1d", "conv_transpose2d", "linear", "lstm");
 
     /**
      * Copies the collections.
@@ -173,6 +168,18 @@ public record PruningConfig(
     }
 
     /**
+     * Tells whether a node's output channels may start a group: its op type is one of {@link
+     * #rootOpTypes()}, or, when none are configured, declares itself a default root.
+     *
+     * @param node the node
+     * @return true for a root
+     */
+    public boolean isRoot(Node node) {
+        return rootOpTypes.isEmpty() ? node.op().isDefaultRoot(node)
+                : rootOpTypes.contains(node.op().name());
+    }
+
+    /**
      * Tells whether a node is ignored.
      *
      * @param nodeName the node name
@@ -198,7 +205,7 @@ public record PruningConfig(
         private PruningSchedule schedule = PruningSchedule.linear();
         private int roundTo = 1;
         private double maxPruningRatio = 1.0;
-        private Set<String> rootOpTypes = DEFAULT_ROOT_OP_TYPES;
+        private Set<String> rootOpTypes = Set.of();
         private boolean globalPruning;
         private boolean isomorphic;
         private final Map<NamePattern, Integer> outChannelGroups = new LinkedHashMap<>();
@@ -292,7 +299,9 @@ public record PruningConfig(
         }
 
         /**
-         * Sets the op types whose output channels start groups.
+         * Sets the op types whose output channels start groups (empty, the default: the op types
+         * that declare themselves default roots, Torch-Pruning's convolutions, linear layers and
+         * LSTMs among the built-ins).
          *
          * @param opTypes op type names
          * @return this builder
@@ -450,8 +459,8 @@ public record PruningConfig(
             if (!(maxPruningRatio > 0 && maxPruningRatio <= 1)) {
                 problems.add("pruner.maxPruningRatio: must be in (0, 1], found " + maxPruningRatio);
             }
-            if (rootOpTypes.isEmpty()) {
-                problems.add("pruner.rootOpTypes: must not be empty");
+            if (rootOpTypes == null) {
+                problems.add("pruner.rootOpTypes: required (empty for the default roots)");
             }
             if (schedule == null) {
                 problems.add("pruner.schedule: required");

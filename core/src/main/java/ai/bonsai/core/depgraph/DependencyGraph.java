@@ -301,10 +301,22 @@ public final class DependencyGraph {
      * @return the groups, each with all channels of its root
      */
     public Iterable<Group> getAllGroups(Predicate<Node> ignored, Set<String> rootOpTypes) {
+        return getAllGroups(ignored, (Predicate<Node>) n -> rootOpTypes.contains(n.op().name()));
+    }
+
+    /**
+     * Enumerates the groups as {@link #getAllGroups(Predicate, Set)} does, with the roots chosen
+     * by a predicate (a pruning config's {@link ai.bonsai.api.pruner.PruningConfig#isRoot}).
+     *
+     * @param ignored tells which nodes are ignored
+     * @param root tells which nodes may root a group
+     * @return the groups, each with all channels of its root
+     */
+    public Iterable<Group> getAllGroups(Predicate<Node> ignored, Predicate<Node> root) {
         return () -> {
             Set<Node> visited = Collections.newSetFromMap(new IdentityHashMap<>());
             return tracingOrder().stream()
-                    .map(n -> groupOf(n, ignored, rootOpTypes, visited))
+                    .map(n -> groupOf(n, ignored, root, visited))
                     .filter(Objects::nonNull)
                     .iterator();
         };
@@ -386,8 +398,8 @@ public final class DependencyGraph {
         return edited;
     }
 
-    private Group groupOf(Node node, Predicate<Node> ignored, Set<String> rootOpTypes, Set<Node> visited) {
-        if (ignored.test(node) || !rootOpTypes.contains(node.op().name()) || visited.contains(node)) {
+    private Group groupOf(Node node, Predicate<Node> ignored, Predicate<Node> isRoot, Set<Node> visited) {
+        if (ignored.test(node) || !isRoot.test(node) || visited.contains(node)) {
             return null;
         }
         HandleKey root = key(node, PruningHandle.PRUNE_OUT);

@@ -3,7 +3,9 @@ package ai.bonsai.core.importance;
 import ai.bonsai.api.graph.Graph;
 import ai.bonsai.api.graph.Node;
 import ai.bonsai.api.importance.CalibratedCriterion;
-import ai.bonsai.core.importance.ScoredMember.Role;
+import ai.bonsai.api.op.ChannelScoring.Kind;
+import ai.bonsai.api.op.ChannelScoring;
+import ai.bonsai.api.prune.PruningHandle;
 import ai.djl.ndarray.NDList;
 import java.util.List;
 import java.util.Set;
@@ -18,7 +20,7 @@ abstract class ActivationImportance extends GroupImportance implements Calibrate
 
     private final ActivationStore activations = new ActivationStore();
 
-    ActivationImportance(ImportanceOptions options, Set<Role> defaultRoles) {
+    ActivationImportance(ImportanceOptions options, Set<Kind> defaultRoles) {
         super(options, defaultRoles);
     }
 
@@ -70,14 +72,13 @@ abstract class ActivationImportance extends GroupImportance implements Calibrate
     }
 
     private static long inputChannels(Node node) {
-        long[] shape = node.input().shape().getShape();
-        return node.op().name().equals("linear") ? shape[shape.length - 1] : shape[1];
+        return node.input().shape().get(node.op().observedInputChannelDim(node).orElse(1));
     }
 
     /**
-     * Returns the input channel a weight element reads: its column for a linear layer; for a
-     * convolution {@code [out, in/groups, k…]} its group's offset plus its column; for a
-     * transposed convolution {@code [in, out/groups, k…]} its row.
+     * Returns the input channel a weight element reads, from the op type's input-channel scoring
+     * dimension: its row when input channels are rows (transposed and depthwise convolutions);
+     * otherwise its column, plus its channel group's offset ({@code [out, in/groups, k…]}).
      */
     private static int inputChannel(Node node, long[] shape, int flat) {
         int rows = (int) shape[0];
@@ -85,13 +86,12 @@ abstract class ActivationImportance extends GroupImportance implements Calibrate
         int inner = (int) (flatSize(shape) / ((long) rows * cols));
         int row = flat / (cols * inner);
         int col = (flat / inner) % cols;
-        if (node.op().name().equals("linear")) {
-            return col;
-        }
-        if (node.op().name().contains("transpose")) {
+        int inDim = node.op().scoring(node, PruningHandle.PRUNE_IN)
+                .map(ChannelScoring::channelDim).orElse(1);
+        if (inDim == 0) {
             return row;
         }
-        int groups = node.attributes().has("groups") ? node.attributes().getInt("groups") : 1;
+        int groups = node.op().channelGroups(node, PruningHandle.PRUNE_IN);
         return (row / (rows / groups)) * cols + col;
     }
 

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.OptionalInt;
 
 /**
  * Per-channel statistics of the inputs of every convolution and linear layer over calibration
@@ -61,15 +62,16 @@ final class ActivationStore {
     }
 
     private void observe(Node node, NDList in) {
-        String op = node.op().name();
-        boolean linear = op.equals("linear");
-        if (!linear && !op.startsWith("conv")) {
+        OptionalInt observed = node.op().observedInputChannelDim(node);
+        if (observed.isEmpty()) {
             return;
         }
         NDArray x = in.head();
         int rank = x.getShape().dimension();
-        int channels = (int) x.getShape().get(linear ? rank - 1 : 1);
-        try (NDArray flat = (linear ? x : x.swapAxes(0, 1).reshape(channels, -1).transpose())
+        int dim = observed.getAsInt();
+        boolean last = dim == rank - 1;
+        int channels = (int) x.getShape().get(dim);
+        try (NDArray flat = (last ? x : x.swapAxes(0, dim).reshape(channels, -1).transpose())
                 .reshape(-1, channels)) {
             double[] sum = toDouble(flat.sum(new int[] {0}));
             double[] squares = toDouble(flat.square().sum(new int[] {0}));

@@ -1,7 +1,7 @@
 package ai.bonsai.core.importance;
 
 import ai.bonsai.api.importance.ImportanceCriterion;
-import ai.bonsai.core.importance.ScoredMember.Role;
+import ai.bonsai.api.op.ChannelScoring.Kind;
 import java.util.EnumSet;
 import java.util.Map;
 import org.pf4j.Extension;
@@ -27,7 +27,7 @@ public final class BnScaleImportance extends PowerImportance {
     }
 
     private BnScaleImportance(Builder b) {
-        super(b.options(), EnumSet.of(Role.BATCH_NORM), 1);
+        super(b.options(), EnumSet.of(Kind.BATCH_NORM), 1);
     }
 
     /**

@@ -1,7 +1,7 @@
 package ai.bonsai.core.importance;
 
 import ai.bonsai.api.graph.Parameter;
-import ai.bonsai.core.importance.ScoredMember.Role;
+import ai.bonsai.api.op.ChannelScoring.Kind;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -19,7 +19,7 @@ abstract class ElementwiseImportance extends GroupImportance {
 
     private final Map<Parameter, ChannelSums> sums = new ConcurrentHashMap<>();
 
-    ElementwiseImportance(ImportanceOptions options, Set<Role> defaultRoles) {
+    ElementwiseImportance(ImportanceOptions options, Set<Kind> defaultRoles) {
         super(options, defaultRoles);
     }
 

@@ -3,9 +3,10 @@ package ai.bonsai.core.importance;
 import ai.bonsai.api.graph.Node;
 import ai.bonsai.api.graph.Parameter;
 import ai.bonsai.api.importance.ImportanceCriterion;
+import ai.bonsai.api.op.ChannelScoring.Kind;
 import ai.bonsai.api.prune.Group;
 import ai.bonsai.api.prune.GroupMember;
-import ai.bonsai.core.importance.ScoredMember.Role;
+import ai.bonsai.api.prune.PruningHandle;
 import ai.djl.ndarray.NDArray;
 import java.util.EnumSet;
 import java.util.Map;
@@ -44,7 +45,7 @@ public final class FlapImportance extends ActivationImportance {
     }
 
     private FlapImportance(Builder b) {
-        super(b.options(), EnumSet.of(Role.IN));
+        super(b.options(), EnumSet.of(Kind.IN));
     }
 
     /**
@@ -79,14 +80,14 @@ public final class FlapImportance extends ActivationImportance {
     @Override
     public void beforePrune(Group group) {
         for (GroupMember gm : group.members()) {
-            ScoredMember.of(gm).filter(m -> m.role() == Role.IN).ifPresent(this::compensate);
+            ScoredMember.of(gm).filter(m -> m.role() == Kind.IN).ifPresent(this::compensate);
         }
     }
 
     private void compensate(ScoredMember m) {
         Node node = m.member().node();
-        boolean grouped = node.attributes().has("groups") && node.attributes().getLong("groups") != 1;
-        if (!node.hasParameter("bias") || grouped || node.op().name().contains("transpose")) {
+        boolean grouped = node.op().channelGroups(node, PruningHandle.PRUNE_IN) != 1;
+        if (!node.hasParameter("bias") || grouped || m.channelDim() != 1) {
             return;
         }
         double[] means = stats(node).means();

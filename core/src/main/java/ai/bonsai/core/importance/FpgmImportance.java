@@ -2,7 +2,7 @@ package ai.bonsai.core.importance;
 
 import ai.bonsai.api.graph.Parameter;
 import ai.bonsai.api.importance.ImportanceCriterion;
-import ai.bonsai.core.importance.ScoredMember.Role;
+import ai.bonsai.api.op.ChannelScoring.Kind;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +33,7 @@ public final class FpgmImportance extends GroupImportance {
     }
 
     private FpgmImportance(Builder b) {
-        super(b.options(), EnumSet.of(Role.OUT, Role.IN));
+        super(b.options(), EnumSet.of(Kind.OUT, Kind.IN));
         this.p = b.p();
     }
 

@@ -3,7 +3,7 @@ package ai.bonsai.core.importance;
 import ai.bonsai.api.graph.Graph;
 import ai.bonsai.api.graph.Parameter;
 import ai.bonsai.api.importance.CalibratedCriterion;
-import ai.bonsai.core.importance.ScoredMember.Role;
+import ai.bonsai.api.op.ChannelScoring.Kind;
 import ai.djl.ndarray.NDList;
 import java.util.Set;
 
@@ -15,7 +15,7 @@ abstract class GradientImportance extends ElementwiseImportance implements Calib
 
     private final GradientStore gradients;
 
-    GradientImportance(ImportanceOptions options, Set<Role> defaultRoles, GradientStore gradients) {
+    GradientImportance(ImportanceOptions options, Set<Kind> defaultRoles, GradientStore gradients) {
         super(options, defaultRoles);
         this.gradients = gradients;
     }

@@ -1,9 +1,9 @@
 package ai.bonsai.core.importance;
 
 import ai.bonsai.api.importance.ImportanceCriterion;
+import ai.bonsai.api.op.ChannelScoring.Kind;
 import ai.bonsai.api.prune.Group;
 import ai.bonsai.api.prune.GroupMember;
-import ai.bonsai.core.importance.ScoredMember.Role;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -23,7 +23,7 @@ import java.util.Set;
 abstract class GroupImportance implements ImportanceCriterion {
 
     private final ImportanceOptions options;
-    private final Set<Role> roles;
+    private final Set<Kind> roles;
 
     /**
      * Creates a criterion.
@@ -31,10 +31,10 @@ abstract class GroupImportance implements ImportanceCriterion {
      * @param options the shared options
      * @param defaultRoles the member roles Torch-Pruning's version of this criterion scores
      */
-    GroupImportance(ImportanceOptions options, Set<Role> defaultRoles) {
+    GroupImportance(ImportanceOptions options, Set<Kind> defaultRoles) {
         this.options = options;
         this.roles = options.scoreAllMembers()
-                ? EnumSet.allOf(Role.class) : EnumSet.copyOf(defaultRoles);
+                ? EnumSet.allOf(Kind.class) : EnumSet.copyOf(defaultRoles);
     }
 
     /**

@@ -2,7 +2,7 @@ package ai.bonsai.core.importance;
 
 import ai.bonsai.api.graph.Parameter;
 import ai.bonsai.api.importance.ImportanceCriterion;
-import ai.bonsai.core.importance.ScoredMember.Role;
+import ai.bonsai.api.op.ChannelScoring.Kind;
 import java.util.EnumSet;
 import java.util.Map;
 import org.pf4j.Extension;
@@ -30,7 +30,7 @@ public final class HessianImportance extends GradientImportance {
     }
 
     private HessianImportance(Builder b) {
-        super(b.options(), EnumSet.of(Role.OUT, Role.IN, Role.BATCH_NORM, Role.LAYER_NORM),
+        super(b.options(), EnumSet.of(Kind.OUT, Kind.IN, Kind.BATCH_NORM, Kind.LAYER_NORM),
                 GradientStore.squaredPerSample(b.loss()));
     }
 

@@ -2,7 +2,7 @@ package ai.bonsai.core.importance;
 
 import ai.bonsai.api.graph.Parameter;
 import ai.bonsai.api.importance.ImportanceCriterion;
-import ai.bonsai.core.importance.ScoredMember.Role;
+import ai.bonsai.api.op.ChannelScoring.Kind;
 import java.util.EnumSet;
 import java.util.Map;
 import org.pf4j.Extension;
@@ -37,7 +37,7 @@ public final class ObdcImportance extends GradientImportance {
     }
 
     private ObdcImportance(Builder b) {
-        super(b.options(), EnumSet.of(Role.OUT),
+        super(b.options(), EnumSet.of(Kind.OUT),
                 GradientStore.squaredPerSample(b.loss()));
     }
 

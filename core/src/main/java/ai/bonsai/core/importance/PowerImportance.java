@@ -1,7 +1,7 @@
 package ai.bonsai.core.importance;
 
 import ai.bonsai.api.graph.Parameter;
-import ai.bonsai.core.importance.ScoredMember.Role;
+import ai.bonsai.api.op.ChannelScoring.Kind;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -13,12 +13,12 @@ import java.util.Set;
 abstract class PowerImportance extends ElementwiseImportance {
 
     /** The members Torch-Pruning's magnitude criteria score. */
-    static final Set<Role> MAGNITUDE_ROLES =
-            EnumSet.of(Role.OUT, Role.IN, Role.BATCH_NORM, Role.LAYER_NORM);
+    static final Set<Kind> MAGNITUDE_ROLES =
+            EnumSet.of(Kind.OUT, Kind.IN, Kind.BATCH_NORM, Kind.LAYER_NORM);
 
     private final double p;
 
-    PowerImportance(ImportanceOptions options, Set<Role> defaultRoles, double p) {
+    PowerImportance(ImportanceOptions options, Set<Kind> defaultRoles, double p) {
         super(options, defaultRoles);
         this.p = p;
     }

@@ -2,7 +2,7 @@ package ai.bonsai.core.importance;
 
 import ai.bonsai.api.graph.Parameter;
 import ai.bonsai.api.importance.ImportanceCriterion;
-import ai.bonsai.core.importance.ScoredMember.Role;
+import ai.bonsai.api.op.ChannelScoring.Kind;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +35,7 @@ public final class TaylorImportance extends GradientImportance {
     }
 
     private TaylorImportance(Builder b) {
-        super(b.options(), EnumSet.of(Role.OUT, Role.IN, Role.LAYER_NORM),
+        super(b.options(), EnumSet.of(Kind.OUT, Kind.IN, Kind.LAYER_NORM),
                 GradientStore.summed(b.loss()));
         this.multivariable = b.multivariable;
     }

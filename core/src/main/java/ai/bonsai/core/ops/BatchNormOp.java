@@ -4,11 +4,13 @@ import ai.bonsai.api.graph.Attributes;
 import ai.bonsai.api.graph.GraphException;
 import ai.bonsai.api.graph.Node;
 import ai.bonsai.api.graph.ParameterSpec;
+import ai.bonsai.api.op.ChannelScoring;
 import ai.bonsai.api.op.ChannelSemantics;
 import ai.bonsai.api.op.ForwardContext;
 import ai.bonsai.api.op.NodeEditor;
 import ai.bonsai.api.op.OpType;
 import ai.bonsai.api.prune.IndexSet;
+import ai.bonsai.api.prune.PruningHandle;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
@@ -16,6 +18,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.norm.BatchNorm;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.pf4j.Extension;
 
 /**
@@ -121,5 +124,15 @@ public final class BatchNormOp implements OpType {
     @Override
     public long macs(Node node) {
         return Norms.macs(node);
+    }
+
+    /** The affine scale, when the norm has one. */
+    @Override
+    public Optional<ChannelScoring> scoring(Node node, PruningHandle handle) {
+        if (handle != PruningHandle.PRUNE_OUT || !node.hasParameter("weight")) {
+            return Optional.empty();
+        }
+        return Optional.of(ChannelScoring.normScale(ChannelScoring.Kind.BATCH_NORM,
+                node.hasParameter("bias") ? Optional.of("bias") : Optional.empty()));
     }
 }

@@ -4,16 +4,20 @@ import ai.bonsai.api.graph.Attributes;
 import ai.bonsai.api.graph.GraphException;
 import ai.bonsai.api.graph.Node;
 import ai.bonsai.api.graph.ParameterSpec;
+import ai.bonsai.api.op.ChannelScoring;
 import ai.bonsai.api.op.ChannelSemantics;
 import ai.bonsai.api.op.ForwardContext;
 import ai.bonsai.api.op.NodeEditor;
 import ai.bonsai.api.op.OpType;
 import ai.bonsai.api.prune.IndexSet;
+import ai.bonsai.api.prune.PruningHandle;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * Base of the convolutions over 1, 2 or 3 spatial dimensions, plain ({@code conv1d}, {@code
@@ -222,5 +226,35 @@ public abstract class ConvolutionOp implements OpType {
         long macs = w.slice(2).size() * node.input().shape().get(1) * (outChannels / groups)
                 * positions;
         return node.hasParameter("bias") ? macs + outChannels * positions : macs;
+    }
+
+    /** Output channels are the weight's rows (columns when transposed), input channels the other
+     * dimension; a depthwise convolution is one {@link ChannelScoring.Kind#DEPTHWISE} member. */
+    @Override
+    public Optional<ChannelScoring> scoring(Node node, PruningHandle handle) {
+        Optional<String> bias = node.hasParameter("bias") ? Optional.of("bias") : Optional.empty();
+        if (isDepthwise(node)) {
+            return Optional.of(new ChannelScoring(ChannelScoring.Kind.DEPTHWISE, "weight", bias, 0));
+        }
+        boolean out = handle == PruningHandle.PRUNE_OUT;
+        int dim = out == transposed ? 1 : 0;
+        return Optional.of(out ? ChannelScoring.outChannels(dim, bias)
+                : ChannelScoring.inChannels(dim));
+    }
+
+    @Override
+    public boolean isDefaultRoot(Node node) {
+        return true;
+    }
+
+    @Override
+    public OptionalInt observedInputChannelDim(Node node) {
+        return OptionalInt.of(1);
+    }
+
+    /** A grouped (not depthwise) convolution keeps its {@code groups}: channels leave evenly. */
+    @Override
+    public int channelGroups(Node node, PruningHandle handle) {
+        return isDepthwise(node) ? 1 : node.attributes().getInt("groups");
     }
 }

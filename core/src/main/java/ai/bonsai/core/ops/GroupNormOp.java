@@ -4,17 +4,20 @@ import ai.bonsai.api.graph.Attributes;
 import ai.bonsai.api.graph.GraphException;
 import ai.bonsai.api.graph.Node;
 import ai.bonsai.api.graph.ParameterSpec;
+import ai.bonsai.api.op.ChannelScoring;
 import ai.bonsai.api.op.ChannelSemantics;
 import ai.bonsai.api.op.ForwardContext;
 import ai.bonsai.api.op.NodeEditor;
 import ai.bonsai.api.op.OpType;
 import ai.bonsai.api.prune.IndexSet;
 import ai.bonsai.api.prune.PruningException;
+import ai.bonsai.api.prune.PruningHandle;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.pf4j.Extension;
 
 /**
@@ -176,5 +179,21 @@ public final class GroupNormOp implements OpType {
                 editor.removeIndices(p, 0, idxs);
             }
         }
+    }
+
+    /** The affine scale, when the norm has one. */
+    @Override
+    public Optional<ChannelScoring> scoring(Node node, PruningHandle handle) {
+        if (handle != PruningHandle.PRUNE_OUT || !node.hasParameter("weight")) {
+            return Optional.empty();
+        }
+        return Optional.of(ChannelScoring.normScale(ChannelScoring.Kind.OTHER_NORM,
+                node.hasParameter("bias") ? Optional.of("bias") : Optional.empty()));
+    }
+
+    /** Channels leave every norm group alike, so {@code num_groups} stays valid. */
+    @Override
+    public int channelGroups(Node node, PruningHandle handle) {
+        return node.attributes().getInt("num_groups");
     }
 }

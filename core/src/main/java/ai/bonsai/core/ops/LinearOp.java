@@ -4,17 +4,21 @@ import ai.bonsai.api.graph.Attributes;
 import ai.bonsai.api.graph.GraphException;
 import ai.bonsai.api.graph.Node;
 import ai.bonsai.api.graph.ParameterSpec;
+import ai.bonsai.api.op.ChannelScoring;
 import ai.bonsai.api.op.ChannelSemantics;
 import ai.bonsai.api.op.ForwardContext;
 import ai.bonsai.api.op.NodeEditor;
 import ai.bonsai.api.op.OpType;
 import ai.bonsai.api.prune.IndexSet;
+import ai.bonsai.api.prune.PruningHandle;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
 import org.pf4j.Extension;
 
 /**
@@ -99,5 +103,25 @@ public final class LinearOp implements OpType {
         long out = node.parameter("weight").shape().get(0);
         long macs = node.input().shape().size() * out;
         return node.hasParameter("bias") ? macs + out : macs;
+    }
+
+    /** Output channels are the weight's rows (with the bias), input channels its columns. */
+    @Override
+    public Optional<ChannelScoring> scoring(Node node, PruningHandle handle) {
+        if (handle == PruningHandle.PRUNE_IN) {
+            return Optional.of(ChannelScoring.inChannels(1));
+        }
+        return Optional.of(ChannelScoring.outChannels(0,
+                node.hasParameter("bias") ? Optional.of("bias") : Optional.empty()));
+    }
+
+    @Override
+    public boolean isDefaultRoot(Node node) {
+        return true;
+    }
+
+    @Override
+    public OptionalInt observedInputChannelDim(Node node) {
+        return OptionalInt.of(node.input().shape().dimension() - 1);
     }
 }

@@ -235,4 +235,9 @@ public final class LstmOp implements OpType {
     private static String name(String kind, int layer, String suffix) {
         return kind + "_l" + layer + suffix;
     }
+
+    @Override
+    public boolean isDefaultRoot(Node node) {
+        return true;
+    }
 }

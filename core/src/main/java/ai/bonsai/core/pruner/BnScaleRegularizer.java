@@ -3,12 +3,13 @@ package ai.bonsai.core.pruner;
 import ai.bonsai.api.graph.Graph;
 import ai.bonsai.api.graph.Node;
 import ai.bonsai.api.graph.Parameter;
+import ai.bonsai.api.op.ChannelScoring.Kind;
 import ai.bonsai.api.prune.Group;
+import ai.bonsai.api.prune.PruningHandle;
 import ai.bonsai.api.pruner.PruningConfig;
 import ai.bonsai.api.pruner.Regularizer;
 import ai.bonsai.core.importance.NamedParameters;
 import ai.bonsai.core.importance.ScoredMember;
-import ai.bonsai.core.importance.ScoredMember.Role;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -76,8 +77,10 @@ public final class BnScaleRegularizer extends GroupRegularizer {
             return;
         }
         for (Node n : graph.nodes()) {
-            if (n.op().name().equals("batch_norm") && n.hasParameter("weight")
-                    && !config.isIgnored(n.name())) {
+            boolean batchNorm = n.op().scoring(n, PruningHandle.PRUNE_OUT)
+                    .filter(s -> s.kind() == Kind.BATCH_NORM && n.hasParameter(s.weight()))
+                    .isPresent();
+            if (batchNorm && !config.isIgnored(n.name())) {
                 Parameter gamma = n.parameter("weight");
                 float[] w = update.values(gamma);
                 for (int i = 0; i < w.length; i++) {
@@ -89,7 +92,7 @@ public final class BnScaleRegularizer extends GroupRegularizer {
 
     private void addGroupLasso(Group g, PruningConfig config, GradientUpdate update) {
         List<ScoredMember> norms = members(g).stream()
-                .filter(m -> m.role() == Role.BATCH_NORM).toList();
+                .filter(m -> m.role() == Kind.BATCH_NORM).toList();
         if (norms.isEmpty()) {
             return;
         }

@@ -6,7 +6,6 @@ import ai.bonsai.api.prune.GroupMember;
 import ai.bonsai.api.prune.PruningException;
 import ai.bonsai.api.prune.PruningHandle;
 import ai.bonsai.api.pruner.PruningConfig;
-import ai.bonsai.core.ops.ConvolutionOp;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -54,14 +53,7 @@ final class ChannelGrouping {
         if (out) {
             groups = Math.max(groups, heads(n).orElse(1));
         }
-        String op = n.op().name();
-        if (ConvolutionOp.isConvolution(n) && !ConvolutionOp.isDepthwise(n)) {
-            groups = Math.max(groups, n.attributes().getInt("groups"));
-        }
-        if (op.equals("group_norm")) {
-            groups = Math.max(groups, n.attributes().getInt("num_groups"));
-        }
-        return groups;
+        return Math.max(groups, n.op().channelGroups(n, m.handle()));
     }
 
     /**

@@ -52,7 +52,7 @@ abstract class GroupRegularizer implements Regularizer {
     static List<Group> groups(Graph graph, PruningConfig config) {
         List<Group> groups = new ArrayList<>();
         DependencyGraph.build(graph)
-                .getAllGroups(n -> config.isIgnored(n.name()), config.rootOpTypes())
+                .getAllGroups(n -> config.isIgnored(n.name()), config::isRoot)
                 .forEach(groups::add);
         return groups;
     }

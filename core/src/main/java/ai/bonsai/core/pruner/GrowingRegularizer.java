@@ -1,12 +1,12 @@
 package ai.bonsai.core.pruner;
 
 import ai.bonsai.api.graph.Graph;
+import ai.bonsai.api.op.ChannelScoring.Kind;
 import ai.bonsai.api.prune.Group;
 import ai.bonsai.api.pruner.PruningConfig;
 import ai.bonsai.api.pruner.Regularizer;
 import ai.bonsai.core.importance.NamedParameters;
 import ai.bonsai.core.importance.ScoredMember;
-import ai.bonsai.core.importance.ScoredMember.Role;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -123,9 +123,9 @@ public final class GrowingRegularizer extends GroupRegularizer {
             float[] l = lambda(g);
             for (ScoredMember m : members(g)) {
                 boolean ignored = config.isIgnored(m.member().node().name());
-                boolean take = m.role() == Role.IN
-                        || (m.role() == Role.OUT && !ignored)
-                        || (m.role() == Role.BATCH_NORM && batchNorms && !ignored);
+                boolean take = m.role() == Kind.IN
+                        || (m.role() == Kind.OUT && !ignored)
+                        || (m.role() == Kind.BATCH_NORM && batchNorms && !ignored);
                 if (take) {
                     update.addScaledWeight(m, perIndex(g, m, l));
                 }

@@ -128,7 +128,7 @@ final class MetaPruningRun implements PruningRun {
             scopes.put(GLOBAL_SCOPE, new RankingScope(true, ratio(config.ratio())));
         }
         List<Group> groups = new ArrayList<>();
-        for (Group g : dg.getAllGroups(n -> config.isIgnored(n.name()), config.rootOpTypes())) {
+        for (Group g : dg.getAllGroups(n -> config.isIgnored(n.name()), config::isRoot)) {
             if (withinMaxRatio(g)) {
                 groups.add(g);
             }

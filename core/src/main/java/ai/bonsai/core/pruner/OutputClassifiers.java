@@ -3,11 +3,14 @@ package ai.bonsai.core.pruner;
 import ai.bonsai.api.graph.Graph;
 import ai.bonsai.api.graph.Node;
 import ai.bonsai.api.graph.Value;
+import ai.bonsai.api.op.ChannelScoring;
+import ai.bonsai.api.prune.PruningHandle;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -37,12 +40,26 @@ public final class OutputClassifiers {
                 continue;
             }
             Node n = producer.get();
-            if ("linear".equals(n.op().name())) {
+            if (isLinearLike(n)) {
                 found.add(n.name());
             } else if (n.parameters().isEmpty()) {
                 todo.addAll(n.inputs());
             }
         }
         return found;
+    }
+
+    /**
+     * Tells whether a node is a classifier-like layer: a default root that reads features from
+     * its input's last dimension and scores output channels as weight rows (a linear layer, or a
+     * plugin's op type with the same roles).
+     */
+    private static boolean isLinearLike(Node n) {
+        OptionalInt observed = n.op().observedInputChannelDim(n);
+        return n.op().isDefaultRoot(n) && observed.isPresent()
+                && observed.getAsInt() == n.input().shape().dimension() - 1
+                && n.op().scoring(n, PruningHandle.PRUNE_OUT)
+                        .filter(sc -> sc.kind() == ChannelScoring.Kind.OUT && sc.channelDim() == 0)
+                        .isPresent();
     }
 }
