@@ -21,7 +21,21 @@ final class TestPlugins {
      * @throws IOException if a copy fails
      */
     static List<String> copyInto(Path dir) throws IOException {
-        Path built = Path.of(System.getProperty("bonsai.test.plugins.dir"));
+        return copy(Path.of(System.getProperty("bonsai.test.plugins.dir")), dir);
+    }
+
+    /**
+     * Copies the example third-party plugin jar ({@code examples/plugin-example}) into a folder.
+     *
+     * @param dir the folder
+     * @return the names of the copied jars
+     * @throws IOException if a copy fails
+     */
+    static List<String> copyThirdPartyInto(Path dir) throws IOException {
+        return copy(Path.of(System.getProperty("bonsai.test.third-party.dir")), dir);
+    }
+
+    private static List<String> copy(Path built, Path dir) throws IOException {
         try (Stream<Path> jars = Files.list(built)) {
             List<Path> all = jars.filter(p -> p.toString().endsWith(".jar")).sorted()
                     .collect(Collectors.toList());
