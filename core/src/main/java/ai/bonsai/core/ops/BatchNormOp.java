@@ -129,10 +129,6 @@ public final class BatchNormOp implements OpType {
     /** The affine scale, when the norm has one. */
     @Override
     public Optional<ChannelScoring> scoring(Node node, PruningHandle handle) {
-        if (handle != PruningHandle.PRUNE_OUT || !node.hasParameter("weight")) {
-            return Optional.empty();
-        }
-        return Optional.of(ChannelScoring.normScale(ChannelScoring.Kind.BATCH_NORM,
-                node.hasParameter("bias") ? Optional.of("bias") : Optional.empty()));
+        return Norms.scoring(node, handle, ChannelScoring.Kind.BATCH_NORM);
     }
 }

@@ -184,11 +184,7 @@ public final class GroupNormOp implements OpType {
     /** The affine scale, when the norm has one. */
     @Override
     public Optional<ChannelScoring> scoring(Node node, PruningHandle handle) {
-        if (handle != PruningHandle.PRUNE_OUT || !node.hasParameter("weight")) {
-            return Optional.empty();
-        }
-        return Optional.of(ChannelScoring.normScale(ChannelScoring.Kind.OTHER_NORM,
-                node.hasParameter("bias") ? Optional.of("bias") : Optional.empty()));
+        return Norms.scoring(node, handle, ChannelScoring.Kind.OTHER_NORM);
     }
 
     /** Channels leave every norm group alike, so {@code num_groups} stays valid. */

@@ -79,10 +79,6 @@ public final class InstanceNormOp implements OpType {
     /** The affine scale, when the norm has one. */
     @Override
     public Optional<ChannelScoring> scoring(Node node, PruningHandle handle) {
-        if (handle != PruningHandle.PRUNE_OUT || !node.hasParameter("weight")) {
-            return Optional.empty();
-        }
-        return Optional.of(ChannelScoring.normScale(ChannelScoring.Kind.OTHER_NORM,
-                node.hasParameter("bias") ? Optional.of("bias") : Optional.empty()));
+        return Norms.scoring(node, handle, ChannelScoring.Kind.OTHER_NORM);
     }
 }

@@ -135,10 +135,6 @@ public final class LayerNormOp implements OpType {
     /** The affine scale, when the norm has one. */
     @Override
     public Optional<ChannelScoring> scoring(Node node, PruningHandle handle) {
-        if (handle != PruningHandle.PRUNE_OUT || !node.hasParameter("weight")) {
-            return Optional.empty();
-        }
-        return Optional.of(ChannelScoring.normScale(ChannelScoring.Kind.LAYER_NORM,
-                node.hasParameter("bias") ? Optional.of("bias") : Optional.empty()));
+        return Norms.scoring(node, handle, ChannelScoring.Kind.LAYER_NORM);
     }
 }
