@@ -4,15 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.bonsai.api.graph.Graph;
 import ai.bonsai.core.importance.MagnitudeImportance;
+import ai.bonsai.core.io.Safetensors;
 import ai.bonsai.core.pruner.MetaPruner;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -67,7 +73,9 @@ class EncoderPruningExportTest {
             if (standard) {
                 assertThat(config.get("intermediate_size").asInt()).isEqualTo(intermediate);
                 for (int i = 0; i < 2 && heads < 4; i++) {
-                    assertThat(config.get("pruned_heads").get(Integer.toString(i))).hasSize(4 - heads);
+                    JsonNode removed = config.get("pruned_heads").get(Integer.toString(i));
+                    assertThat(removed).hasSize(4 - heads);
+                    assertKeptRowsAreTheOriginalsWithout(fixture, out, names.projection(i, "query"), removed);
                 }
             }
         }
@@ -94,6 +102,25 @@ class EncoderPruningExportTest {
             boolean uniform = g.node(names.intermediate(0)).parameter("weight").shape()
                     .equals(g.node(names.intermediate(1)).parameter("weight").shape());
             assertThat(config.get("bonsai").has("layers")).isEqualTo(!uniform);
+        }
+    }
+
+    /**
+     * What Hugging Face's {@code prune_heads} does to a query projection: the original rows without
+     * the listed heads' must be the exported rows.
+     */
+    private static void assertKeptRowsAreTheOriginalsWithout(String fixture, Path out, String query, JsonNode removed) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray original = Safetensors.read(Fixtures.dir(fixture).resolve("model.safetensors"), m).get(query + ".weight");
+            NDArray exported = Safetensors.read(out.resolve("model.safetensors"), m).get(query + ".weight");
+            List<NDArray> kept = new ArrayList<>();
+            for (int h = 0; h < 4; h++) {
+                int head = h;
+                if (StreamSupport.stream(removed.spliterator(), false).noneMatch(r -> r.asInt() == head)) {
+                    kept.add(original.get(new NDIndex("{}:{}", h * 16, (h + 1) * 16)));
+                }
+            }
+            assertThat(NDArrays.concat(new NDList(kept.toArray(NDArray[]::new))).contentEquals(exported)).isTrue();
         }
     }
 
