@@ -4,15 +4,11 @@ import ai.bonsai.api.BonsaiException;
 import ai.bonsai.api.graph.Graph;
 import ai.bonsai.api.graph.GraphBuilder;
 import ai.bonsai.api.model.ModelFormatException;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * A Hugging Face model folder: {@code config.json} and {@code model.safetensors}, read into a
@@ -104,30 +100,8 @@ final class EncoderFolder {
      *     of the wrong shape
      */
     static Graph load(Path dir, EncoderConfig config, Shape input, GraphBuilder builder) {
-        Path weights = dir.resolve(WEIGHTS_FILE);
-        Set<String> supplied = new TreeSet<>();
-        for (Map.Entry<String, NDArray> e : SafetensorsFiles.read(weights, builder.manager()).entrySet()) {
-            if (e.getKey().endsWith(".position_ids")) {
-                e.getValue().close();
-            } else {
-                builder.parameterValue(e.getKey(), e.getValue());
-                supplied.add(e.getKey());
-            }
-        }
-        Graph graph;
-        try {
-            graph = build(config, input, builder, dir);
-        } catch (ai.bonsai.api.graph.GraphException e) {
-            throw new ModelFormatException("weights '" + weights + "' do not fit config '" + dir.resolve(CONFIG_FILE)
-                    + "': " + e.getMessage(), e);
-        }
-        Set<String> missing = new TreeSet<>(graph.parameters().keySet());
-        missing.removeAll(supplied);
-        if (!missing.isEmpty()) {
-            graph.close();
-            throw new ModelFormatException("weights '" + weights + "' have no tensor " + missing);
-        }
-        return graph;
+        return StateDict.load(dir.resolve(WEIGHTS_FILE), builder, name -> name.endsWith(".position_ids"),
+                () -> build(config, input, builder, dir));
     }
 
     /**
