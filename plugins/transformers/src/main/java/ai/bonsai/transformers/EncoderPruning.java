@@ -4,6 +4,7 @@ import ai.bonsai.api.graph.Graph;
 import ai.bonsai.api.graph.Node;
 import ai.bonsai.api.importance.ImportanceCriterion;
 import ai.bonsai.api.pruner.PruningConfig;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -25,7 +26,7 @@ import java.util.List;
  *       embeddings) and, for BERT, the pooler's width, so that one hidden size remains.</li>
  * </ul>
  *
- * <p>Local ranking gives every layer's group its own scope (the node name as pattern); global
+ * <p>Groups of modes that are off are ignored (not even scored). Local ranking gives every layer's group its own scope (the node name as pattern); global
  * ranking gives each mode one scope over all layers. Per-layer ratios can be set on the returned
  * builder with {@link PruningConfig.Builder#optRatio(String, double)} on the names of {@link
  * EncoderNames} before building.
@@ -80,10 +81,8 @@ public record EncoderPruning(double heads, double headDims, double mlp, double h
         PruningConfig.Builder b = PruningConfig.builder().setImportance(importance).optRatio(0)
                 .optGlobalPruning(global).optPruneNumHeads(heads > 0).optPruneHeadDims(headDims > 0)
                 .optHeadRatio(heads);
-        if (config.classifier()) {
-            b.optIgnoredLayers(List.of(names.classifier()));
-        }
         int layers = config.layers().size();
+        b.optIgnoredLayers(ignored(config, names, layers));
         for (int i = 0; i < layers; i++) {
             Node attention = graph.node(names.selfAttention(i));
             int count = attention.attributes().getInt("num_heads");
@@ -100,6 +99,32 @@ public record EncoderPruning(double heads, double headDims, double mlp, double h
             }
         }
         return b;
+    }
+
+    /**
+     * The classifier, and a node of every group whose mode is off, so that the pruner does not
+     * score groups it will not prune.
+     */
+    private List<String> ignored(EncoderConfig config, EncoderNames names, int layers) {
+        List<String> ignored = new ArrayList<>();
+        if (config.classifier()) {
+            ignored.add(names.classifier());
+        }
+        for (int i = 0; i < layers; i++) {
+            if (heads == 0 && headDims == 0) {
+                ignored.add(names.projection(i, "query"));
+            }
+            if (mlp == 0) {
+                ignored.add(names.intermediate(i));
+            }
+        }
+        if (hidden == 0) {
+            ignored.add(names.hiddenRoot());
+            if (!config.family().vision()) {
+                ignored.add(names.pooler());
+            }
+        }
+        return ignored;
     }
 
     private void ratio(PruningConfig.Builder b, double ratio, int layers, java.util.function.IntFunction<String> name) {
