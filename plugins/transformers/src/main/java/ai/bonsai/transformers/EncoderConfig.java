@@ -102,7 +102,7 @@ public record EncoderConfig(
             throw error(source, "model_type '" + type + "' is not an encoder this plugin reads; known: bert, vit, deit");
         }
         String architecture = json.path("architectures").path(0).asText(family == Family.BERT ? "BertModel" : "");
-        if (!ARCHITECTURES.contains(architecture) || !architecture.toLowerCase().startsWith(type)) {
+        if (!ARCHITECTURES.contains(architecture) || !architecture.toLowerCase(java.util.Locale.ROOT).startsWith(type)) {
             throw error(source, "architectures[0] '" + architecture + "' is not supported for model_type '"
                     + type + "'; supported: " + ARCHITECTURES);
         }

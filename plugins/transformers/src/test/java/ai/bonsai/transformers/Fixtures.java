@@ -68,6 +68,10 @@ final class Fixtures {
         return new GraphExecutor(g).forward(inputs).head();
     }
 
+    static NDList forwardAll(Graph g, NDList inputs) {
+        return new GraphExecutor(g).forward(inputs);
+    }
+
     static float maxDiff(NDArray a, NDArray b) {
         return a.sub(b).abs().max().getFloat();
     }
