@@ -4,8 +4,8 @@ import org.pf4j.Plugin;
 
 /**
  * The transformers plugin's entry point, named by the jar manifest's {@code Plugin-Class}. It
- * holds no state: PF4J finds {@link HfEncoderFormat}, {@link TransformersAdapter} and {@link
- * PaddingMaskOp} through the plugin's extension index.
+ * holds no state: PF4J finds {@link HfEncoderFormat}, {@link TransformersAdapter}, {@link
+ * TorchvisionVitAdapter} and {@link PaddingMaskOp} through the plugin's extension index.
  */
 public class TransformersPlugin extends Plugin {
 

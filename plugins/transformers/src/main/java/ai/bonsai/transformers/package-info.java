@@ -9,6 +9,8 @@
  * alone; {@link ai.bonsai.transformers.EncoderPruning} turns the family's pruning modes (whole
  * heads, head dims, MLP width, hidden size) into a {@link ai.bonsai.api.pruner.PruningConfig};
  * {@link ai.bonsai.transformers.PaddingMaskOp} turns an {@code attention_mask} into the additive
- * mask of core's {@code attention} op. See {@code docs/transformers.md}.
+ * mask of core's {@code attention} op; {@link ai.bonsai.transformers.TorchvisionVitAdapter} builds
+ * torchvision's Vision Transformers with their {@code state_dict} names. See {@code
+ * docs/transformers.md}.
  */
 package ai.bonsai.transformers;
