@@ -40,7 +40,9 @@ class TorchvisionVitTest {
             NDArray input = Safetensors.read(dir.resolve("tiny_vit.input.safetensors"), m).get("input");
             NDArray expected = Safetensors.read(dir.resolve("tiny_vit.output.safetensors"), m).get("output");
             assertThat(OpCounter.count(g).params()).isEqualTo(81_226);
-            assertThat(Fixtures.maxDiff(Fixtures.forward(g, new NDList(input)), expected)).isLessThan(1e-4f);
+            float diff = Fixtures.maxDiff(Fixtures.forward(g, new NDList(input)), expected);
+            System.out.printf("tiny_vit (torchvision) output differs from PyTorch's by %.2e%n", diff);
+            assertThat(diff).isLessThan(1e-4f);
         }
     }
 
