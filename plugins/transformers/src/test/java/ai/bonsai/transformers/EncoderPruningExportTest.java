@@ -105,6 +105,42 @@ class EncoderPruningExportTest {
         }
     }
 
+    @Test
+    void perLayerRatiosGiveNonUniformWidthsUnderTheBonsaiKey(@TempDir Path out) throws Exception {
+        try (Graph g = Fixtures.load(Fixtures.dir(Fixtures.VIT), Fixtures.VIT); NDManager m = NDManager.newBaseManager()) {
+            EncoderNames names = EncoderFolder.configOf(g).names();
+            NDList inputs = Fixtures.inputs(Fixtures.VIT, m);
+            NDArray before = Fixtures.forward(g, inputs);
+            new MetaPruner().start(g, new EncoderPruning(0, 0, 0.3, 0, false).configure(g, new MagnitudeImportance())
+                    .optRatio(names.intermediate(1), 0.5).build()).step();
+            assertThat(g.node(names.intermediate(0)).parameter("weight").shape().get(0)).isEqualTo(89);
+            assertThat(g.node(names.intermediate(1)).parameter("weight").shape().get(0)).isEqualTo(64);
+            JsonNode config = exportAndReload(g, Fixtures.VIT, inputs, before, out, "per-layer");
+            assertThat(config.get("bonsai").get("layers").get(1).get("intermediate_size").asInt()).isEqualTo(64);
+            assertThat(config.get("intermediate_size").asInt()).isEqualTo(128);
+        }
+    }
+
+    @Test
+    void everyModeTogether(@TempDir Path out) throws Exception {
+        try (Graph g = Fixtures.load(Fixtures.dir(Fixtures.BERT), Fixtures.BERT); NDManager m = NDManager.newBaseManager()) {
+            EncoderNames names = EncoderFolder.configOf(g).names();
+            NDList inputs = Fixtures.inputs(Fixtures.BERT, m);
+            NDArray before = Fixtures.forward(g, inputs);
+            new MetaPruner().start(g, new EncoderPruning(0.25, 0.25, 0.3, 0.25, false)
+                    .configure(g, new MagnitudeImportance()).build()).step();
+            // 3 heads of 12 dims, MLP 89, hidden 48 (pooler too)
+            assertThat(g.node(names.projection(0, "query")).parameter("weight").shape()).isEqualTo(new Shape(36, 48));
+            assertThat(g.node(names.intermediate(1)).parameter("weight").shape()).isEqualTo(new Shape(89, 48));
+            assertThat(g.node(names.pooler()).parameter("weight").shape()).isEqualTo(new Shape(48, 48));
+            JsonNode config = exportAndReload(g, Fixtures.BERT, inputs, before, out, "all");
+            assertThat(config.get("hidden_size").asInt()).isEqualTo(48);
+            assertThat(config.get("intermediate_size").asInt()).isEqualTo(89);
+            assertThat(config.get("bonsai").get("layers").get(0).get("attention_head_size").asInt()).isEqualTo(12);
+            assertThat(config.get("bonsai").get("layers").get(0).get("attention_scale").asDouble()).isEqualTo(0.25);
+        }
+    }
+
     /**
      * What Hugging Face's {@code prune_heads} does to a query projection: the original rows without
      * the listed heads' must be the exported rows.
