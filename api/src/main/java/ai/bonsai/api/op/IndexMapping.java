@@ -6,11 +6,12 @@ import java.util.function.IntConsumer;
  * How the channel indices of one slot map into a node's channel space, and back.
  *
  * <p>Sealed so that a {@code switch} over mappings is exhaustive. Heads use {@link Expansion}
- * (one head covers head_dim channels); later issues add permutation (channel shuffle).
+ * (one head covers head_dim channels), grouped-query attention's shared key/value heads {@link
+ * HeadRepeat}; later issues add permutation (channel shuffle).
  */
 public sealed interface IndexMapping
         permits IndexMapping.Identity, IndexMapping.Offset, IndexMapping.Expansion,
-                IndexMapping.Tiled {
+                IndexMapping.Tiled, IndexMapping.HeadRepeat {
 
     /** The one-to-one mapping. */
     IndexMapping IDENTITY = new Identity();
@@ -129,6 +130,40 @@ public sealed interface IndexMapping
                     sink.accept(c * period + spaceIndex);
                 }
             }
+        }
+    }
+
+    /**
+     * The slot holds heads of {@code headDim} channels, each shared by {@code repeats}
+     * consecutive heads of the node space, which starts at {@code offset} (grouped-query
+     * attention: key/value head g serves query heads {@code g * repeats ... (g + 1) * repeats - 1},
+     * as Hugging Face's {@code repeat_kv}). Slot index {@code g * headDim + j} is node-space index
+     * {@code offset + (g * repeats + r) * headDim + j} for every r; node-space index {@code offset +
+     * h * headDim + j} comes from slot index {@code (h / repeats) * headDim + j}. So a group that
+     * takes channel j of one query head takes it in every query head sharing that key/value head.
+     *
+     * @param headDim the channels per head
+     * @param repeats the node-space heads per slot head (1: one to one)
+     * @param offset the first node-space index of the slot's heads
+     * @param length the slot's channel count (slot heads times {@code headDim})
+     */
+    record HeadRepeat(int headDim, int repeats, int offset, int length) implements IndexMapping {
+        @Override
+        public void toSpace(int slotIndex, IntConsumer sink) {
+            int head = slotIndex / headDim;
+            int j = slotIndex % headDim;
+            for (int r = 0; r < repeats; r++) {
+                sink.accept(offset + (head * repeats + r) * headDim + j);
+            }
+        }
+
+        @Override
+        public int fromSpace(int spaceIndex) {
+            int i = spaceIndex - offset;
+            if (i < 0 || i >= length * repeats) {
+                return -1;
+            }
+            return (i / headDim / repeats) * headDim + i % headDim;
         }
     }
 }

@@ -22,6 +22,6 @@ class OpTypeRegistryTest {
         assertThat(ops.names()).contains("group_norm", "instance_norm", "prelu", "embedding", "softmax", "mean", "sum", "pad", "upsample");
         assertThat(ops.names()).contains("slice", "chunk", "unbind", "permute", "transpose", "reshape", "expand", "matmul");
         assertThat(ops.names()).contains("conv1d", "conv3d", "conv_transpose1d", "conv_transpose2d", "lstm",
-                "multihead_attention", "parameter");
+                "multihead_attention", "parameter", "attention");
     }
 }
