@@ -130,6 +130,19 @@ public final class Checkpoint {
     }
 
     /**
+     * Returns the size of the largest shard, when the weights are sharded.
+     *
+     * @return the bytes of the largest shard file, or empty for a single file
+     */
+    public java.util.OptionalLong largestShardBytes() {
+        java.util.Set<SafetensorsFile> files = new java.util.HashSet<>(byTensor.values());
+        if (!Files.isRegularFile(folder.resolve(INDEX))) {
+            return java.util.OptionalLong.empty();
+        }
+        return files.stream().mapToLong(f -> f.path().toFile().length()).max();
+    }
+
+    /**
      * Returns the checkpoint's element type: the type of its first tensor.
      *
      * @return the type

@@ -34,6 +34,8 @@ public final class DecoderGraph {
     public static final String META_DTYPE = "hf.torch_dtype";
     /** The metadata key holding the source folder. */
     public static final String META_SOURCE = "hf.source";
+    /** The metadata key holding the largest source shard's size, when the source is sharded. */
+    public static final String META_SHARD_BYTES = "hf.max_shard_bytes";
     /** The op type of attention. */
     public static final String ATTENTION = "attention";
 

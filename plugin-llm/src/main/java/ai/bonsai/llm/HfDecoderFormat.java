@@ -13,7 +13,7 @@ import org.pf4j.Extension;
  * as a model format. {@link #supports} claims a folder whose {@code config.json} names one of those
  * model types; {@link #read} builds the graph for ids of shape [1, {@value #DEFAULT_SEQUENCE}]
  * (use {@link HfDecoderAdapter} or {@link HfFolder#read} for another shape); {@link #write} writes
- * a folder with {@link HfWriter} (shards of at most 5 GB).
+ * a folder with {@link HfWriter} (the source's element type and sharding).
  */
 @Extension
 public final class HfDecoderFormat implements ModelFormat {
@@ -43,6 +43,6 @@ public final class HfDecoderFormat implements ModelFormat {
 
     @Override
     public void write(Graph graph, Path path, Map<String, String> provenance) {
-        HfWriter.write(graph, path, HfWriter.DEFAULT_SHARD_BYTES, provenance);
+        HfWriter.write(graph, path, provenance);
     }
 }

@@ -64,6 +64,7 @@ public final class HfFolder {
         }
         b.metadata(DecoderGraph.META_DTYPE, weights.type().torchName());
         b.metadata(DecoderGraph.META_SOURCE, folder.toAbsolutePath().toString());
+        weights.largestShardBytes().ifPresent(n -> b.metadata(DecoderGraph.META_SHARD_BYTES, Long.toString(n)));
         return DecoderGraph.build(config, b, inputShape,
                 (name, shape) -> weights.fileOf(name).readFloat(name, b.manager()));
     }

@@ -43,7 +43,22 @@ public final class HfWriter {
     }
 
     /**
-     * Writes a graph built by {@link DecoderGraph}.
+     * Writes a graph built by {@link DecoderGraph} in its source's element type and sharding:
+     * shards no larger than the source's largest shard when it was sharded, else at most {@link
+     * #DEFAULT_SHARD_BYTES}.
+     *
+     * @param g the graph
+     * @param target the folder to create
+     * @param provenance entries for each file's {@code __metadata__}
+     * @throws ModelFormatException naming the target on failure; nothing is left behind
+     */
+    public static void write(Graph g, Path target, Map<String, String> provenance) {
+        String shard = g.metadata().get(DecoderGraph.META_SHARD_BYTES);
+        write(g, target, shard == null ? DEFAULT_SHARD_BYTES : Long.parseLong(shard), provenance);
+    }
+
+    /**
+     * Writes a graph built by {@link DecoderGraph} in its source's element type.
      *
      * @param g the graph
      * @param target the folder to create
@@ -52,8 +67,22 @@ public final class HfWriter {
      * @throws ModelFormatException naming the target on failure; nothing is left behind
      */
     public static void write(Graph g, Path target, long maxShardBytes, Map<String, String> provenance) {
+        write(g, target, dtype(g), maxShardBytes, provenance);
+    }
+
+    /**
+     * Writes a graph built by {@link DecoderGraph} with another element type than its source's.
+     *
+     * @param g the graph
+     * @param target the folder to create
+     * @param dtype the element type of the written weights
+     * @param maxShardBytes the largest shard (one tensor larger than this gets a shard alone)
+     * @param provenance entries for each file's {@code __metadata__}
+     * @throws ModelFormatException naming the target on failure; nothing is left behind
+     */
+    public static void write(Graph g, Path target, TensorType dtype, long maxShardBytes,
+            Map<String, String> provenance) {
         LlmConfig config = GraphShapes.of(g);
-        TensorType dtype = dtype(g);
         Map<String, Shape> layout = TensorLayout.shapes(config);
         Map<String, Parameter> params = g.parameters();
         for (Map.Entry<String, Shape> e : layout.entrySet()) {

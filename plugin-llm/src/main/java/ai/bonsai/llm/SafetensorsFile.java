@@ -201,6 +201,11 @@ public final class SafetensorsFile {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             ByteBuffer src = ch.map(FileChannel.MapMode.READ_ONLY, dataStart + e.begin(), e.end() - e.begin())
                     .order(ByteOrder.LITTLE_ENDIAN);
+            if (e.type() == TensorType.BF16) {
+                ByteBuffer wide = manager.allocateDirect(src.remaining() * 2);
+                Bfloat16.widen(src, wide);
+                return manager.create(wide.flip(), e.shape(), DataType.FLOAT32);
+            }
             ByteBuffer copy = manager.allocateDirect(src.remaining()).order(ByteOrder.nativeOrder());
             copy.put(src).flip();
             try (NDArray raw = manager.create(copy, e.shape(), e.type().djl())) {

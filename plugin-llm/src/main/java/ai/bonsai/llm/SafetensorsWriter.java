@@ -90,6 +90,10 @@ public final class SafetensorsWriter {
                     throw new IOException("tensor '" + t.name() + "' is " + a.getShape()
                             + ", the header says " + t.shape());
                 }
+                if (type == TensorType.BF16) {
+                    writeFully(ch, Bfloat16.narrow(a.toByteBuffer()));
+                    continue;
+                }
                 try (NDArray typed = a.toType(type.djl(), true)) {
                     writeFully(ch, typed.toByteBuffer().order(ByteOrder.LITTLE_ENDIAN));
                 }
