@@ -190,7 +190,7 @@ public final class SafetensorsFile {
      *
      * @param name the tensor name
      * @param manager the manager that will own the array
-     * @return a float32 array (never a view of the file)
+     * @return a float32 array of its own (never a view of the file or of a buffer)
      * @throws ModelFormatException if the tensor is absent or cannot be read
      */
     public NDArray readFloat(String name, NDManager manager) {
@@ -201,15 +201,19 @@ public final class SafetensorsFile {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             ByteBuffer src = ch.map(FileChannel.MapMode.READ_ONLY, dataStart + e.begin(), e.end() - e.begin())
                     .order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer copy;
+            DataType type;
             if (e.type() == TensorType.BF16) {
-                ByteBuffer wide = manager.allocateDirect(src.remaining() * 2);
-                Bfloat16.widen(src, wide);
-                return manager.create(wide.flip(), e.shape(), DataType.FLOAT32);
+                copy = manager.allocateDirect(src.remaining() * 2);
+                Bfloat16.widen(src, copy);
+                type = DataType.FLOAT32;
+            } else {
+                copy = manager.allocateDirect(src.remaining()).order(ByteOrder.nativeOrder()).put(src);
+                type = e.type().djl();
             }
-            ByteBuffer copy = manager.allocateDirect(src.remaining()).order(ByteOrder.nativeOrder());
-            copy.put(src).flip();
-            try (NDArray raw = manager.create(copy, e.shape(), e.type().djl())) {
-                return raw.toType(DataType.FLOAT32, true);
+            try (NDArray raw = manager.create(copy.flip(), e.shape(), type)) {
+                // the engine's tensor aliases the buffer: copy it out before the buffer can go
+                return type == DataType.FLOAT32 ? raw.duplicate() : raw.toType(DataType.FLOAT32, false);
             }
         } catch (IOException ex) {
             throw new ModelFormatException("safetensors file '" + file + "': tensor '" + name

@@ -33,6 +33,26 @@ final class Models {
                 PluginHost.classpathOnly().newGraphBuilder(folder.getFileName().toString(), 0));
     }
 
+    /**
+     * Writes a Llama-shaped folder with seeded weights: hidden 64, 8 heads of 8, intermediate
+     * 176, 4 layers, vocab 128, and the given key/value heads.
+     */
+    static Path synthetic(Path dir, String modelType, int kvHeads) throws java.io.IOException {
+        Path src = java.nio.file.Files.createDirectories(dir.resolve("config-" + modelType + kvHeads));
+        java.nio.file.Files.writeString(src.resolve(HfFolder.CONFIG), "{\"model_type\":\"" + modelType
+                + "\",\"hidden_size\":64,\"intermediate_size\":176,\"num_hidden_layers\":4,"
+                + "\"num_attention_heads\":8,\"num_key_value_heads\":" + kvHeads + ",\"head_dim\":8,"
+                + "\"vocab_size\":128,\"rms_norm_eps\":1e-6,\"rope_theta\":10000.0,"
+                + "\"tie_word_embeddings\":false,\"torch_dtype\":\"float32\"}");
+        Path out = dir.resolve(modelType + kvHeads);
+        try (Graph g = new HfDecoderAdapter().build(new ModelSpec(modelType, IDS,
+                Map.of("path", src.toString(), "weights", "false")),
+                PluginHost.classpathOnly().newGraphBuilder("synthetic", 7))) {
+            HfWriter.write(g, out, Map.of());
+        }
+        return out;
+    }
+
     static NDArray ids(String fixture, NDManager m) {
         return Safetensors.read(fixture(fixture).resolve("input_ids.safetensors"), m).get("input_ids");
     }
