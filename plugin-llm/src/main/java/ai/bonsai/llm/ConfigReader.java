@@ -21,7 +21,8 @@ import java.util.List;
  * attention_bias}, {@code mlp_bias}, {@code hidden_act} (silu only). Per-layer sizes of a
  * non-uniform pruned model come from the {@code bonsai.layers} array ({@code
  * num_attention_heads}, {@code num_key_value_heads}, {@code head_dim}, {@code intermediate_size}
- * of each layer). Every problem is one {@link ModelFormatException} naming the file and field.
+ * of each layer), and bias flags the model type cannot express from {@code bonsai.biases} ({@code
+ * qkv}, {@code o_proj}, {@code mlp}). Every problem is one {@link ModelFormatException} naming the file and field.
  */
 public final class ConfigReader {
 
@@ -123,14 +124,30 @@ public final class ConfigReader {
             throw error("head_dim", "must be even for rotary embeddings, found " + headDim);
         }
         LayerShape shape = new LayerShape(heads, kvHeads, headDim, positive("intermediate_size"));
-        List<LayerShape> shapes = root.has(BONSAI_KEY) ? layerShapes(layers)
+        List<LayerShape> shapes = root.path(BONSAI_KEY).has("layers") ? layerShapes(layers)
                 : java.util.Collections.nCopies(layers, shape);
         boolean attentionBias = flag("attention_bias", false);
         boolean qwen2 = type.equals("qwen2");
-        return new LlmConfig(type, hidden, positive("vocab_size"), number("rms_norm_eps", 1e-6),
+        LlmConfig config = new LlmConfig(type, hidden, positive("vocab_size"), number("rms_norm_eps", 1e-6),
                 rope(), flag("tie_word_embeddings", false), qwen2 || attentionBias,
                 !qwen2 && attentionBias, flag("mlp_bias", false), type.equals("qwen3"), shapes,
                 (ObjectNode) root.deepCopy());
+        JsonNode biases = root.path(BONSAI_KEY).get("biases");
+        if (biases == null) {
+            return config;
+        }
+        ConfigReader b = new ConfigReader(file, biases);
+        String at = BONSAI_KEY + ".biases.";
+        return config.withBiases(b.requiredFlag("qkv", at), b.requiredFlag("o_proj", at),
+                b.requiredFlag("mlp", at));
+    }
+
+    private boolean requiredFlag(String key, String prefix) {
+        JsonNode v = required(key, prefix);
+        if (!v.isBoolean()) {
+            throw error(prefix + key, "must be true or false, found " + v);
+        }
+        return v.asBoolean();
     }
 
     private List<LayerShape> layerShapes(int count) {

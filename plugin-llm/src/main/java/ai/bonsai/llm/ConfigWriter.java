@@ -1,6 +1,5 @@
 package ai.bonsai.llm;
 
-import ai.bonsai.api.model.ModelFormatException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -14,8 +13,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * <p>A non-uniform model (layers of different sizes) also gets {@value ConfigReader#BONSAI_KEY}
  * {@code .layers}: one object per layer with its {@code num_attention_heads}, {@code
  * num_key_value_heads}, {@code head_dim} and {@code intermediate_size}; the top-level sizes are
- * then those of layer 0. Bonsai's adapter reads the per-layer sizes back; other tools see a
- * standard config that does not describe every layer.
+ * then those of layer 0. Bias flags the model type cannot express (an {@code o_proj} bias on
+ * Qwen2, say, after FLAP's compensation) go to {@value ConfigReader#BONSAI_KEY}{@code .biases}
+ * ({@code qkv}, {@code o_proj}, {@code mlp}). Bonsai's adapter reads both back; other tools see
+ * a standard config that does not describe every layer or bias.
  */
 public final class ConfigWriter {
 
@@ -28,8 +29,7 @@ public final class ConfigWriter {
      * @param c the config
      * @param dtype the weights' element type
      * @return the JSON object
-     * @throws ModelFormatException if the model type cannot express the config's bias flags
-     */
+         */
     public static ObjectNode toJson(LlmConfig c, TensorType dtype) {
         ObjectNode o = c.source().deepCopy();
         LayerShape first = c.layers().get(0);
@@ -40,10 +40,10 @@ public final class ConfigWriter {
         o.put("num_key_value_heads", first.numKvHeads());
         o.put("head_dim", first.headDim());
         o.put("torch_dtype", dtype.torchName());
-        biases(c, o);
         o.remove(ConfigReader.BONSAI_KEY);
+        biases(c, o);
         if (!c.uniform()) {
-            ArrayNode layers = o.putObject(ConfigReader.BONSAI_KEY).putArray("layers");
+            ArrayNode layers = o.withObject("/" + ConfigReader.BONSAI_KEY).putArray("layers");
             for (LayerShape l : c.layers()) {
                 layers.addObject().put("num_attention_heads", l.numHeads())
                         .put("num_key_value_heads", l.numKvHeads()).put("head_dim", l.headDim())
@@ -54,32 +54,27 @@ public final class ConfigWriter {
     }
 
     private static void biases(LlmConfig c, ObjectNode o) {
+        boolean standard;
         switch (c.modelType()) {
             case "llama":
-                require(c, c.qkvBias() == c.outputBias(), "q/k/v and o_proj biases alike");
+                standard = c.qkvBias() == c.outputBias();
                 o.put("attention_bias", c.qkvBias());
                 o.put("mlp_bias", c.mlpBias());
                 break;
             case "qwen3":
-                require(c, c.qkvBias() == c.outputBias() && !c.mlpBias(),
-                        "q/k/v and o_proj biases alike and no MLP biases");
+                standard = c.qkvBias() == c.outputBias() && !c.mlpBias();
                 o.put("attention_bias", c.qkvBias());
                 break;
             case "qwen2":
-                require(c, c.qkvBias() && !c.outputBias() && !c.mlpBias(),
-                        "q/k/v biases only");
+                standard = c.qkvBias() && !c.outputBias() && !c.mlpBias();
                 break;
             default:
-                require(c, !c.qkvBias() && !c.outputBias() && !c.mlpBias(), "no biases");
+                standard = !c.qkvBias() && !c.outputBias() && !c.mlpBias();
                 break;
         }
-    }
-
-    private static void require(LlmConfig c, boolean ok, String what) {
-        if (!ok) {
-            throw new ModelFormatException("model_type '" + c.modelType() + "' supports " + what
-                    + "; the model has q/k/v " + c.qkvBias() + ", o_proj " + c.outputBias()
-                    + ", MLP " + c.mlpBias());
+        if (!standard) {
+            o.withObject("/" + ConfigReader.BONSAI_KEY).putObject("biases").put("qkv", c.qkvBias())
+                    .put("o_proj", c.outputBias()).put("mlp", c.mlpBias());
         }
     }
 }

@@ -3,11 +3,9 @@ package ai.bonsai.llm;
 import ai.bonsai.api.ConfigException;
 import ai.bonsai.api.graph.Graph;
 import ai.bonsai.api.graph.GraphBuilder;
-import ai.djl.ndarray.NDArray;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.IntStream;
 
 /**
@@ -68,13 +66,8 @@ public final class DepthPruning {
         for (int k : kept) {
             shapes.add(config.layers().get(k));
         }
-        for (Map.Entry<String, String> e : g.metadata().entrySet()) {
-            if (!e.getKey().equals(DecoderGraph.META_CONFIG)) {
-                b.metadata(e.getKey(), e.getValue());
-            }
-        }
-        return DecoderGraph.build(config.withShapes(config.hiddenSize(), shapes), b,
-                g.inputs().get(0).shape(), (name, shape) -> copy(g, sourceName(name, kept), b));
+        return GraphCopy.of(g, config.withShapes(config.hiddenSize(), shapes),
+                name -> sourceName(name, kept), b);
     }
 
     private static String sourceName(String name, int[] kept) {
@@ -85,11 +78,5 @@ public final class DepthPruning {
         int dot = name.indexOf('.', prefix.length());
         int layer = Integer.parseInt(name.substring(prefix.length(), dot));
         return prefix + kept[layer] + name.substring(dot);
-    }
-
-    private static NDArray copy(Graph g, String name, GraphBuilder b) {
-        NDArray copy = g.parameters().get(name).array().duplicate();
-        copy.attach(b.manager());
-        return copy;
     }
 }
