@@ -3,6 +3,7 @@ package ai.bonsai.llm;
 import ai.bonsai.api.graph.Graph;
 import ai.bonsai.api.graph.GraphBuilder;
 import ai.bonsai.api.model.ModelFormatException;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +12,11 @@ import java.util.Map;
 /**
  * Reads a Hugging Face decoder-only model folder ({@code config.json} + safetensors weights) into
  * a graph. Everything is checked before any weight is read: the config, every shard's header,
- * and that each tensor the config needs is present with its shape.
+ * and that each tensor the config needs is present with its shape. The weights are lazy
+ * parameters ({@link ai.bonsai.api.graph.GraphBuilder#parameterSource}): each tensor is read from
+ * a memory map of its file when first needed, and again after {@link
+ * ai.bonsai.api.graph.Parameter#release()}; with a builder that has no lazy parameters they are
+ * read at once.
  *
  * <pre>{@code
  * Graph g = HfFolder.read(Path.of("tiny_llama"), host.newGraphBuilder("llama", 0), new Shape(1, 12));
@@ -65,7 +70,11 @@ public final class HfFolder {
         b.metadata(DecoderGraph.META_DTYPE, weights.type().torchName());
         b.metadata(DecoderGraph.META_SOURCE, folder.toAbsolutePath().toString());
         weights.largestShardBytes().ifPresent(n -> b.metadata(DecoderGraph.META_SHARD_BYTES, Long.toString(n)));
-        return DecoderGraph.build(config, b, inputShape,
-                (name, shape) -> weights.fileOf(name).readFloat(name, b.manager()));
+        for (Map.Entry<String, Shape> e : TensorLayout.shapes(config).entrySet()) {
+            String name = e.getKey();
+            SafetensorsFile file = weights.fileOf(name);
+            b.parameterSource(name, e.getValue(), DataType.FLOAT32, () -> file.readFloat(name, b.manager()));
+        }
+        return DecoderGraph.build(config, b, inputShape, null);
     }
 }

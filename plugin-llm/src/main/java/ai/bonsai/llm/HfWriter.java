@@ -82,6 +82,24 @@ public final class HfWriter {
      */
     public static void write(Graph g, Path target, TensorType dtype, long maxShardBytes,
             Map<String, String> provenance) {
+        write(g, target, dtype, maxShardBytes, provenance, false);
+    }
+
+    /**
+     * Writes a graph built by {@link DecoderGraph}, optionally releasing each parameter once it
+     * is written ({@link Parameter#release()}): with lazy parameters only one tensor is in memory
+     * at a time, but data changed in place since it was read is lost from the graph afterwards.
+     *
+     * @param g the graph
+     * @param target the folder to create
+     * @param dtype the element type of the written weights
+     * @param maxShardBytes the largest shard (one tensor larger than this gets a shard alone)
+     * @param provenance entries for each file's {@code __metadata__}
+     * @param release release each parameter after writing it
+     * @throws ModelFormatException naming the target on failure; nothing is left behind
+     */
+    public static void write(Graph g, Path target, TensorType dtype, long maxShardBytes,
+            Map<String, String> provenance, boolean release) {
         LlmConfig config = GraphShapes.of(g);
         Map<String, Shape> layout = TensorLayout.shapes(config);
         Map<String, Parameter> params = g.parameters();
@@ -103,7 +121,7 @@ public final class HfWriter {
             ObjectMapper json = new ObjectMapper();
             ObjectNode configJson = ConfigWriter.toJson(config, dtype);
             json.writerWithDefaultPrettyPrinter().writeValue(tmp.resolve(HfFolder.CONFIG).toFile(), configJson);
-            writeWeights(tmp, layout, params, dtype, maxShardBytes, provenance);
+            writeWeights(tmp, layout, params, dtype, maxShardBytes, provenance, release);
             copySourceFiles(g, tmp);
             move(tmp, abs);
         } catch (IOException | RuntimeException e) {
@@ -138,7 +156,8 @@ public final class HfWriter {
     }
 
     private static void writeWeights(Path dir, Map<String, Shape> layout, Map<String, Parameter> params,
-            TensorType dtype, long maxShardBytes, Map<String, String> provenance) throws IOException {
+            TensorType dtype, long maxShardBytes, Map<String, String> provenance, boolean release)
+            throws IOException {
         List<List<SafetensorsWriter.Tensor>> shards = new ArrayList<>();
         long size = Long.MAX_VALUE;
         long total = 0;
@@ -149,7 +168,8 @@ public final class HfWriter {
                 size = 0;
             }
             Parameter p = params.get(e.getKey());
-            shards.get(shards.size() - 1).add(new SafetensorsWriter.Tensor(e.getKey(), e.getValue(), p::array));
+            shards.get(shards.size() - 1).add(new SafetensorsWriter.Tensor(e.getKey(), e.getValue(), p::array,
+                    release ? p::release : () -> { }));
             size += bytes;
             total += bytes;
         }

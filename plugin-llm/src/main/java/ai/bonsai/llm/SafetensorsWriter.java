@@ -28,8 +28,9 @@ public final class SafetensorsWriter {
      * @param name the tensor name
      * @param shape its shape
      * @param data gives the float32 data when its turn comes (not closed by the writer)
+     * @param written runs once the tensor is in the file (to release its data)
      */
-    public record Tensor(String name, Shape shape, Supplier<NDArray> data) {
+    public record Tensor(String name, Shape shape, Supplier<NDArray> data, Runnable written) {
     }
 
     private SafetensorsWriter() {
@@ -92,11 +93,12 @@ public final class SafetensorsWriter {
                 }
                 if (type == TensorType.BF16) {
                     writeFully(ch, Bfloat16.narrow(a.toByteBuffer()));
-                    continue;
+                } else {
+                    try (NDArray typed = a.toType(type.djl(), true)) {
+                        writeFully(ch, typed.toByteBuffer().order(ByteOrder.LITTLE_ENDIAN));
+                    }
                 }
-                try (NDArray typed = a.toType(type.djl(), true)) {
-                    writeFully(ch, typed.toByteBuffer().order(ByteOrder.LITTLE_ENDIAN));
-                }
+                t.written().run();
             }
         }
     }
