@@ -8,6 +8,8 @@ import ai.bonsai.api.prune.IndexSet;
 import ai.bonsai.api.prune.PruningHandle;
 import ai.bonsai.core.depgraph.DependencyGraph;
 import ai.bonsai.core.graph.DefaultParameter;
+import ai.bonsai.core.importance.MagnitudeImportance;
+import ai.bonsai.core.pruner.MetaPruner;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
@@ -43,6 +45,29 @@ class LazyLoadingTest {
         try (Graph a = Models.read(lazy); Graph b = Models.read(eager); NDManager m = NDManager.newBaseManager()) {
             assertThat(a.parameters().get("model.layers.0.mlp.up_proj.weight").shape().get(0)).isEqualTo(171);
             NDArray ids = Models.ids("tiny_llama", m);
+            assertThat(Models.maxAbsDiff(Models.logits(a, ids), Models.logits(b, ids))).isZero();
+        }
+    }
+
+    @Test
+    void streamingMagnitudeScoringPrunesHeadsAndChannelsLikeTheInMemoryRun() {
+        Path streamed = dir.resolve("streamed");
+        Path inMemory = dir.resolve("in-memory");
+        WidthPlan plan = new WidthPlan(0.5, 0.3, 0, true, 0, 4);
+        try (Graph g = Models.read(Models.fixture("tiny_qwen3"))) {
+            new MetaPruner().start(g, plan.toConfig(GraphShapes.of(g),
+                    new LayerStreaming(new MagnitudeImportance()))).step();
+            assertThat(materialized(g)).isZero();
+            HfWriter.write(g, streamed, TensorType.F32, HfWriter.DEFAULT_SHARD_BYTES, Map.of(), true);
+            assertThat(materialized(g)).isZero();
+        }
+        try (Graph g = Models.read(Models.fixture("tiny_qwen3"))) {
+            new MetaPruner().start(g, plan.toConfig(GraphShapes.of(g), new MagnitudeImportance())).step();
+            new HfDecoderFormat().write(g, inMemory);
+        }
+        try (Graph a = Models.read(streamed); Graph b = Models.read(inMemory); NDManager m = NDManager.newBaseManager()) {
+            assertThat(GraphShapes.of(a).layers()).containsOnly(new LayerShape(4, 1, 16, 123));
+            NDArray ids = Models.ids("tiny_qwen3", m);
             assertThat(Models.maxAbsDiff(Models.logits(a, ids), Models.logits(b, ids))).isZero();
         }
     }
