@@ -111,7 +111,8 @@ public final class SafetensorsFile {
         TensorType type = dtype == null ? null : TensorType.byName(dtype.asText());
         if (type == null) {
             throw tensorError(file, name, "dtype", "unsupported value " + dtype
-                    + "; supported: F32, F16, BF16");
+                    + "; supported: " + java.util.Arrays.stream(TensorType.values()).map(Enum::name)
+                            .collect(java.util.stream.Collectors.joining(", ")));
         }
         JsonNode shapeNode = e.get("shape");
         if (shapeNode == null || !shapeNode.isArray()) {
@@ -186,6 +187,27 @@ public final class SafetensorsFile {
     }
 
     /**
+     * Maps one tensor's bytes.
+     *
+     * @param name the tensor name
+     * @return a read-only little-endian view of the tensor's bytes
+     * @throws ModelFormatException if the tensor is absent or cannot be mapped
+     */
+    public ByteBuffer map(String name) {
+        Entry e = entries.get(name);
+        if (e == null) {
+            throw error(file, "has no tensor '" + name + "'");
+        }
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            return ch.map(FileChannel.MapMode.READ_ONLY, dataStart + e.begin(), e.end() - e.begin())
+                    .order(ByteOrder.LITTLE_ENDIAN);
+        } catch (IOException ex) {
+            throw new ModelFormatException("safetensors file '" + file + "': tensor '" + name
+                    + "': cannot read: " + ex.getMessage(), ex);
+        }
+    }
+
+    /**
      * Reads one tensor as float32 from a memory map of its bytes.
      *
      * @param name the tensor name
@@ -194,30 +216,21 @@ public final class SafetensorsFile {
      * @throws ModelFormatException if the tensor is absent or cannot be read
      */
     public NDArray readFloat(String name, NDManager manager) {
+        ByteBuffer src = map(name);
         Entry e = entries.get(name);
-        if (e == null) {
-            throw error(file, "has no tensor '" + name + "'");
+        ByteBuffer copy;
+        DataType type;
+        if (e.type() == TensorType.BF16) {
+            copy = manager.allocateDirect(src.remaining() * 2);
+            Bfloat16.widen(src, copy);
+            type = DataType.FLOAT32;
+        } else {
+            copy = manager.allocateDirect(src.remaining()).order(ByteOrder.nativeOrder()).put(src);
+            type = e.type().djl();
         }
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer src = ch.map(FileChannel.MapMode.READ_ONLY, dataStart + e.begin(), e.end() - e.begin())
-                    .order(ByteOrder.LITTLE_ENDIAN);
-            ByteBuffer copy;
-            DataType type;
-            if (e.type() == TensorType.BF16) {
-                copy = manager.allocateDirect(src.remaining() * 2);
-                Bfloat16.widen(src, copy);
-                type = DataType.FLOAT32;
-            } else {
-                copy = manager.allocateDirect(src.remaining()).order(ByteOrder.nativeOrder()).put(src);
-                type = e.type().djl();
-            }
-            try (NDArray raw = manager.create(copy.flip(), e.shape(), type)) {
-                // the engine's tensor aliases the buffer: copy it out before the buffer can go
-                return type == DataType.FLOAT32 ? raw.duplicate() : raw.toType(DataType.FLOAT32, false);
-            }
-        } catch (IOException ex) {
-            throw new ModelFormatException("safetensors file '" + file + "': tensor '" + name
-                    + "': cannot read: " + ex.getMessage(), ex);
+        try (NDArray raw = manager.create(copy.flip(), e.shape(), type)) {
+            // the engine's tensor aliases the buffer: copy it out before the buffer can go
+            return type == DataType.FLOAT32 ? raw.duplicate() : raw.toType(DataType.FLOAT32, false);
         }
     }
 }

@@ -3,14 +3,21 @@ package ai.bonsai.llm;
 import ai.djl.ndarray.types.DataType;
 import java.util.Arrays;
 
-/** The safetensors element types a checkpoint's weights may have, with their DJL types. */
+/**
+ * The safetensors element types Bonsai reads, with their DJL types: floats for weights, integers
+ * for token ids.
+ */
 public enum TensorType {
     /** 32-bit IEEE float. */
     F32(DataType.FLOAT32, 4),
     /** 16-bit IEEE float. */
     F16(DataType.FLOAT16, 2),
     /** bfloat16. */
-    BF16(DataType.BFLOAT16, 2);
+    BF16(DataType.BFLOAT16, 2),
+    /** 64-bit integer. */
+    I64(DataType.INT64, 8),
+    /** 32-bit integer. */
+    I32(DataType.INT32, 4);
 
     private final DataType djl;
     private final int bytes;
@@ -41,7 +48,7 @@ public enum TensorType {
     /**
      * Returns the {@code torch_dtype} name a Hugging Face config uses for this type.
      *
-     * @return {@code float32}, {@code float16} or {@code bfloat16}
+     * @return {@code float32}, {@code float16}, {@code bfloat16}, {@code int64} or {@code int32}
      */
     public String torchName() {
         switch (this) {
@@ -49,6 +56,10 @@ public enum TensorType {
                 return "float16";
             case BF16:
                 return "bfloat16";
+            case I64:
+                return "int64";
+            case I32:
+                return "int32";
             default:
                 return "float32";
         }
@@ -57,7 +68,7 @@ public enum TensorType {
     /**
      * Finds a type by its safetensors name.
      *
-     * @param name {@code F32}, {@code F16} or {@code BF16}
+     * @param name the safetensors name, such as {@code BF16}
      * @return the type, or null if unsupported
      */
     static TensorType byName(String name) {

@@ -53,7 +53,7 @@ class MalformedInputTest {
         Path dtype = safetensors("{\"a\":{\"dtype\":\"I8\",\"shape\":[1],\"data_offsets\":[0,1]}}", 8);
         assertThatThrownBy(() -> SafetensorsFile.open(dtype))
                 .hasMessage("safetensors file '" + dtype + "': tensor 'a': field 'dtype': unsupported"
-                        + " value \"I8\"; supported: F32, F16, BF16");
+                        + " value \"I8\"; supported: F32, F16, BF16, I64, I32");
     }
 
     @Test
