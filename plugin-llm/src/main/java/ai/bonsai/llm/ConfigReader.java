@@ -18,7 +18,8 @@ import java.util.List;
  * num_key_value_heads} (default: the attention heads), {@code head_dim} (default: hidden /
  * heads), {@code vocab_size}, {@code rms_norm_eps}, {@code rope_theta} (default 10000), {@code
  * rope_scaling} (null, {@code linear} or {@code llama3}), {@code tie_word_embeddings}, {@code
- * attention_bias}, {@code mlp_bias}, {@code hidden_act} (silu only). Per-layer sizes of a
+ * attention_bias}, {@code mlp_bias}, {@code hidden_act} (silu only), Mistral's {@code
+ * sliding_window} ({@code use_sliding_window} of Qwen is refused). Per-layer sizes of a
  * non-uniform pruned model come from the {@code bonsai.layers} array ({@code
  * num_attention_heads}, {@code num_key_value_heads}, {@code head_dim}, {@code intermediate_size}
  * of each layer), and bias flags the model type cannot express from {@code bonsai.biases} ({@code
@@ -130,7 +131,7 @@ public final class ConfigReader {
         boolean qwen2 = type.equals("qwen2");
         LlmConfig config = new LlmConfig(type, hidden, positive("vocab_size"), number("rms_norm_eps", 1e-6),
                 rope(), flag("tie_word_embeddings", false), qwen2 || attentionBias,
-                !qwen2 && attentionBias, flag("mlp_bias", false), type.equals("qwen3"), shapes,
+                !qwen2 && attentionBias, flag("mlp_bias", false), type.equals("qwen3"), slidingWindow(type), shapes,
                 (ObjectNode) root.deepCopy());
         JsonNode biases = root.path(BONSAI_KEY).get("biases");
         if (biases == null) {
@@ -148,6 +149,16 @@ public final class ConfigReader {
             throw error(prefix + key, "must be true or false, found " + v);
         }
         return v.asBoolean();
+    }
+
+    private int slidingWindow(String type) {
+        if (type.equals("mistral")) {
+            return root.hasNonNull("sliding_window") ? positive("sliding_window") : 0;
+        }
+        if (flag("use_sliding_window", false)) {
+            throw error("use_sliding_window", "true is not supported for model_type '" + type + "'");
+        }
+        return 0;
     }
 
     private List<LayerShape> layerShapes(int count) {

@@ -22,7 +22,8 @@ import java.util.function.BiFunction;
  * {@code self_attn.attention}, {@code self_attn.o_proj}, {@code attn_residual}, {@code
  * post_attention_layernorm}, {@code mlp.gate_proj}, {@code mlp.act_fn}, {@code mlp.up_proj},
  * {@code mlp.mul}, {@code mlp.down_proj}, {@code mlp_residual}; then {@code model.norm} and {@code
- * lm_head}. The graph input is {@code input_ids} [B, T]; the output the logits [B, T, vocab].
+ * lm_head}; with Mistral's {@code sliding_window}, {@code model.sliding_window_mask} feeds every
+ * attention. The graph input is {@code input_ids} [B, T]; the output the logits [B, T, vocab].
  */
 public final class DecoderGraph {
 
@@ -74,8 +75,10 @@ public final class DecoderGraph {
         Value table = b.op("parameter", "model.embed_tokens.weight", Attributes.of()
                 .with("shape", new long[] {config.vocabSize(), h}).with("channel_dim", 1));
         Value x = b.op(EmbeddingLookupOp.NAME, "model.embed_tokens", Attributes.of(), ids, table);
+        Value mask = config.slidingWindow() > 0 ? b.op(SlidingWindowMaskOp.NAME, "model.sliding_window_mask",
+                Attributes.of().with("sliding_window", config.slidingWindow()), ids) : null;
         for (int i = 0; i < config.layers().size(); i++) {
-            x = layer(TensorLayout.layer(i), config.layers().get(i), x);
+            x = layer(TensorLayout.layer(i), config.layers().get(i), x, mask);
         }
         x = rmsNorm("model.norm", x);
         Value logits = config.tieWordEmbeddings()
@@ -85,7 +88,7 @@ public final class DecoderGraph {
         return b.build();
     }
 
-    private Value layer(String p, LayerShape l, Value x) {
+    private Value layer(String p, LayerShape l, Value x, Value mask) {
         Value h = rmsNorm(p + "input_layernorm", x);
         int d = l.headDim();
         Value q = b.linear(p + "self_attn.q_proj", h, l.numHeads() * d, config.qkvBias());
@@ -97,9 +100,10 @@ public final class DecoderGraph {
         }
         q = rotary(p + "self_attn.q_rotary", q, l.numHeads(), d);
         k = rotary(p + "self_attn.k_rotary", k, l.numKvHeads(), d);
-        Value a = b.op(ATTENTION, p + "self_attn.attention", Attributes.of()
-                .with("num_heads", l.numHeads()).with("num_kv_heads", l.numKvHeads())
-                .with("causal", true).with("scale", 1 / Math.sqrt(d)), q, k, v);
+        Attributes attention = Attributes.of().with("num_heads", l.numHeads())
+                .with("num_kv_heads", l.numKvHeads()).with("causal", true).with("scale", 1 / Math.sqrt(d));
+        Value a = mask == null ? b.op(ATTENTION, p + "self_attn.attention", attention, q, k, v)
+                : b.op(ATTENTION, p + "self_attn.attention", attention, q, k, v, mask);
         Value o = b.linear(p + "self_attn.o_proj", a, config.hiddenSize(), config.outputBias());
         x = b.add(p + "attn_residual", x, o);
         h = rmsNorm(p + "post_attention_layernorm", x);

@@ -17,12 +17,13 @@ import java.util.List;
  * @param outputBias whether {@code o_proj} has a bias
  * @param mlpBias whether gate/up/down projections have biases
  * @param qkNorm whether each head of q and k goes through an RMSNorm (Qwen3)
+ * @param slidingWindow Mistral's attention window ({@code sliding_window}), 0 for none
  * @param layers the sizes of each decoder layer
  * @param source the file's JSON, kept so that a writer preserves the keys it does not change
  */
 public record LlmConfig(String modelType, int hiddenSize, int vocabSize, double rmsNormEps,
         RopeScaling rope, boolean tieWordEmbeddings, boolean qkvBias, boolean outputBias,
-        boolean mlpBias, boolean qkNorm, List<LayerShape> layers, ObjectNode source) {
+        boolean mlpBias, boolean qkNorm, int slidingWindow, List<LayerShape> layers, ObjectNode source) {
 
     /** The {@code model_type}s this plugin builds. */
     public static final List<String> MODEL_TYPES = List.of("llama", "mistral", "qwen2", "qwen3");
@@ -52,7 +53,7 @@ public record LlmConfig(String modelType, int hiddenSize, int vocabSize, double 
      */
     public LlmConfig withShapes(int hidden, List<LayerShape> newLayers) {
         return new LlmConfig(modelType, hidden, vocabSize, rmsNormEps, rope, tieWordEmbeddings,
-                qkvBias, outputBias, mlpBias, qkNorm, newLayers, source);
+                qkvBias, outputBias, mlpBias, qkNorm, slidingWindow, newLayers, source);
     }
 
     /**
@@ -65,6 +66,6 @@ public record LlmConfig(String modelType, int hiddenSize, int vocabSize, double 
      */
     public LlmConfig withBiases(boolean qkv, boolean output, boolean mlp) {
         return new LlmConfig(modelType, hiddenSize, vocabSize, rmsNormEps, rope, tieWordEmbeddings,
-                qkv, output, mlp, qkNorm, layers, source);
+                qkv, output, mlp, qkNorm, slidingWindow, layers, source);
     }
 }

@@ -30,7 +30,8 @@ class ExtensionsTest {
         }
         assertThat(indexed).contains(HfDecoderAdapter.class.getName(), HfDecoderFormat.class.getName(),
                 RmsNormOp.class.getName(), HeadRmsNormOp.class.getName(), RotaryOp.class.getName(),
-                EmbeddingLookupOp.class.getName(), TiedLmHeadOp.class.getName());
+                EmbeddingLookupOp.class.getName(), TiedLmHeadOp.class.getName(),
+                SlidingWindowMaskOp.class.getName());
         PluginHost host = PluginHost.classpathOnly();
         assertThat(host.adapterFor("qwen3")).isInstanceOf(HfDecoderAdapter.class);
         assertThat(host.formats().get("hf-decoder")).isInstanceOf(HfDecoderFormat.class);
