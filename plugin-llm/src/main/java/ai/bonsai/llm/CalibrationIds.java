@@ -99,7 +99,8 @@ public final class CalibrationIds {
         }
         int n = Math.toIntExact(e.shape().get(0));
         int t = Math.toIntExact(e.shape().get(1));
-        ByteBuffer b = st.map(e.name());
+        ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(e.end() - e.begin())).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        st.read(e.name(), b);
         List<long[]> rows = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             long[] row = new long[t];

@@ -18,8 +18,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * One safetensors file, its header read and checked, its tensors read on demand from a memory
- * map of the file (one tensor at a time: a checkpoint larger than memory is never read whole).
+ * One safetensors file, its header read and checked, its tensors read on demand (one tensor at a
+ * time: a checkpoint larger than memory is never read whole). A tensor is at most 2 GB (Java
+ * buffers), in float32 once read.
  *
  * <p>The header is checked before anything is read: its length fits the file and {@value
  * #MAX_HEADER_BYTES} bytes, every tensor has a supported dtype, a shape, and {@code
@@ -187,48 +188,66 @@ public final class SafetensorsFile {
     }
 
     /**
-     * Maps one tensor's bytes.
+     * Reads one tensor's bytes into a buffer (positional reads, no memory map: the file's pages
+     * stay in the page cache and never count toward the process's resident memory).
      *
      * @param name the tensor name
-     * @return a read-only little-endian view of the tensor's bytes
-     * @throws ModelFormatException if the tensor is absent or cannot be mapped
+     * @param into a buffer with at least the tensor's bytes remaining; filled from its position
+     * @throws ModelFormatException if the tensor is absent or cannot be read
      */
-    public ByteBuffer map(String name) {
-        Entry e = entries.get(name);
-        if (e == null) {
-            throw error(file, "has no tensor '" + name + "'");
-        }
+    public void read(String name, ByteBuffer into) {
+        Entry e = entry(name);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            return ch.map(FileChannel.MapMode.READ_ONLY, dataStart + e.begin(), e.end() - e.begin())
-                    .order(ByteOrder.LITTLE_ENDIAN);
-        } catch (IOException ex) {
+            ByteBuffer window = into.duplicate();
+            window.limit(Math.toIntExact(window.position() + e.end() - e.begin()));
+            readFully(ch, window, dataStart + e.begin());
+        } catch (IOException | ArithmeticException ex) {
             throw new ModelFormatException("safetensors file '" + file + "': tensor '" + name
                     + "': cannot read: " + ex.getMessage(), ex);
         }
     }
 
     /**
-     * Reads one tensor as float32 from a memory map of its bytes.
+     * Returns one tensor's entry.
+     *
+     * @param name the tensor name
+     * @return the entry
+     * @throws ModelFormatException if the tensor is absent
+     */
+    public Entry entry(String name) {
+        Entry e = entries.get(name);
+        if (e == null) {
+            throw error(file, "has no tensor '" + name + "'");
+        }
+        return e;
+    }
+
+    /**
+     * Reads one tensor as float32.
      *
      * @param name the tensor name
      * @param manager the manager that will own the array
-     * @return a float32 array of its own (never a view of the file or of a buffer)
+     * @return a float32 array of its own (never a view of a buffer)
      * @throws ModelFormatException if the tensor is absent or cannot be read
      */
     public NDArray readFloat(String name, NDManager manager) {
-        ByteBuffer src = map(name);
-        Entry e = entries.get(name);
+        Entry e = entry(name);
+        int bytes = Math.toIntExact(e.end() - e.begin());
         ByteBuffer copy;
         DataType type;
         if (e.type() == TensorType.BF16) {
-            copy = manager.allocateDirect(src.remaining() * 2);
-            Bfloat16.widen(src, copy);
+            ByteBuffer narrow = ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN);
+            read(name, narrow);
+            copy = manager.allocateDirect(Math.multiplyExact(bytes, 2));
+            Bfloat16.widen(narrow, copy);
+            copy.flip();
             type = DataType.FLOAT32;
         } else {
-            copy = manager.allocateDirect(src.remaining()).order(ByteOrder.nativeOrder()).put(src);
+            copy = manager.allocateDirect(bytes).order(ByteOrder.nativeOrder());
+            read(name, copy);
             type = e.type().djl();
         }
-        try (NDArray raw = manager.create(copy.flip(), e.shape(), type)) {
+        try (NDArray raw = manager.create(copy, e.shape(), type)) {
             // the engine's tensor aliases the buffer: copy it out before the buffer can go
             return type == DataType.FLOAT32 ? raw.duplicate() : raw.toType(DataType.FLOAT32, false);
         }
