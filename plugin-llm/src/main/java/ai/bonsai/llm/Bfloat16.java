@@ -14,16 +14,19 @@ final class Bfloat16 {
     }
 
     /**
-     * Widens little-endian bfloat16 values to float32.
+     * Widens bfloat16 values to float32 in place: the buffer holds {@code n} little-endian
+     * bfloat16 values in its upper half, {@code [2n, 4n)}, and receives the {@code n} float32
+     * values in native order over its whole length {@code [0, 4n)} (each value is read before the
+     * bytes it lies in are written).
      *
-     * @param src the bfloat16 bytes (position to limit)
-     * @param dst receives the float32 values in native order
+     * @param buffer a buffer of {@code 4n} bytes, limit set
      */
-    static void widen(ByteBuffer src, ByteBuffer dst) {
-        ByteBuffer in = src.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        ByteBuffer out = dst.order(ByteOrder.nativeOrder());
-        while (in.remaining() >= 2) {
-            out.putFloat(Float.intBitsToFloat((in.getShort() & 0xffff) << 16));
+    static void widenInPlace(ByteBuffer buffer) {
+        int n = buffer.limit() / 4;
+        ByteBuffer in = buffer.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer out = buffer.duplicate().order(ByteOrder.nativeOrder());
+        for (int i = 0; i < n; i++) {
+            out.putFloat(4 * i, Float.intBitsToFloat((in.getShort(2 * n + 2 * i) & 0xffff) << 16));
         }
     }
 
@@ -31,15 +34,14 @@ final class Bfloat16 {
      * Narrows float32 values to little-endian bfloat16.
      *
      * @param src the float32 bytes in native order (position to limit)
-     * @return the bfloat16 bytes, ready to read
+     * @param dst receives the bfloat16 bytes from its position
      */
-    static ByteBuffer narrow(ByteBuffer src) {
+    static void narrow(ByteBuffer src, ByteBuffer dst) {
         ByteBuffer in = src.duplicate().order(ByteOrder.nativeOrder());
-        ByteBuffer out = ByteBuffer.allocate(in.remaining() / 2).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer out = dst.order(ByteOrder.LITTLE_ENDIAN);
         while (in.remaining() >= 4) {
             out.putShort(narrow(in.getFloat()));
         }
-        return out.flip();
     }
 
     /**

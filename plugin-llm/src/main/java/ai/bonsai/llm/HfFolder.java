@@ -70,10 +70,11 @@ public final class HfFolder {
         b.metadata(DecoderGraph.META_DTYPE, weights.type().torchName());
         b.metadata(DecoderGraph.META_SOURCE, folder.toAbsolutePath().toString());
         weights.largestShardBytes().ifPresent(n -> b.metadata(DecoderGraph.META_SHARD_BYTES, Long.toString(n)));
+        ScratchBuffers scratch = new ScratchBuffers();
         for (Map.Entry<String, Shape> e : TensorLayout.shapes(config).entrySet()) {
             String name = e.getKey();
             SafetensorsFile file = weights.fileOf(name);
-            b.parameterSource(name, e.getValue(), DataType.FLOAT32, () -> file.readFloat(name, b.manager()));
+            b.parameterSource(name, e.getValue(), DataType.FLOAT32, () -> file.readFloat(name, b.manager(), scratch));
         }
         return DecoderGraph.build(config, b, inputShape, null);
     }

@@ -227,29 +227,30 @@ public final class SafetensorsFile {
      *
      * @param name the tensor name
      * @param manager the manager that will own the array
+     * @param scratch buffers reused from one read to the next
      * @return a float32 array of its own (never a view of a buffer)
      * @throws ModelFormatException if the tensor is absent or cannot be read
      */
-    public NDArray readFloat(String name, NDManager manager) {
+    public NDArray readFloat(String name, NDManager manager, ScratchBuffers scratch) {
         Entry e = entry(name);
         int bytes = Math.toIntExact(e.end() - e.begin());
-        ByteBuffer copy;
-        DataType type;
-        if (e.type() == TensorType.BF16) {
-            ByteBuffer narrow = ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN);
-            read(name, narrow);
-            copy = manager.allocateDirect(Math.multiplyExact(bytes, 2));
-            Bfloat16.widen(narrow, copy);
-            copy.flip();
-            type = DataType.FLOAT32;
-        } else {
-            copy = manager.allocateDirect(bytes).order(ByteOrder.nativeOrder());
-            read(name, copy);
-            type = e.type().djl();
-        }
-        try (NDArray raw = manager.create(copy, e.shape(), type)) {
-            // the engine's tensor aliases the buffer: copy it out before the buffer can go
-            return type == DataType.FLOAT32 ? raw.duplicate() : raw.toType(DataType.FLOAT32, false);
+        synchronized (scratch) {
+            ByteBuffer data;
+            DataType type;
+            if (e.type() == TensorType.BF16) {
+                data = scratch.direct(Math.multiplyExact(bytes, 2));
+                read(name, data.duplicate().position(bytes));
+                Bfloat16.widenInPlace(data);
+                type = DataType.FLOAT32;
+            } else {
+                data = scratch.direct(bytes);
+                read(name, data);
+                type = e.type().djl();
+            }
+            try (NDArray raw = manager.create(data, e.shape(), type)) {
+                // the engine's tensor aliases the buffer: copy it out before the buffer is reused
+                return type == DataType.FLOAT32 ? raw.duplicate() : raw.toType(DataType.FLOAT32, false);
+            }
         }
     }
 }

@@ -85,6 +85,7 @@ public final class SafetensorsWriter {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             writeFully(ch, head);
+            ScratchBuffers scratch = new ScratchBuffers();
             for (Tensor t : tensors) {
                 NDArray a = t.data().get();
                 if (!a.getShape().equals(t.shape())) {
@@ -92,10 +93,14 @@ public final class SafetensorsWriter {
                             + ", the header says " + t.shape());
                 }
                 if (type == TensorType.BF16) {
-                    writeFully(ch, Bfloat16.narrow(a.toByteBuffer()));
+                    ByteBuffer narrow = scratch.direct(Math.toIntExact(bytes(t.shape(), type)));
+                    Bfloat16.narrow(a.toByteBuffer(true), narrow);
+                    writeFully(ch, narrow.flip());
+                } else if (type == TensorType.F32) {
+                    writeFully(ch, a.toByteBuffer(true).order(ByteOrder.LITTLE_ENDIAN));
                 } else {
-                    try (NDArray typed = a.toType(type.djl(), true)) {
-                        writeFully(ch, typed.toByteBuffer().order(ByteOrder.LITTLE_ENDIAN));
+                    try (NDArray typed = a.toType(type.djl(), false)) {
+                        writeFully(ch, typed.toByteBuffer(true).order(ByteOrder.LITTLE_ENDIAN));
                     }
                 }
                 t.written().run();
