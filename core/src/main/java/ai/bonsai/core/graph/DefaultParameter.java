@@ -84,18 +84,23 @@ public final class DefaultParameter implements Parameter {
     @Override
     public NDArray array() {
         if (source != null) {
-            if (data == null) {
-                NDArray full = source.get();
-                data = selection.isIdentity() ? full : selection.apply(full, full.getManager());
-                if (data != full) {
-                    full.close();
-                }
-            }
-            return data;
+            return readSource();
         }
         if (!selection.isIdentity()) {
             NDArray selected = selection.apply(data, data.getManager());
             replace(selected);
+        }
+        return data;
+    }
+
+    /** Reads a lazy parameter's data once, even when several threads ask at the same time. */
+    private synchronized NDArray readSource() {
+        if (data == null) {
+            NDArray full = source.get();
+            data = selection.isIdentity() ? full : selection.apply(full, full.getManager());
+            if (data != full) {
+                full.close();
+            }
         }
         return data;
     }
@@ -128,7 +133,7 @@ public final class DefaultParameter implements Parameter {
     }
 
     @Override
-    public void release() {
+    public synchronized void release() {
         if (source != null && data != null) {
             data.close();
             data = null;
