@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.bonsai.api.graph.Graph;
 import ai.bonsai.api.importance.CalibratedCriterion;
 import ai.bonsai.core.importance.FlapImportance;
+import ai.bonsai.core.importance.TaylorImportance;
 import ai.bonsai.core.importance.WandaImportance;
 import ai.bonsai.core.plugin.PluginHost;
 import ai.bonsai.core.pruner.MetaPruner;
@@ -18,7 +19,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Activation criteria on calibration ids: FLAP with bias compensation, and Wanda-sp. */
+/** Calibrated criteria on calibration ids: FLAP with bias compensation, Wanda-sp, first-order Taylor. */
 class CalibratedPruningTest {
 
     private static final WidthPlan PLAN = new WidthPlan(0.5, 0.3, 0, true, 0, 4);
@@ -82,6 +83,21 @@ class CalibratedPruningTest {
             NDArray ids = Models.ids("tiny_qwen3", m);
             prune(g, new WandaImportance(), ids);
             assertThat(GraphShapes.of(g).layers()).containsOnly(new LayerShape(4, 1, 16, 123));
+            NDArray logits = Models.logits(g, ids);
+            new HfDecoderFormat().write(g, out);
+            try (Graph back = Models.read(out)) {
+                assertThat(Models.maxAbsDiff(Models.logits(back, ids), logits)).isLessThan(1e-4f);
+            }
+        }
+    }
+
+    @Test
+    void firstOrderTaylorPrunesOnCalibrationGradientsAndReloads() {
+        Path out = dir.resolve("taylor");
+        try (Graph g = Models.read(Models.fixture("tiny_llama")); NDManager m = NDManager.newBaseManager()) {
+            NDArray ids = Models.ids("tiny_llama", m);
+            prune(g, new TaylorImportance(), ids);
+            assertThat(GraphShapes.of(g).layers()).containsOnly(new LayerShape(4, 1, 8, 123));
             NDArray logits = Models.logits(g, ids);
             new HfDecoderFormat().write(g, out);
             try (Graph back = Models.read(out)) {
