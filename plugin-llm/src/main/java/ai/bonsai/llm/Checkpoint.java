@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeSet;
@@ -83,8 +82,7 @@ public final class Checkpoint {
                     + "': field 'weight_map': missing or not an object");
         }
         Map<String, String> out = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = map.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : map.properties()) {
             String file = e.getValue().asText();
             if (!e.getValue().isTextual() || file.contains("/") || file.contains("\\")) {
                 throw new ModelFormatException("safetensors index '" + index + "': field 'weight_map."
