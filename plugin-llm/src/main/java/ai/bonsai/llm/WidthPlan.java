@@ -13,8 +13,9 @@ import java.util.List;
  * <p>Attention heads are removed GQA-aware: a key/value head goes with its whole group of query
  * heads (one pruning group through the {@code attention} op's head repeat), so {@code headRatio}
  * is the fraction of key/value groups removed ({@code ceil(headRatio × num_key_value_heads)} per
- * layer when uniform). Pruning query heads evenly inside every group, or head dimensions, is not
- * offered: the attention op refuses the first, rotary embeddings the second. MLP intermediate
+ * layer when uniform). Query heads removed evenly inside every group cannot be a DepGraph group
+ * (see {@link QueryHeadPruning}, which rebuilds the graph instead); head dimensions are not offered
+ * (rotary embeddings refuse them). MLP intermediate
  * channels go by {@code mlpRatio}; the hidden size (embedding, every norm, every projection,
  * lm_head) by {@code hiddenRatio}. Only layers in {@code [firstLayer, lastLayer)} lose heads and
  * MLP channels. {@code uniform} ranks each layer on its own so that every layer keeps the same
