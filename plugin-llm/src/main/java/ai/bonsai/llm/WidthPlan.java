@@ -20,7 +20,10 @@ import java.util.List;
  * lm_head) by {@code hiddenRatio}. Only layers in {@code [firstLayer, lastLayer)} lose heads and
  * MLP channels. {@code uniform} ranks each layer on its own so that every layer keeps the same
  * sizes (a standard checkpoint); otherwise heads and MLP channels are ranked across layers (one
- * threshold) and the result records per-layer sizes under the {@code bonsai} config key.
+ * threshold) and the result records per-layer sizes under the {@code bonsai} config key. A model
+ * with {@code hidden_size = num_attention_heads × head_dim} keeps that relation (which JVM engines
+ * such as Jlama assume) when heads and hidden size go by the same ratio and the ratio removes whole
+ * key/value groups (0.25 of 4 key/value heads, say).
  *
  * @param headRatio the fraction of key/value groups (with their query heads) to remove
  * @param mlpRatio the fraction of MLP intermediate channels to remove

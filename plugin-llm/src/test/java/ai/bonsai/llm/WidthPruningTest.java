@@ -69,6 +69,14 @@ class WidthPruningTest {
     }
 
     @Test
+    void headsAndHiddenByOneRatioKeepHiddenEqualToHeadsTimesHeadDim() throws IOException {
+        Path source = Models.synthetic(dir, "llama", 4);
+        LlmConfig pruned = pruneExportReload(source, new WidthPlan(0.25, 0.3, 0.25, true, 0, 4));
+        assertThat(pruned.layers()).containsOnly(new LayerShape(6, 3, 8, 123));
+        assertThat(pruned.hiddenSize()).isEqualTo(6 * 8);
+    }
+
+    @Test
     void aLayerRangeLeavesTheOtherLayersWhole() throws IOException {
         LlmConfig pruned = pruneExportReload(Models.fixture("tiny_llama"), new WidthPlan(0.5, 0.5, 0, true, 1, 3));
         assertThat(pruned.layers()).containsExactly(new LayerShape(8, 2, 8, 176), new LayerShape(4, 1, 8, 88),
