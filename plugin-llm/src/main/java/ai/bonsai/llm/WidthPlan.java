@@ -5,6 +5,7 @@ import ai.bonsai.api.importance.ImportanceCriterion;
 import ai.bonsai.api.pruner.PruningConfig;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What to remove from a decoder model's width, turned into a {@link PruningConfig} for a
@@ -31,21 +32,53 @@ import java.util.List;
  * @param uniform prune every layer alike
  * @param firstLayer the first layer pruned
  * @param lastLayer one past the last layer pruned ({@code num_hidden_layers} for all)
+ * @param layerMlpRatios MLP ratios of single layers, replacing {@code mlpRatio} there (the layer
+ *     range still applies)
  */
 public record WidthPlan(double headRatio, double mlpRatio, double hiddenRatio, boolean uniform,
-        int firstLayer, int lastLayer) {
+        int firstLayer, int lastLayer, Map<Integer, Double> layerMlpRatios) {
 
     /**
-     * Validates the ratios.
+     * Validates the ratios and copies the per-layer ones.
      */
     public WidthPlan {
         check("headRatio", headRatio);
         check("mlpRatio", mlpRatio);
         check("hiddenRatio", hiddenRatio);
+        layerMlpRatios = Map.copyOf(layerMlpRatios);
+        layerMlpRatios.forEach((layer, r) -> check("layerMlpRatios[" + layer + "]", r));
         if (firstLayer < 0 || lastLayer < firstLayer) {
             throw new ConfigException("pruner.layers", "must be a range first <= last, found ["
                     + firstLayer + ", " + lastLayer + ")");
         }
+    }
+
+    /**
+     * A plan with one MLP ratio in every layer of the range.
+     *
+     * @param headRatio the fraction of key/value groups to remove
+     * @param mlpRatio the fraction of MLP channels to remove
+     * @param hiddenRatio the fraction of hidden channels to remove
+     * @param uniform prune every layer alike
+     * @param firstLayer the first layer pruned
+     * @param lastLayer one past the last layer pruned
+     */
+    public WidthPlan(double headRatio, double mlpRatio, double hiddenRatio, boolean uniform,
+            int firstLayer, int lastLayer) {
+        this(headRatio, mlpRatio, hiddenRatio, uniform, firstLayer, lastLayer, Map.of());
+    }
+
+    /**
+     * Returns this plan with another MLP ratio in one layer.
+     *
+     * @param layer the layer
+     * @param ratio its MLP ratio
+     * @return the plan
+     */
+    public WidthPlan withLayerMlpRatio(int layer, double ratio) {
+        Map<Integer, Double> ratios = new java.util.HashMap<>(layerMlpRatios);
+        ratios.put(layer, ratio);
+        return new WidthPlan(headRatio, mlpRatio, hiddenRatio, uniform, firstLayer, lastLayer, ratios);
     }
 
     private static void check(String field, double ratio) {
@@ -72,13 +105,19 @@ public record WidthPlan(double headRatio, double mlpRatio, double hiddenRatio, b
      * @param model the model's config (its current layer sizes)
      * @param importance the criterion
      * @return the config for one step
-     * @throws ConfigException if the layer range exceeds the model
+     * @throws ConfigException if the layer range or a per-layer ratio's layer exceeds the model
      */
     public PruningConfig toConfig(LlmConfig model, ImportanceCriterion importance) {
         int layers = model.layers().size();
         if (lastLayer > layers) {
             throw new ConfigException("pruner.layers", "[" + firstLayer + ", " + lastLayer
                     + ") exceeds the model's " + layers + " layers");
+        }
+        for (int layer : layerMlpRatios.keySet()) {
+            if (layer < 0 || layer >= layers) {
+                throw new ConfigException("pruner.layerMlpRatios[" + layer + "]", "no such layer; the model has "
+                        + layers);
+            }
         }
         List<String> ignored = new ArrayList<>();
         PruningConfig.Builder b = PruningConfig.builder().setImportance(importance).optRatio(0)
@@ -91,8 +130,9 @@ public record WidthPlan(double headRatio, double mlpRatio, double hiddenRatio, b
             if (!inRange || headRatio == 0) {
                 ignored.add(p + "self_attn.k_proj");
             }
-            if (inRange && mlpRatio > 0) {
-                b.optRatio(p + "mlp.gate_proj", mlpRatio);
+            double mlp = layerMlpRatios.getOrDefault(i, mlpRatio);
+            if (inRange && mlp > 0) {
+                b.optRatio(p + "mlp.gate_proj", mlp);
             } else {
                 ignored.add(p + "mlp.gate_proj");
             }

@@ -83,6 +83,15 @@ class WidthPruningTest {
                 new LayerShape(4, 1, 8, 88), new LayerShape(8, 2, 8, 176));
     }
 
+    @Test
+    void perLayerMlpRatiosReplaceTheCommonOne() throws IOException {
+        LlmConfig pruned = pruneExportReload(Models.fixture("tiny_llama"),
+                new WidthPlan(0, 0.25, 0, true, 0, 4).withLayerMlpRatio(2, 0.5).withLayerMlpRatio(3, 0));
+        assertThat(pruned.layers().stream().map(LayerShape::intermediateSize))
+                .containsExactly(132, 132, 88, 176);
+        assertThat(pruned.uniform()).isFalse();
+    }
+
     /**
      * Prunes a folder, checks the pruned graph still runs, exports it, reloads it, compares the
      * logits and the config with the tensors; returns the reloaded config.
