@@ -60,8 +60,9 @@ import org.pf4j.Extension;
  * pruned (evenly over the heads) and removing whole heads, which would need both halves, is
  * refused. The mask carries no channels.
  *
- * <p>Pruning (no parameters to cut): the removed channels must be whole heads or the same number
- * of channels from every head (see {@link ChannelGroups}); whole heads lower {@code num_heads}, and
+ * <p>Pruning (no parameters to cut): the removed channels must be whole heads, the same number of
+ * channels from every head, or both (whole heads, and the same number from every other head, as
+ * when heads and head dims are pruned in one step); whole heads lower {@code num_heads}, and
  * {@code num_kv_heads} by the whole key/value groups removed (when the attribute is set); head
  * dims leave every attribute as it is ({@code scale} included). Anything else throws a {@link
  * PruningException} naming the node.
@@ -230,8 +231,8 @@ public final class AttentionOp implements OpType {
      * {@inheritDoc}
      *
      * @throws PruningException naming the node unless the channels are whole heads (whole
-     *     key/value groups under grouped-query attention, both halves alike when D ≠ Dv) or the
-     *     same number of channels from every head
+     *     key/value groups under grouped-query attention, both halves alike when D ≠ Dv) and the
+     *     same number of channels from every other head
      */
     @Override
     public void pruneOut(NodeEditor editor, IndexSet idxs) {
@@ -272,15 +273,19 @@ public final class AttentionOp implements OpType {
     }
 
     /**
-     * Returns the heads whose channels all go; validates that the channels are whole heads or
-     * the same number per head.
+     * Returns the heads whose channels all go; the other heads must each lose the same number of
+     * channels (none, or the same head dims).
      */
     private static int[] removedHeads(Node node, IndexSet idxs, int headDim, int heads) {
-        long left = ChannelGroups.remaining(node, "attention", "head", idxs, (long) headDim * heads, heads);
-        if (left == heads) {
-            return new int[0];
+        int[] removed = new int[heads];
+        idxs.stream().forEach(i -> removed[i / headDim]++);
+        int[] partial = Arrays.stream(removed).filter(r -> r < headDim).distinct().toArray();
+        if (partial.length > 1) {
+            throw new PruningException("node '" + node.name() + "' (attention): attention needs whole heads"
+                    + " and an equal number of channels from every other head, the removed channels " + idxs
+                    + " take " + Arrays.toString(removed) + " from its " + heads + " heads of " + headDim);
         }
-        return idxs.stream().map(i -> i / headDim).distinct().toArray();
+        return IntStream.range(0, heads).filter(h -> removed[h] == headDim).toArray();
     }
 
     @Override

@@ -75,7 +75,16 @@ class AttentionPruningTest {
         }
         try (Graph g = mha()) {
             assertThat(DependencyGraph.build(g).problem(group(g, "q", 0))).get().asString()
-                    .contains("node 'attn' (attention): attention needs whole heads or an equal number");
+                    .contains("node 'attn' (attention): attention needs whole heads and an equal number");
+        }
+    }
+
+    @Test
+    void wholeHeadsAndHeadDimsGoTogether() {
+        try (Graph g = pruneMatchingMask(AttentionPruningTest::mha, "q", 0, 4, 5, 6, 7, 8)) {
+            assertThat(g.node("attn").attributes().getLong("num_heads")).isEqualTo(2);
+            assertThat(g.node("q").parameter("weight").shape()).isEqualTo(new Shape(6, 6));
+            assertThat(g.node("attn").output().shape()).isEqualTo(new Shape(2, 5, 6));
         }
     }
 

@@ -204,7 +204,7 @@ class AttentionOpTest {
                             + " removing 1 of them keeps the key/value head, remove all 2 or none");
             assertThatThrownBy(() -> g.node("attn").op().pruneOut(editor(g, "attn"), IndexSet.of(0, 2, 3)))
                     .isInstanceOf(PruningException.class)
-                    .hasMessageContaining("attention needs whole heads or an equal number of channels from every head");
+                    .hasMessageContaining("attention needs whole heads and an equal number of channels from every other head");
             IndexSet group1 = AttentionOp.headChannels(g.node("attn"), IndexSet.of(2, 3));
             assertThat(group1).isEqualTo(IndexSet.of(4, 5, 6, 7));
             g.node("attn").op().pruneOut(editor(g, "attn"), group1);
