@@ -14,7 +14,7 @@ import java.util.Map;
  * a graph. Everything is checked before any weight is read: the config, every shard's header,
  * and that each tensor the config needs is present with its shape. The weights are lazy
  * parameters ({@link ai.bonsai.api.graph.GraphBuilder#parameterSource}): each tensor is read from
- * a memory map of its file when first needed, and again after {@link
+ * its file when first needed, and again after {@link
  * ai.bonsai.api.graph.Parameter#release()}; with a builder that has no lazy parameters they are
  * read at once.
  *

@@ -80,7 +80,7 @@ public interface GraphBuilder {
     /**
      * Supplies the value of a parameter lazily: the node takes a parameter whose data is read
      * through {@code loader} only when first needed, so that a reader of files larger than
-     * memory (memory-mapped safetensors) builds the graph without reading any weight. Pruning
+     * memory (safetensors shards) builds the graph without reading any weight. Pruning
      * such a parameter only records the selection; {@link Parameter#release()} drops its data
      * again. Builders without lazy parameters (the default) load at once.
      *
