@@ -2,8 +2,10 @@ package ai.bonsai.api.graph;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The DSL that builds a {@link Graph} node by node, in topological order.
@@ -74,6 +76,25 @@ public interface GraphBuilder {
      *     shape or data type, or at {@link #build()} when no node declared it
      */
     void parameterValue(String name, NDArray value);
+
+    /**
+     * Supplies the value of a parameter lazily: the node takes a parameter whose data is read
+     * through {@code loader} only when first needed, so that a reader of files larger than
+     * memory (safetensors shards) builds the graph without reading any weight. Pruning
+     * such a parameter only records the selection; {@link Parameter#release()} drops its data
+     * again. Builders without lazy parameters (the default) load at once.
+     *
+     * @param name the full parameter name, such as {@code conv1.weight}
+     * @param shape the shape the loader returns
+     * @param dataType the type the loader returns
+     * @param loader returns a fresh array of that shape and type in {@link #manager()}, each
+     *     time it is called (ownership passes to the graph)
+     * @throws GraphException when the declaring node is added with another shape or type, or at
+     *     {@link #build()} when no node declared it
+     */
+    default void parameterSource(String name, Shape shape, DataType dataType, Supplier<NDArray> loader) {
+        parameterValue(name, loader.get());
+    }
 
     /**
      * Attaches a metadata entry to the graph (source file, opset, producer, provenance); formats

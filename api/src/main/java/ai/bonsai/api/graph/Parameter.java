@@ -48,4 +48,14 @@ public interface Parameter {
      * @return the array
      */
     NDArray array();
+
+    /**
+     * Frees the materialized data of a parameter that can read it again from its source (a
+     * lazy parameter, see {@link GraphBuilder#parameterSource}); the shape and any pruning stay,
+     * and the next {@link #array()} reads and selects again. Changes made in place to the array
+     * are lost: call it only on data that was read, not written. Parameters held in memory
+     * ignore it (the default).
+     */
+    default void release() {
+    }
 }

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.SplittableRandom;
+import java.util.function.Supplier;
 
 /**
  * Builds a {@link DefaultGraph}: resolves op types by name, creates seeded parameters, infers
@@ -37,6 +38,7 @@ public final class DefaultGraphBuilder implements GraphBuilder {
     private final List<ai.bonsai.api.graph.Node> nodes = new ArrayList<>();
     private final Set<String> names = new HashSet<>();
     private final Map<String, NDArray> suppliedValues = new LinkedHashMap<>();
+    private final Map<String, LazySource> lazySources = new LinkedHashMap<>();
     private final Map<String, String> metadata = new LinkedHashMap<>();
     private boolean built;
 
@@ -62,10 +64,24 @@ public final class DefaultGraphBuilder implements GraphBuilder {
     @Override
     public void parameterValue(String name, NDArray value) {
         checkOpen();
-        if (suppliedValues.putIfAbsent(name, value) != null) {
+        if (lazySources.containsKey(name) || suppliedValues.putIfAbsent(name, value) != null) {
             throw new GraphException("graph '" + graphName + "': parameter '" + name
                     + "' supplied twice");
         }
+    }
+
+    @Override
+    public void parameterSource(String name, Shape shape, DataType dataType, Supplier<NDArray> loader) {
+        checkOpen();
+        if (suppliedValues.containsKey(name)
+                || lazySources.putIfAbsent(name, new LazySource(shape, dataType, loader)) != null) {
+            throw new GraphException("graph '" + graphName + "': parameter '" + name
+                    + "' supplied twice");
+        }
+    }
+
+    /** A parameter source waiting for its node. */
+    private record LazySource(Shape shape, DataType dataType, Supplier<NDArray> loader) {
     }
 
     @Override
@@ -110,8 +126,7 @@ public final class DefaultGraphBuilder implements GraphBuilder {
         }
         for (ParameterSpec spec : specs) {
             String full = spec.localName().isEmpty() ? name : name + "." + spec.localName();
-            node.addParameter(spec.localName(),
-                    new DefaultParameter(full, spec.trainable(), valueOf(full, spec)));
+            node.addParameter(spec.localName(), parameter(full, spec));
         }
         int outputCount = DefaultGraph.inferShapes(node, inShapes).size();
         List<Value> outs = new ArrayList<>();
@@ -144,9 +159,11 @@ public final class DefaultGraphBuilder implements GraphBuilder {
         if (outputs.isEmpty()) {
             throw new GraphException("graph '" + graphName + "' has no output; call output(...)");
         }
-        if (!suppliedValues.isEmpty()) {
+        if (!suppliedValues.isEmpty() || !lazySources.isEmpty()) {
+            Set<String> unused = new TreeSet<>(suppliedValues.keySet());
+            unused.addAll(lazySources.keySet());
             throw new GraphException("graph '" + graphName + "': no node declares the supplied "
-                    + "parameter(s) " + new TreeSet<>(suppliedValues.keySet()));
+                    + "parameter(s) " + unused);
         }
         built = true;
         return new DefaultGraph(graphName, manager, inputs, outputs, nodes, metadata);
@@ -170,6 +187,19 @@ public final class DefaultGraphBuilder implements GraphBuilder {
         if (built) {
             throw new GraphException("graph '" + graphName + "' is already built");
         }
+    }
+
+    private DefaultParameter parameter(String fullName, ParameterSpec spec) {
+        LazySource lazy = lazySources.remove(fullName);
+        if (lazy == null) {
+            return new DefaultParameter(fullName, spec.trainable(), valueOf(fullName, spec));
+        }
+        if (!lazy.shape().equals(spec.shape()) || lazy.dataType() != spec.dataType()) {
+            throw new GraphException("parameter '" + fullName + "' is supplied as "
+                    + lazy.dataType() + " " + lazy.shape() + ", the node expects "
+                    + spec.dataType() + " " + spec.shape());
+        }
+        return new DefaultParameter(fullName, spec.trainable(), lazy.shape(), lazy.dataType(), lazy.loader());
     }
 
     private NDArray valueOf(String fullName, ParameterSpec spec) {

@@ -6,13 +6,18 @@ import ai.bonsai.api.prune.PruningException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.util.function.Supplier;
 
 /**
- * A parameter held in memory as a DJL array owned by its graph's manager.
+ * A parameter held in memory as a DJL array owned by its graph's manager, or read lazily from a
+ * source (a memory-mapped file) when first needed.
  *
  * <p>Pruning records a pending {@link Selection} instead of copying: {@link #shape()} reflects
  * it at once, and the data is copied once, in one pass over both pruned dimensions, when {@link
- * #array()} is first called.
+ * #array()} is first called. A lazy parameter keeps its selection relative to the source while
+ * its data is not in memory, so that {@link #release()} can drop the data and the next {@link
+ * #array()} reads and selects again; pruning it while its data is in memory, or {@link
+ * #replace}, makes it an in-memory parameter (changes made in place are kept).
  */
 public final class DefaultParameter implements Parameter {
 
@@ -20,6 +25,8 @@ public final class DefaultParameter implements Parameter {
     private final boolean trainable;
     private NDArray data;
     private Selection selection;
+    private Supplier<NDArray> source;
+    private DataType sourceType;
 
     /**
      * Creates a parameter.
@@ -35,6 +42,25 @@ public final class DefaultParameter implements Parameter {
         this.selection = Selection.all(data.getShape());
     }
 
+    /**
+     * Creates a lazy parameter: nothing is read until {@link #array()}.
+     *
+     * @param name the full name
+     * @param trainable whether it is a trained weight
+     * @param shape the shape the source returns
+     * @param dataType the type the source returns
+     * @param source returns a fresh array of that shape and type, owned by the graph's manager,
+     *     each time it is called
+     */
+    public DefaultParameter(String name, boolean trainable, Shape shape, DataType dataType,
+            Supplier<NDArray> source) {
+        this.name = name;
+        this.trainable = trainable;
+        this.source = source;
+        this.sourceType = dataType;
+        this.selection = Selection.all(shape);
+    }
+
     @Override
     public String name() {
         return name;
@@ -47,7 +73,7 @@ public final class DefaultParameter implements Parameter {
 
     @Override
     public DataType dataType() {
-        return data.getDataType();
+        return data == null ? sourceType : data.getDataType();
     }
 
     @Override
@@ -57,9 +83,24 @@ public final class DefaultParameter implements Parameter {
 
     @Override
     public NDArray array() {
+        if (source != null) {
+            return readSource();
+        }
         if (!selection.isIdentity()) {
             NDArray selected = selection.apply(data, data.getManager());
             replace(selected);
+        }
+        return data;
+    }
+
+    /** Reads a lazy parameter's data once, even when several threads ask at the same time. */
+    private synchronized NDArray readSource() {
+        if (data == null) {
+            NDArray full = source.get();
+            data = selection.isIdentity() ? full : selection.apply(full, full.getManager());
+            if (data != full) {
+                full.close();
+            }
         }
         return data;
     }
@@ -70,7 +111,33 @@ public final class DefaultParameter implements Parameter {
      * @return true if {@link #array()} will copy
      */
     public boolean isPending() {
-        return !selection.isIdentity();
+        return source == null && !selection.isIdentity();
+    }
+
+    /**
+     * Tells whether the data is read lazily from a source.
+     *
+     * @return true for a lazy parameter
+     */
+    public boolean isLazy() {
+        return source != null;
+    }
+
+    /**
+     * Tells whether the data is in memory now.
+     *
+     * @return false for a lazy parameter not read (or released) since
+     */
+    public boolean isMaterialized() {
+        return data != null;
+    }
+
+    @Override
+    public synchronized void release() {
+        if (source != null && data != null) {
+            data.close();
+            data = null;
+        }
     }
 
     /**
@@ -120,19 +187,26 @@ public final class DefaultParameter implements Parameter {
      * @param removeSorted positions to remove, ascending, in range
      */
     void remove(int dim, int[] removeSorted) {
+        if (source != null && data != null) {
+            // read (and perhaps changed in place) already: from now on an in-memory parameter
+            source = null;
+            selection = Selection.all(data.getShape());
+        }
         selection = selection.remove(dim, removeSorted);
     }
 
     /**
-     * Replaces the data (after loading) and closes the old array; drops any pending selection.
+     * Replaces the data (after loading) and closes the old array; drops any pending selection
+     * and makes a lazy parameter an in-memory one.
      *
      * @param newData the new data, owned by the graph's manager
      */
     public void replace(NDArray newData) {
         NDArray old = data;
         data = newData;
+        source = null;
         selection = Selection.all(newData.getShape());
-        if (old != newData) {
+        if (old != null && old != newData) {
             old.close();
         }
     }

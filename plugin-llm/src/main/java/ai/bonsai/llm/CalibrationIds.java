@@ -1,0 +1,114 @@
+package ai.bonsai.llm;
+
+import ai.bonsai.api.model.ModelFormatException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Calibration token ids for block influence and activation criteria, cut into batches of [B, T]
+ * int64 arrays: from a text file with one sequence of whitespace-separated ids per line, or from
+ * a safetensors file holding one 2-D integer tensor (I64 or I32) of shape [N, T].
+ */
+public final class CalibrationIds {
+
+    private CalibrationIds() {
+    }
+
+    /**
+     * Reads ids and cuts them into batches; sequences are cut to the length of the shortest.
+     *
+     * @param file a {@code .safetensors} file or a text file
+     * @param batch the sequences per batch (the last batch may be smaller)
+     * @param vocabSize ids must lie in [0, vocabSize)
+     * @param manager owns the arrays
+     * @return the batches
+     * @throws ModelFormatException naming the file, line or field at fault
+     */
+    public static List<NDArray> read(Path file, int batch, int vocabSize, NDManager manager) {
+        List<long[]> rows = file.getFileName().toString().endsWith(".safetensors")
+                ? safetensors(file) : text(file);
+        if (rows.isEmpty()) {
+            throw new ModelFormatException("calibration file '" + file + "': no sequence");
+        }
+        int length = rows.stream().mapToInt(r -> r.length).min().orElseThrow();
+        List<NDArray> batches = new ArrayList<>();
+        for (int start = 0; start < rows.size(); start += batch) {
+            int n = Math.min(batch, rows.size() - start);
+            long[] flat = new long[n * length];
+            for (int i = 0; i < n; i++) {
+                long[] row = rows.get(start + i);
+                for (int t = 0; t < length; t++) {
+                    if (row[t] < 0 || row[t] >= vocabSize) {
+                        throw new ModelFormatException("calibration file '" + file + "': sequence "
+                                + (start + i) + " has id " + row[t] + " outside the vocabulary [0, "
+                                + vocabSize + ")");
+                    }
+                    flat[i * length + t] = row[t];
+                }
+            }
+            batches.add(manager.create(flat, new Shape(n, length)));
+        }
+        return batches;
+    }
+
+    private static List<long[]> text(Path file) {
+        List<long[]> rows = new ArrayList<>();
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file);
+        } catch (IOException e) {
+            throw new ModelFormatException("calibration file '" + file + "': cannot read: " + e.getMessage(), e);
+        }
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).trim();
+            if (line.isEmpty()) {
+                continue;
+            }
+            String[] parts = line.split("\\s+");
+            long[] row = new long[parts.length];
+            for (int t = 0; t < parts.length; t++) {
+                try {
+                    row[t] = Long.parseLong(parts[t]);
+                } catch (NumberFormatException e) {
+                    throw new ModelFormatException("calibration file '" + file + "': line " + (i + 1)
+                            + ": '" + parts[t] + "' is not a token id");
+                }
+            }
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    private static List<long[]> safetensors(Path file) {
+        SafetensorsFile st = SafetensorsFile.open(file);
+        if (st.entries().size() != 1) {
+            throw new ModelFormatException("calibration file '" + file + "': must hold one tensor, found "
+                    + st.entries().keySet());
+        }
+        SafetensorsFile.Entry e = st.entries().values().iterator().next();
+        if (e.shape().dimension() != 2 || (e.type() != TensorType.I64 && e.type() != TensorType.I32)) {
+            throw new ModelFormatException("calibration file '" + file + "': tensor '" + e.name()
+                    + "' must be a 2-D I64 or I32 tensor [sequences, length], found " + e.type() + " " + e.shape());
+        }
+        int n = Math.toIntExact(e.shape().get(0));
+        int t = Math.toIntExact(e.shape().get(1));
+        ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(e.end() - e.begin())).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        st.read(e.name(), b);
+        List<long[]> rows = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            long[] row = new long[t];
+            for (int j = 0; j < t; j++) {
+                row[j] = e.type() == TensorType.I64 ? b.getLong() : b.getInt();
+            }
+            rows.add(row);
+        }
+        return rows;
+    }
+}
