@@ -1,0 +1,79 @@
+package ai.bonsai.cli;
+
+import ai.bonsai.core.plugin.ExtensionRegistry;
+import ai.bonsai.core.plugin.PluginFailure;
+import ai.bonsai.core.plugin.PluginHost;
+import ai.bonsai.core.plugin.PluginInfo;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code bonsai plugins}: lists the loaded plugins (id, version, provider, jar), every extension
+ * by kind with where it comes from, and the jars that failed to load with the reason. Exits
+ * with 1 if any jar failed, after listing everything that loaded.
+ */
+@Command(
+        name = "plugins",
+        header = "List the loaded plugins and every extension they and the core provide.",
+        description = "Plugin folders: the distribution's plugins/, then each --plugins DIR, then"
+                + " the folders in BONSAI_PLUGINS (separated by the path separator). A jar that"
+                + " fails to load is listed with the reason and the exit status is 1.")
+public final class PluginsCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    /** Creates the command (picocli fills in its options). */
+    public PluginsCommand() {
+    }
+
+    /**
+     * Prints the listing.
+     *
+     * @return 0, or 1 if a plugin failed to load
+     */
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        try (PluginHost host = PluginHosts.openQuietly(spec)) {
+            out.println("plugins:");
+            if (host.plugins().isEmpty()) {
+                out.println("  (none)");
+            }
+            for (PluginInfo p : host.plugins()) {
+                out.printf("  %-20s %-14s %-24s %s%n", p.id(), p.version(),
+                        p.provider().isEmpty() ? "-" : p.provider(), p.path());
+            }
+            kinds(host).forEach((kind, registry) -> {
+                out.printf("%n%s:%n", kind);
+                for (String name : registry.names()) {
+                    out.printf("  %-28s %s%n", name, host.origin(registry.get(name)));
+                }
+            });
+            if (!host.failures().isEmpty()) {
+                out.printf("%nfailed to load:%n");
+                for (PluginFailure f : host.failures()) {
+                    out.printf("  %s: %s%n", f.path().getFileName(), f.reason());
+                }
+            }
+            out.flush();
+            return host.failures().isEmpty() ? 0 : 1;
+        }
+    }
+
+    private static Map<String, ExtensionRegistry<?>> kinds(PluginHost host) {
+        Map<String, ExtensionRegistry<?>> kinds = new LinkedHashMap<>();
+        kinds.put("op types", host.opTypes());
+        kinds.put("importance criteria", host.criteria());
+        kinds.put("pruners", host.pruners());
+        kinds.put("regularizers", host.regularizers());
+        kinds.put("model formats", host.formats());
+        kinds.put("model adapters", host.adapters());
+        return kinds;
+    }
+}
