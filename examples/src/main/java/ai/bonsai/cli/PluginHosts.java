@@ -1,9 +1,11 @@
 package ai.bonsai.cli;
 
+import ai.bonsai.api.ConfigException;
 import ai.bonsai.core.plugin.PluginFailure;
 import ai.bonsai.core.plugin.PluginHost;
 import java.io.File;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,6 +48,8 @@ final class PluginHosts {
      *
      * @param spec the running command's spec
      * @return the host (close it)
+     * @throws ConfigException if a folder of {@code --plugins} or {@code BONSAI_PLUGINS} is
+     *     missing
      */
     static PluginHost openQuietly(CommandSpec spec) {
         PluginHost.Builder builder = PluginHost.builder();
@@ -61,18 +65,28 @@ final class PluginHosts {
      * @param spec the running command's spec
      * @param env the environment
      * @return the folders
+     * @throws ConfigException naming a folder that does not exist
      */
     static List<Path> folders(CommandSpec spec, Map<String, String> env) {
         List<Path> dirs = new ArrayList<>();
         if (spec.root().userObject() instanceof BonsaiCli cli) {
-            dirs.addAll(cli.pluginDirs());
+            for (Path dir : cli.pluginDirs()) {
+                dirs.add(existing(dir, "--plugins"));
+            }
         }
         String list = env.getOrDefault(ENV, "");
         for (String entry : list.split(File.pathSeparator)) {
             if (!entry.isBlank()) {
-                dirs.add(Path.of(entry));
+                dirs.add(existing(Path.of(entry), ENV));
             }
         }
         return dirs;
+    }
+
+    private static Path existing(Path dir, String source) {
+        if (!Files.isDirectory(dir)) {
+            throw new ConfigException(source, "plugins folder '" + dir + "' does not exist");
+        }
+        return dir;
     }
 }

@@ -25,6 +25,8 @@ import picocli.CommandLine.Spec;
                 + " fails to load is listed with the reason and the exit status is 1.")
 public final class PluginsCommand implements Callable<Integer> {
 
+    private static final String ROW = "  %-20s %-16s %-20s %s%n";
+
     @Spec
     private CommandSpec spec;
 
@@ -44,10 +46,12 @@ public final class PluginsCommand implements Callable<Integer> {
             out.println("plugins:");
             if (host.plugins().isEmpty()) {
                 out.println("  (none)");
+            } else {
+                out.printf(ROW, "ID", "VERSION", "PROVIDER", "JAR");
             }
             for (PluginInfo p : host.plugins()) {
-                out.printf("  %-20s %-14s %-24s %s%n", p.id(), p.version(),
-                        p.provider().isEmpty() ? "-" : p.provider(), p.path());
+                out.printf(ROW, p.id(), p.version(), p.provider().isEmpty() ? "-" : p.provider(),
+                        p.path());
             }
             kinds(host).forEach((kind, registry) -> {
                 out.printf("%n%s:%n", kind);

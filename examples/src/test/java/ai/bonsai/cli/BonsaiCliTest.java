@@ -126,4 +126,15 @@ class BonsaiCliTest {
                 + " available: l1, l2, activation, ").contains("taylor");
         assertThat(tmp.resolve("out.bonsai")).doesNotExist();
     }
+
+    @Test
+    void aMissingPluginsFolderIsAUsageError() throws Exception {
+        System.setProperty(PLUGINS_DIR, Files.createDirectories(tmp.resolve("plugins")).toString());
+        Path missing = tmp.resolve("missing");
+
+        assertThat(run("plugins", "--plugins", missing.toString())).isEqualTo(2);
+
+        assertThat(err.toString()).isEqualTo("bonsai: --plugins: plugins folder '" + missing
+                + "' does not exist" + System.lineSeparator());
+    }
 }
