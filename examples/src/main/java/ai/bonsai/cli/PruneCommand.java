@@ -228,6 +228,7 @@ public final class PruneCommand implements Callable<Integer> {
             PrintWriter printer) {
         KeptChannels kept = KeptChannels.of(graph);
         PruningRun run = new MetaPruner().start(graph, config);
+        List<String> steps = new ArrayList<>();
         try (Progress.Bar bar = Progress.of(spec).start("prune", run.steps())) {
             while (run.hasNextStep()) {
                 int groups = 0;
@@ -239,11 +240,12 @@ public final class PruneCommand implements Callable<Integer> {
                     bar.message(groups + 1 + " groups");
                 }
                 bar.step();
-                printer.printf("step %d/%d: pruned %d groups%n", run.currentStep(), run.steps(),
-                        groups);
-                printer.flush();
+                steps.add(String.format("step %d/%d: pruned %d groups", run.currentStep(),
+                        run.steps(), groups));
             }
         }
+        steps.forEach(printer::println);
+        printer.flush();
         return kept;
     }
 
