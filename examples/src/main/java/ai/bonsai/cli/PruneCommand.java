@@ -153,7 +153,7 @@ public final class PruneCommand implements Callable<Integer> {
             config = withBudgetRatio(host, config, criterion, printer);
             ModelCost before = OpCounter.count(graph);
             List<LayerCost> layersBefore = LayerCounter.count(graph);
-            GroupLog groups = GroupLog.withDefaults();
+            GroupLog groups = htmlReport == null ? GroupLog.countOnly() : GroupLog.withDefaults();
             KeptChannels kept = prune(graph, config, groups, printer);
             ModelCost after = OpCounter.count(graph);
             PruneReport report = new PruneReport(model.toString(), importance, config.ratio(),

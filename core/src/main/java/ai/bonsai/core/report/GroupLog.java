@@ -50,6 +50,15 @@ public final class GroupLog {
     }
 
     /**
+     * Creates a log that only counts groups and keeps no printout.
+     *
+     * @return the log
+     */
+    public static GroupLog countOnly() {
+        return new GroupLog(0, 3, 8);
+    }
+
+    /**
      * Records a group; call it before the group is pruned, while its indices are current.
      *
      * @param group the group
