@@ -99,6 +99,7 @@ class ReportPageTest {
         assertThat(Files.readString(blocker)).isEqualTo("a file where a folder should be");
     }
 
+    /** {@code -Dbonsai.report.screenshot=FILE} keeps the screenshot, to look at the page. */
     @Test
     void headlessChromiumRendersTheTableAndBothCharts() throws Exception {
         HeadlessChromium chromium = HeadlessChromium.require();
