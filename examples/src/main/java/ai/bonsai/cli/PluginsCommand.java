@@ -5,8 +5,12 @@ import ai.bonsai.core.plugin.PluginFailure;
 import ai.bonsai.core.plugin.PluginHost;
 import ai.bonsai.core.plugin.PluginInfo;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -14,8 +18,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code bonsai plugins}: lists the loaded plugins (id, version, provider, jar), every extension
- * by kind with where it comes from, and the jars that failed to load with the reason. Exits
- * with 1 if any jar failed, after listing everything that loaded.
+ * by kind with where it comes from, the plugins' extensions of points the host has no registry
+ * for (a plugin's own, such as ONNX op codecs), and the jars that failed to load with the reason.
+ * Exits with 1 if any jar failed, after listing everything that loaded.
  */
 @Command(
         name = "plugins",
@@ -59,6 +64,7 @@ public final class PluginsCommand implements Callable<Integer> {
                     out.printf("  %-28s %s%n", name, host.origin(registry.get(name)));
                 }
             });
+            others(host, out);
             if (!host.failures().isEmpty()) {
                 out.printf("%nfailed to load:%n");
                 for (PluginFailure f : host.failures()) {
@@ -67,6 +73,24 @@ public final class PluginsCommand implements Callable<Integer> {
             }
             out.flush();
             return host.failures().isEmpty() ? 0 : 1;
+        }
+    }
+
+    /** Lists the plugins' extension classes that no registry holds (a plugin's own points). */
+    private static void others(PluginHost host, PrintWriter out) {
+        Set<String> registered = new HashSet<>();
+        kinds(host).values().forEach(r -> r.all().forEach(e -> registered.add(e.getClass().getName())));
+        List<String> lines = new ArrayList<>();
+        for (PluginInfo p : host.plugins()) {
+            for (String cls : host.extensionClassNames(p.id())) {
+                if (!registered.contains(cls)) {
+                    lines.add(String.format("  %-60s plugin %s%n", cls, p.id()));
+                }
+            }
+        }
+        if (!lines.isEmpty()) {
+            out.printf("%nother extensions:%n");
+            lines.forEach(out::print);
         }
     }
 

@@ -49,6 +49,12 @@ class LauncherTest {
     /** Writes a PF4J plugin jar with a manifest and no extensions. */
     private static Path pluginJar(Path dir, String id, String version, String provider)
             throws IOException {
+        return pluginJar(dir, id, version, provider, null);
+    }
+
+    /** Writes a PF4J plugin jar whose extension index lists a class it does not contain. */
+    private static Path pluginJar(Path dir, String id, String version, String provider,
+            String missingExtension) throws IOException {
         Manifest manifest = new Manifest();
         Attributes a = manifest.getMainAttributes();
         a.put(Attributes.Name.MANIFEST_VERSION, "1.0");
@@ -60,6 +66,11 @@ class LauncherTest {
             out.putNextEntry(new ZipEntry("readme.txt"));
             out.write("a plugin without extensions".getBytes());
             out.closeEntry();
+            if (missingExtension != null) {
+                out.putNextEntry(new ZipEntry("META-INF/extensions.idx"));
+                out.write((missingExtension + "\n").getBytes());
+                out.closeEntry();
+            }
         }
         return jar;
     }
@@ -76,6 +87,7 @@ class LauncherTest {
     void pluginsListsEveryPluginAndExtensionAndNamesABrokenJarNextToGoodOnes() throws Exception {
         Path extra = tmp.resolve("extra");
         Path good = pluginJar(extra, "acme-layers", "1.2.3", "Acme Inc.");
+        pluginJar(extra, "acme-half", "0.9.0", "Acme Inc.", "com.acme.half.MissingCodec");
         brokenJar(extra);
 
         Launcher.Result r = Launcher.run(tmp, Map.of(), "plugins", "--plugins", extra.toString());
@@ -94,7 +106,14 @@ class LauncherTest {
                 .containsPattern("(?m)^  taylor +classpath$")
                 .containsPattern("(?m)^  onnx +plugin bonsai-onnx$")
                 .containsPattern("(?m)^  torchvision +plugin bonsai-vision$");
-        assertThat(r.stdout()).containsPattern("(?m)^failed to load:\\n  broken\\.jar: .+");
+        assertThat(r.stdout()).containsPattern("(?m)^  acme-half +0\\.9\\.0 ")
+                .containsPattern("(?m)^  com\\.acme\\.half\\.MissingCodec +plugin acme-half$");
+        assertThat(r.stdout()).containsPattern("(?m)^failed to load:$")
+                .containsPattern("(?m)^  broken\\.jar: no plugin descriptor .*zip END header not found$")
+                .containsPattern("(?m)^  acme-half\\.jar: extension class 'com\\.acme\\.half"
+                        + "\\.MissingCodec' cannot be loaded: java\\.lang\\.ClassNotFoundException");
+        assertThat(r.stderr()).as("failures are reported once, without PF4J's stack traces")
+                .doesNotContain("\tat ");
     }
 
     @Test

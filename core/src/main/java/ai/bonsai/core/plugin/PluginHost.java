@@ -75,11 +75,7 @@ public final class PluginHost implements AutoCloseable {
         if (!roots.isEmpty()) {
             plugins.loadPlugins();
             plugins.startPlugins();
-            for (PluginWrapper w : plugins.getPlugins(PluginState.FAILED)) {
-                failures.add(PluginFailure.of(w.getPluginPath(), w.getFailedException() != null
-                        ? w.getFailedException()
-                        : new PluginException("plugin '" + w.getPluginId() + "' failed to start")));
-            }
+            collectStartFailures();
         }
         this.opTypes = registry("op type", OpType.class, OpType::name);
         this.criteria = registry("importance criterion", ImportanceCriterion.class,
@@ -88,6 +84,25 @@ public final class PluginHost implements AutoCloseable {
         this.regularizers = registry("regularizer", Regularizer.class, Regularizer::name);
         this.adapters = registry("model adapter", ModelAdapter.class, ModelAdapter::name);
         this.formats = registry("model format", ModelFormat.class, ModelFormat::name);
+    }
+
+    /** Records plugins that failed to start and extension classes that cannot be loaded. */
+    private void collectStartFailures() {
+        for (PluginWrapper w : plugins.getPlugins(PluginState.FAILED)) {
+            failures.add(PluginFailure.of(w.getPluginPath(), w.getFailedException() != null
+                    ? w.getFailedException()
+                    : new PluginException("plugin '" + w.getPluginId() + "' failed to start")));
+        }
+        for (PluginWrapper w : plugins.getStartedPlugins()) {
+            for (String cls : plugins.getExtensionClassNames(w.getPluginId())) {
+                try {
+                    Class.forName(cls, false, w.getPluginClassLoader());
+                } catch (ClassNotFoundException | LinkageError e) {
+                    failures.add(new PluginFailure(w.getPluginPath(), "extension class '" + cls
+                            + "' cannot be loaded: " + e));
+                }
+            }
+        }
     }
 
     /**
@@ -155,6 +170,18 @@ public final class PluginHost implements AutoCloseable {
                         w.getDescriptor().getProvider() == null ? "" : w.getDescriptor().getProvider(),
                         w.getPluginPath()))
                 .sorted(Comparator.comparing(PluginInfo::id))
+                .collect(Collectors.toList());
+    }
+
+    /**
+     * Returns the extension classes a plugin's index lists, whatever their extension point
+     * (including points the host has no registry for, such as a plugin's own).
+     *
+     * @param pluginId the plugin's id
+     * @return the class names, sorted; empty for an unknown id
+     */
+    public List<String> extensionClassNames(String pluginId) {
+        return plugins.getExtensionClassNames(pluginId).stream().sorted()
                 .collect(Collectors.toList());
     }
 

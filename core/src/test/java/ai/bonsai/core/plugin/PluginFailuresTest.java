@@ -16,7 +16,10 @@ import java.util.jar.Manifest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Plugin folders: several roots, plugin descriptions, and jars that fail without hiding others. */
+/**
+ * Plugin folders: several roots, plugin descriptions, extension indexes, and jars that fail
+ * without hiding others.
+ */
 class PluginFailuresTest {
 
     @TempDir
@@ -33,8 +36,8 @@ class PluginFailuresTest {
         Path path = Files.createDirectories(dir).resolve(file);
         try (OutputStream out = Files.newOutputStream(path);
                 JarOutputStream jar = new JarOutputStream(out, manifest)) {
-            jar.putNextEntry(new JarEntry("readme.txt"));
-            jar.write("no extensions".getBytes(StandardCharsets.UTF_8));
+            jar.putNextEntry(new JarEntry("META-INF/extensions.idx"));
+            jar.write("com.acme.layers.AcmeCodec\n".getBytes(StandardCharsets.UTF_8));
         }
         return path;
     }
@@ -53,12 +56,19 @@ class PluginFailuresTest {
                     new PluginInfo("acme-good", "1.0.0", "Acme", good),
                     new PluginInfo("acme-other", "2.1.0", "Acme", other));
             assertThat(host.failures()).extracting(PluginFailure::path)
-                    .containsExactlyInAnyOrder(broken, nameless);
+                    .containsExactlyInAnyOrder(broken, nameless, good, other);
+            assertThat(host.failures()).filteredOn(f -> f.path().equals(good))
+                    .extracting(PluginFailure::reason).containsExactly("extension class"
+                            + " 'com.acme.layers.AcmeCodec' cannot be loaded:"
+                            + " java.lang.ClassNotFoundException: com.acme.layers.AcmeCodec");
             PluginFailure brokenFailure = host.failures().stream()
                     .filter(f -> f.path().equals(broken)).findFirst().orElseThrow();
             assertThat(brokenFailure.reason()).contains("no plugin descriptor")
                     .contains("Cannot read manifest").contains("zip END header not found");
             assertThat(host.opTypes().names()).contains("conv2d");
+            assertThat(host.extensionClassNames("acme-good"))
+                    .containsExactly("com.acme.layers.AcmeCodec");
+            assertThat(host.extensionClassNames("no-such-plugin")).isEmpty();
         }
     }
 
