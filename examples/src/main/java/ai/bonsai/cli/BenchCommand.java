@@ -50,7 +50,7 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter printer = spec.commandLine().getOut();
         Map<String, Object> figures;
-        try (PluginHost host = PluginHost.builder().build()) {
+        try (PluginHost host = PluginHosts.open(spec)) {
             figures = format == null
                     ? new Benchmark(host, seed).run(printer)
                     : new FileBenchmark(host, seed, format).run(printer);

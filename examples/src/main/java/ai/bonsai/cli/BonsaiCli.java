@@ -1,7 +1,11 @@
 package ai.bonsai.cli;
 
 import ai.bonsai.api.BonsaiException;
+import ai.bonsai.api.ConfigException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -13,8 +17,11 @@ import picocli.CommandLine.Spec;
 /**
  * The {@code bonsai} command: structural pruning from the command line.
  *
- * <p>Without a subcommand it prints its usage, which points to {@code bonsai demo}. An error
- * prints one line to stderr and exits with status 1; {@code --verbose} adds the stack trace.
+ * <p>Without a subcommand it prints its usage, which points to {@code bonsai demo}. Exit
+ * status: 0 on success, 1 when the work fails, 2 on a usage or configuration error (unknown
+ * option, bad value, unknown extension name). An error prints one line to stderr;
+ * {@code --verbose} adds the stack trace. Every command takes {@code --help}, {@code --quiet}
+ * (no progress bars) and {@code --plugins DIR} (a further plugin folder, repeatable).
  *
  * <pre>{@code
  * bonsai demo --seed 7
@@ -24,7 +31,7 @@ import picocli.CommandLine.Spec;
         name = "bonsai",
         description = "Structural pruning of neural networks on the JVM (DepGraph on DJL).",
         subcommands = {DemoCommand.class, PruneCommand.class, RunCommand.class, InspectCommand.class,
-                BenchCommand.class, ExperimentCommand.class},
+                BenchCommand.class, ExperimentCommand.class, PluginsCommand.class},
         footer = {"", "Start with 'bonsai demo': it prunes half the channels of ResNet-18 and"
                 + " shows what changed."})
 public final class BonsaiCli implements Runnable {
@@ -36,6 +43,14 @@ public final class BonsaiCli implements Runnable {
     @Option(names = {"-h", "--help"}, usageHelp = true, scope = ScopeType.INHERIT,
             description = "Show this help and exit.")
     private boolean help;
+
+    @Option(names = {"-q", "--quiet"}, scope = ScopeType.INHERIT,
+            description = "Show no progress bars (they appear only on a terminal anyway).")
+    private boolean quiet;
+
+    @Option(names = "--plugins", paramLabel = "DIR", scope = ScopeType.INHERIT,
+            description = "A further folder of plugin jars (repeatable; BONSAI_PLUGINS adds more).")
+    private List<Path> pluginDirs = new ArrayList<>();
 
     @Spec
     private CommandSpec spec;
@@ -62,7 +77,8 @@ public final class BonsaiCli implements Runnable {
      * @param out standard output
      * @param err standard error
      * @param args the command line
-     * @return the exit status: 0 on success, 1 on an error, 2 on a usage error
+     * @return the exit status: 0 on success, 1 when the work fails, 2 on a usage or
+     *     configuration error
      */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
         BonsaiCli cli = new BonsaiCli();
@@ -74,6 +90,24 @@ public final class BonsaiCli implements Runnable {
         out.flush();
         err.flush();
         return status;
+    }
+
+    /**
+     * Returns whether {@code --quiet} was given.
+     *
+     * @return true if progress bars are off
+     */
+    boolean quiet() {
+        return quiet;
+    }
+
+    /**
+     * Returns the folders given with {@code --plugins}.
+     *
+     * @return the folders, in order
+     */
+    List<Path> pluginDirs() {
+        return List.copyOf(pluginDirs);
     }
 
     /** Prints the usage, which points to {@code bonsai demo}. */
@@ -91,6 +125,6 @@ public final class BonsaiCli implements Runnable {
         } else {
             err.println("bonsai: unexpected " + e + " (run with --verbose for the stack trace)");
         }
-        return 1;
+        return e instanceof ConfigException ? CommandLine.ExitCode.USAGE : CommandLine.ExitCode.SOFTWARE;
     }
 }

@@ -1,5 +1,6 @@
 package ai.bonsai.cli;
 
+import ai.bonsai.api.ConfigException;
 import ai.bonsai.api.importance.ImportanceCriterion;
 import ai.bonsai.core.plugin.PluginHost;
 import java.util.LinkedHashMap;
@@ -24,8 +25,8 @@ final class Criteria {
      * @param name a command-line alias or a registered criterion's name
      * @param parameters the criterion's parameters ({@code --param key=value})
      * @return the criterion
-     * @throws ai.bonsai.api.BonsaiException listing the registered names if none matches, or
-     *     naming a bad parameter
+     * @throws ConfigException listing the registered names if none matches
+     * @throws ai.bonsai.api.BonsaiException naming a bad parameter
      */
     static ImportanceCriterion named(PluginHost host, String name, Map<String, String> parameters) {
         Map<String, Object> all = new LinkedHashMap<>();
@@ -46,7 +47,10 @@ final class Criteria {
                 break;
         }
         all.putAll(parameters);
-        ImportanceCriterion criterion = host.criteria().get(registered);
+        ImportanceCriterion criterion = host.criteria().find(registered).orElseThrow(() ->
+                new ConfigException("--importance", "unknown importance '" + name
+                        + "'; available: l1, l2, activation, "
+                        + String.join(", ", host.criteria().names())));
         return all.isEmpty() ? criterion : criterion.withParameters(all);
     }
 }

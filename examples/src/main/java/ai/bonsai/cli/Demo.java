@@ -42,16 +42,33 @@ public final class Demo {
 
     private final PluginHost host;
     private final long seed;
+    private final int runs;
+
+    /**
+     * Creates the demo, timing {@value Latency#RUNS} forward passes before and after pruning.
+     *
+     * @param host the plugin host that provides the {@code resnet18} adapter
+     * @param seed the seed of the model's weights
+     */
+    public Demo(PluginHost host, long seed) {
+        this(host, seed, Latency.RUNS);
+    }
 
     /**
      * Creates the demo.
      *
      * @param host the plugin host that provides the {@code resnet18} adapter
      * @param seed the seed of the model's weights
+     * @param runs timed forward passes before and after pruning (at least 1)
+     * @throws IllegalArgumentException if {@code runs} is below 1
      */
-    public Demo(PluginHost host, long seed) {
+    public Demo(PluginHost host, long seed, int runs) {
+        if (runs < 1) {
+            throw new IllegalArgumentException("demo: runs must be at least 1, found " + runs);
+        }
         this.host = host;
         this.seed = seed;
+        this.runs = runs;
     }
 
     /**
@@ -71,7 +88,7 @@ public final class Demo {
         out.printf("DepGraph group of conv1 for idxs %s:%n%s%n%n", GROUP_IDXS, group);
 
         ModelCost before = OpCounter.count(graph);
-        Latency.Result original = Latency.measure(graph, INPUT);
+        Latency.Result original = Latency.measure(graph, INPUT, runs);
         new MetaPruner().start(graph, PruningConfig.builder()
                         .setImportance(new MagnitudeImportance())
                         .optRatio(RATIO)
@@ -79,7 +96,7 @@ public final class Demo {
                         .build())
                 .step();
         ModelCost after = OpCounter.count(graph);
-        Latency.Result pruned = Latency.measure(graph, INPUT);
+        Latency.Result pruned = Latency.measure(graph, INPUT, runs);
 
         DemoReport report = new DemoReport(before, after, original.medianMillis(),
                 pruned.medianMillis(), original.outputShape(), pruned.outputShape());
@@ -92,7 +109,7 @@ public final class Demo {
         return report;
     }
 
-    private static void print(PrintWriter out, DemoReport r) {
+    private void print(PrintWriter out, DemoReport r) {
         out.printf("Pruned %.0f %% of channels (L2 magnitude, 'fc' ignored, 1 step, local):%n",
                 RATIO * 100);
         out.printf("  params   %d -> %d  (%.2fx fewer)%n", r.before().params(), r.after().params(),
@@ -101,7 +118,7 @@ public final class Demo {
                 (double) r.before().macs() / r.after().macs());
         out.printf("  latency  %.2f ms -> %.2f ms  (%.2fx faster; median of %d forward passes,"
                         + " batch 1)%n", r.latencyBeforeMillis(), r.latencyAfterMillis(),
-                r.latencyBeforeMillis() / r.latencyAfterMillis(), Latency.RUNS);
+                r.latencyBeforeMillis() / r.latencyAfterMillis(), runs);
         out.printf("  output   %s -> %s  (%s)%n", dims(r.outputBefore()), dims(r.outputAfter()),
                 r.outputShapeUnchanged() ? "unchanged" : "CHANGED");
         out.flush();

@@ -1,5 +1,6 @@
 package ai.bonsai.cli;
 
+import ai.bonsai.api.ConfigException;
 import ai.bonsai.core.plugin.PluginHost;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -24,6 +25,10 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Seed of the model's weights (default: ${DEFAULT-VALUE}).")
     private long seed;
 
+    @Option(names = "--runs", defaultValue = "30", paramLabel = "N",
+            description = "Timed forward passes before and after pruning (default: ${DEFAULT-VALUE}).")
+    private int runs;
+
     @Spec
     private CommandSpec spec;
 
@@ -39,8 +44,11 @@ public final class DemoCommand implements Callable<Integer> {
      */
     @Override
     public Integer call() {
-        try (PluginHost host = PluginHost.builder().build()) {
-            new Demo(host, seed).run(spec.commandLine().getOut());
+        if (runs < 1) {
+            throw new ConfigException("--runs", "must be at least 1, found " + runs);
+        }
+        try (PluginHost host = PluginHosts.open(spec)) {
+            new Demo(host, seed, runs).run(spec.commandLine().getOut());
         }
         return 0;
     }

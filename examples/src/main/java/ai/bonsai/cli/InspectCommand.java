@@ -57,7 +57,7 @@ public final class InspectCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        try (PluginHost host = PluginHost.builder().build();
+        try (PluginHost host = PluginHosts.open(spec);
                 Graph graph = ModelFiles.read(host, model)) {
             out.printf("model    %s (%d nodes)%n", model, graph.nodes().size());
             for (Value v : graph.inputs()) {

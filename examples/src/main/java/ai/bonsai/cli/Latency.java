@@ -41,7 +41,8 @@ public final class Latency {
     }
 
     /**
-     * Runs {@link #WARM_UP} untimed and {@code runs} timed forward passes (eval mode).
+     * Runs {@code min(}{@link #WARM_UP}{@code , runs)} untimed and {@code runs} timed forward
+     * passes (eval mode).
      *
      * @param graph the graph
      * @param inputShape the input shape
@@ -54,7 +55,7 @@ public final class Latency {
             NDArray input = manager.randomNormal(inputShape);
             Shape outputShape = null;
             double[] millis = new double[runs];
-            for (int i = -WARM_UP; i < runs; i++) {
+            for (int i = -Math.min(WARM_UP, runs); i < runs; i++) {
                 try (NDManager pass = manager.newSubManager()) {
                     NDArray x = input.duplicate();
                     x.attach(pass);

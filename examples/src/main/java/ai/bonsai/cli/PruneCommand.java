@@ -9,6 +9,8 @@ import ai.bonsai.api.prune.Group;
 import ai.bonsai.api.pruner.PruningBudget;
 import ai.bonsai.api.pruner.PruningConfig;
 import ai.bonsai.api.pruner.PruningRun;
+import ai.bonsai.core.count.LayerCost;
+import ai.bonsai.core.count.LayerCounter;
 import ai.bonsai.core.count.ModelCost;
 import ai.bonsai.core.count.OpCounter;
 import ai.bonsai.core.io.Safetensors;
@@ -18,6 +20,9 @@ import ai.bonsai.core.pruner.BudgetSearch;
 import ai.bonsai.core.pruner.KeptChannels;
 import ai.bonsai.core.pruner.MetaPruner;
 import ai.bonsai.core.pruner.OutputClassifiers;
+import ai.bonsai.core.report.GroupLog;
+import ai.bonsai.core.report.PruningReport;
+import ai.bonsai.core.report.ReportPage;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import java.io.PrintWriter;
@@ -108,6 +113,11 @@ public final class PruneCommand implements Callable<Integer> {
                     + " output-channel indices as JSON.")
     private Path json;
 
+    @Option(names = "--report", paramLabel = "FILE",
+            description = "Also write a self-contained HTML report: figures, per-layer table,"
+                    + " charts of widths and MACs before/after, and the pruned groups.")
+    private Path htmlReport;
+
     @Spec
     private CommandSpec spec;
 
@@ -123,7 +133,7 @@ public final class PruneCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter printer = spec.commandLine().getOut();
-        try (PluginHost host = PluginHost.builder().build();
+        try (PluginHost host = PluginHosts.open(spec);
                 Graph graph = ModelFiles.read(host, model)) {
             ModelFormat writer = ModelFiles.formatFor(host, out);
             List<String> ignored = new ArrayList<>(ignore);
@@ -142,7 +152,9 @@ public final class PruneCommand implements Callable<Integer> {
             calibrate(graph, criterion, printer);
             config = withBudgetRatio(host, config, criterion, printer);
             ModelCost before = OpCounter.count(graph);
-            KeptChannels kept = prune(graph, config, printer);
+            List<LayerCost> layersBefore = LayerCounter.count(graph);
+            GroupLog groups = htmlReport == null ? GroupLog.countOnly() : GroupLog.withDefaults();
+            KeptChannels kept = prune(graph, config, groups, printer);
             ModelCost after = OpCounter.count(graph);
             PruneReport report = new PruneReport(model.toString(), importance, config.ratio(),
                     global, ignored, before, after, layers(kept));
@@ -152,6 +164,11 @@ public final class PruneCommand implements Callable<Integer> {
             if (json != null) {
                 JsonFiles.write(report.toJson(), json, "pruning summary");
                 printer.printf("wrote %s%n", json);
+            }
+            if (htmlReport != null) {
+                ReportPage.write(PruningReport.of(model.toString(), report.settings(), before,
+                        after, layersBefore, LayerCounter.count(graph), groups), htmlReport);
+                printer.printf("wrote %s%n", htmlReport);
             }
         }
         printer.flush();
@@ -172,12 +189,15 @@ public final class PruneCommand implements Callable<Integer> {
         }
         CalibratedCriterion calibrated = (CalibratedCriterion) criterion;
         int batches = 0;
-        try (NDManager manager = NDManager.newBaseManager()) {
+        try (NDManager manager = NDManager.newBaseManager();
+                Progress.Bar bar = Progress.of(spec).start("calibrate", calibration.size())) {
             for (Path file : calibration) {
                 for (NDList batch : NamedInputs.batches(graph, Safetensors.read(file, manager), file)) {
                     calibrated.accumulate(graph, batch);
                     batches++;
+                    bar.message(batches + " batch(es)");
                 }
+                bar.step();
             }
         }
         printer.printf("calibrated %s on %d batch(es)%n", importance, batches);
@@ -204,19 +224,28 @@ public final class PruneCommand implements Callable<Integer> {
         return config.toBuilder().optRatio(found.ratio()).build();
     }
 
-    private static KeptChannels prune(Graph graph, PruningConfig config, PrintWriter printer) {
+    private KeptChannels prune(Graph graph, PruningConfig config, GroupLog log,
+            PrintWriter printer) {
         KeptChannels kept = KeptChannels.of(graph);
         PruningRun run = new MetaPruner().start(graph, config);
-        while (run.hasNextStep()) {
-            int groups = 0;
-            for (Iterator<Group> it = run.stepInteractive(); it.hasNext(); groups++) {
-                Group g = it.next();
-                kept.record(g);
-                g.prune();
+        List<String> steps = new ArrayList<>();
+        try (Progress.Bar bar = Progress.of(spec).start("prune", run.steps())) {
+            while (run.hasNextStep()) {
+                int groups = 0;
+                for (Iterator<Group> it = run.stepInteractive(); it.hasNext(); groups++) {
+                    Group g = it.next();
+                    kept.record(g);
+                    log.record(g);
+                    g.prune();
+                    bar.message(groups + 1 + " groups");
+                }
+                bar.step();
+                steps.add(String.format("step %d/%d: pruned %d groups", run.currentStep(),
+                        run.steps(), groups));
             }
-            printer.printf("step %d/%d: pruned %d groups%n", run.currentStep(), run.steps(), groups);
-            printer.flush();
         }
+        steps.forEach(printer::println);
+        printer.flush();
         return kept;
     }
 

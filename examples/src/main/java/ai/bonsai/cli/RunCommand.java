@@ -56,7 +56,7 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter printer = spec.commandLine().getOut();
-        try (PluginHost host = PluginHost.builder().build();
+        try (PluginHost host = PluginHosts.open(spec);
                 Graph graph = ModelFiles.read(host, model);
                 NDManager manager = NDManager.newBaseManager()) {
             NDList outputs = new NDList();

@@ -2,12 +2,19 @@ package ai.bonsai.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.bonsai.api.graph.Graph;
+import ai.bonsai.core.io.BundleFormat;
+import ai.bonsai.core.testing.TinyResNet;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 class BonsaiCliTest {
 
@@ -72,5 +79,62 @@ class BonsaiCliTest {
     void anUnknownOptionIsAUsageError() {
         assertThat(run("demo", "--no-such-option")).isEqualTo(2);
         assertThat(err.toString()).contains("Unknown option: '--no-such-option'");
+    }
+
+    @Test
+    void everyCommandHasHelpThatExitsWithZero() {
+        List<String> commands = new ArrayList<>();
+        collect(new CommandLine(new BonsaiCli()), commands);
+        assertThat(commands).contains("bonsai demo", "bonsai prune", "bonsai plugins",
+                "bonsai experiment fashion-mnist");
+
+        for (String command : commands) {
+            out.getBuffer().setLength(0);
+            List<String> args = new ArrayList<>(List.of(command.split(" ")).subList(1,
+                    command.split(" ").length));
+            args.add("--help");
+            assertThat(run(args.toArray(String[]::new))).as(command).isZero();
+            assertThat(out.toString()).as(command).contains("Usage: " + command + " ")
+                    .contains("--help").contains("--quiet").contains("--plugins=DIR");
+        }
+    }
+
+    private static void collect(CommandLine cmd, List<String> names) {
+        names.add(cmd.getCommandSpec().qualifiedName());
+        cmd.getSubcommands().values().forEach(sub -> collect(sub, names));
+    }
+
+    @Test
+    void aBadValueIsAUsageErrorThatExitsWithTwo() {
+        assertThat(run("demo", "--runs", "0")).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("bonsai: --runs: must be at least 1, found 0"
+                + System.lineSeparator());
+    }
+
+    @Test
+    void anUnknownImportanceIsAUsageErrorThatListsTheAvailableOnes() throws Exception {
+        System.setProperty(PLUGINS_DIR, Files.createDirectories(tmp.resolve("plugins")).toString());
+        Path model = tmp.resolve("tiny.bonsai");
+        try (Graph g = TinyResNet.build()) {
+            new BundleFormat().write(g, model);
+        }
+
+        assertThat(run("prune", model.toString(), "--importance", "nosuch", "--out",
+                tmp.resolve("out.bonsai").toString())).isEqualTo(2);
+
+        assertThat(err.toString()).startsWith("bonsai: --importance: unknown importance 'nosuch';"
+                + " available: l1, l2, activation, ").contains("taylor");
+        assertThat(tmp.resolve("out.bonsai")).doesNotExist();
+    }
+
+    @Test
+    void aMissingPluginsFolderIsAUsageError() throws Exception {
+        System.setProperty(PLUGINS_DIR, Files.createDirectories(tmp.resolve("plugins")).toString());
+        Path missing = tmp.resolve("missing");
+
+        assertThat(run("plugins", "--plugins", missing.toString())).isEqualTo(2);
+
+        assertThat(err.toString()).isEqualTo("bonsai: --plugins: plugins folder '" + missing
+                + "' does not exist" + System.lineSeparator());
     }
 }

@@ -138,7 +138,7 @@ class ModelCommandsTest {
         Path target = tmp.resolve("p.bonsai");
 
         assertThat(run("prune", model.toString(), "--importance", "taylor", "--out",
-                target.toString())).isEqualTo(1);
+                target.toString())).as("a configuration error").isEqualTo(2);
 
         assertThat(err.toString()).contains("calibration").contains("taylor");
         assertThat(target).doesNotExist();

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,7 +32,9 @@ class FashionMnistExperimentTest {
         return BonsaiCli.execute(new PrintWriter(out), new PrintWriter(err), args);
     }
 
+    /** Trains the base and three variants end to end (about 80 s on 2 cores). */
     @Test
+    @Tag("slow")
     void writesTheTableWithTheBaseAndTheThreeVariantRows() throws IOException {
         Path data = Files.createDirectory(dir.resolve("data"));
         IdxFiles.writeSyntheticFashionMnist(data, 48, 16);
@@ -70,13 +73,13 @@ class FashionMnistExperimentTest {
     }
 
     @Test
-    void missingDataExitsWithOneAndSaysHowToGetThem() {
+    void missingDataIsAUsageErrorThatSaysHowToGetThem() {
         Path missing = dir.resolve("fashion-mnist");
 
         int status = run("experiment", "fashion-mnist", "--data", missing.toString(),
                 "--out", dir.resolve("B.md").toString());
 
-        assertThat(status).isEqualTo(1);
+        assertThat(status).isEqualTo(2);
         assertThat(err.toString()).startsWith("bonsai: --data: Fashion-MNIST folder '" + missing
                 + "' does not exist; install them with 'apt-get install dataset-fashion-mnist'");
         assertThat(dir.resolve("B.md")).doesNotExist();

@@ -13,12 +13,16 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.pf4j.DefaultPluginManager;
 import org.pf4j.ExtensionFactory;
+import org.pf4j.PluginDescriptorFinder;
 import org.pf4j.PluginManager;
+import org.pf4j.PluginState;
 import org.pf4j.PluginWrapper;
 
 /**
@@ -43,19 +47,35 @@ public final class PluginHost implements AutoCloseable {
     private final ExtensionRegistry<Regularizer> regularizers;
     private final ExtensionRegistry<ModelAdapter> adapters;
     private final ExtensionRegistry<ModelFormat> formats;
+    private final List<PluginFailure> failures = new ArrayList<>();
 
-    private PluginHost(Path pluginsDir) {
+    private PluginHost(List<Path> roots) {
         Injector injector = Guice.createInjector(new BonsaiModule());
-        List<Path> roots = pluginsDir == null ? List.of() : List.of(pluginsDir);
         this.plugins = new DefaultPluginManager(roots) {
             @Override
             protected ExtensionFactory createExtensionFactory() {
                 return new GuiceExtensionFactory(injector);
             }
+
+            @Override
+            protected PluginDescriptorFinder createPluginDescriptorFinder() {
+                return new DescriptorFinder();
+            }
+
+            @Override
+            protected PluginWrapper loadPluginFromPath(Path path) {
+                try {
+                    return super.loadPluginFromPath(path);
+                } catch (RuntimeException e) {
+                    failures.add(PluginFailure.of(path, e));
+                    return null;
+                }
+            }
         };
-        if (pluginsDir != null) {
+        if (!roots.isEmpty()) {
             plugins.loadPlugins();
             plugins.startPlugins();
+            collectStartFailures();
         }
         this.opTypes = registry("op type", OpType.class, OpType::name);
         this.criteria = registry("importance criterion", ImportanceCriterion.class,
@@ -64,6 +84,25 @@ public final class PluginHost implements AutoCloseable {
         this.regularizers = registry("regularizer", Regularizer.class, Regularizer::name);
         this.adapters = registry("model adapter", ModelAdapter.class, ModelAdapter::name);
         this.formats = registry("model format", ModelFormat.class, ModelFormat::name);
+    }
+
+    /** Records plugins that failed to start and extension classes that cannot be loaded. */
+    private void collectStartFailures() {
+        for (PluginWrapper w : plugins.getPlugins(PluginState.FAILED)) {
+            failures.add(PluginFailure.of(w.getPluginPath(), w.getFailedException() != null
+                    ? w.getFailedException()
+                    : new PluginException("plugin '" + w.getPluginId() + "' failed to start")));
+        }
+        for (PluginWrapper w : plugins.getStartedPlugins()) {
+            for (String cls : plugins.getExtensionClassNames(w.getPluginId())) {
+                try {
+                    Class.forName(cls, false, w.getPluginClassLoader());
+                } catch (ClassNotFoundException | LinkageError e) {
+                    failures.add(new PluginFailure(w.getPluginPath(), "extension class '" + cls
+                            + "' cannot be loaded: " + e));
+                }
+            }
+        }
     }
 
     /**
@@ -78,7 +117,7 @@ public final class PluginHost implements AutoCloseable {
             synchronized (PluginHost.class) {
                 h = classpathHost;
                 if (h == null) {
-                    h = new PluginHost(null);
+                    h = new PluginHost(List.of());
                     classpathHost = h;
                 }
             }
@@ -99,7 +138,13 @@ public final class PluginHost implements AutoCloseable {
         return ExtensionRegistry.of(kind, plugins.getExtensions(type), name, this::origin);
     }
 
-    private String origin(Object extension) {
+    /**
+     * Returns where an extension comes from.
+     *
+     * @param extension an extension of this host
+     * @return {@code plugin ID} or {@code classpath}
+     */
+    public String origin(Object extension) {
         PluginWrapper w = plugins.whichPlugin(extension.getClass());
         return w == null ? "classpath" : "plugin " + w.getPluginId();
     }
@@ -112,6 +157,42 @@ public final class PluginHost implements AutoCloseable {
     public List<String> pluginIds() {
         return plugins.getPlugins().stream().map(PluginWrapper::getPluginId).sorted()
                 .collect(Collectors.toList());
+    }
+
+    /**
+     * Returns the loaded plugins (started or not), sorted by id.
+     *
+     * @return id, version, provider and path of each plugin
+     */
+    public List<PluginInfo> plugins() {
+        return plugins.getPlugins().stream()
+                .map(w -> new PluginInfo(w.getPluginId(), w.getDescriptor().getVersion(),
+                        w.getDescriptor().getProvider() == null ? "" : w.getDescriptor().getProvider(),
+                        w.getPluginPath()))
+                .sorted(Comparator.comparing(PluginInfo::id))
+                .collect(Collectors.toList());
+    }
+
+    /**
+     * Returns the extension classes a plugin's index lists, whatever their extension point
+     * (including points the host has no registry for, such as a plugin's own).
+     *
+     * @param pluginId the plugin's id
+     * @return the class names, sorted; empty for an unknown id
+     */
+    public List<String> extensionClassNames(String pluginId) {
+        return plugins.getExtensionClassNames(pluginId).stream().sorted()
+                .collect(Collectors.toList());
+    }
+
+    /**
+     * Returns the plugin jars that could not be loaded or started, with the reason; the other
+     * plugins were loaded regardless.
+     *
+     * @return the failures, in the order they happened
+     */
+    public List<PluginFailure> failures() {
+        return List.copyOf(failures);
     }
 
     /**
@@ -208,6 +289,7 @@ public final class PluginHost implements AutoCloseable {
     public static final class Builder {
 
         private Path pluginsDir = Path.of(System.getProperty("bonsai.plugins.dir", "plugins"));
+        private final List<Path> extraDirs = new ArrayList<>();
 
         private Builder() {
         }
@@ -225,16 +307,33 @@ public final class PluginHost implements AutoCloseable {
         }
 
         /**
-         * Loads the plugins and builds the registries.
+         * Adds a further folder of plugin jars, searched after the main one; repeatable.
+         *
+         * @param dir the folder
+         * @return this builder
+         */
+        public Builder addPluginsDir(Path dir) {
+            extraDirs.add(dir);
+            return this;
+        }
+
+        /**
+         * Loads the plugins and builds the registries. A jar that fails to load is recorded in
+         * {@link PluginHost#failures()} and the others are loaded.
          *
          * @return the host
-         * @throws PluginException if the folder is missing or extensions conflict
+         * @throws PluginException if a folder is missing or extensions conflict
          */
         public PluginHost build() {
-            if (!Files.isDirectory(pluginsDir)) {
-                throw new PluginException("plugins folder '" + pluginsDir + "' does not exist");
+            List<Path> roots = new ArrayList<>();
+            roots.add(pluginsDir);
+            roots.addAll(extraDirs);
+            for (Path dir : roots) {
+                if (!Files.isDirectory(dir)) {
+                    throw new PluginException("plugins folder '" + dir + "' does not exist");
+                }
             }
-            return new PluginHost(pluginsDir);
+            return new PluginHost(roots);
         }
     }
 }

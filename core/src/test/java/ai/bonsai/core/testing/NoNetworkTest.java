@@ -31,4 +31,11 @@ class NoNetworkTest {
         assertThat(ProxySelector.getDefault().getClass().getName())
                 .isEqualTo(NetworkGuard.class.getName() + "$Recorder");
     }
+
+    @Test
+    void everyTestClassIsCheckedByTheAutoDetectedExtension() {
+        assertThat(NoNetworkExtension.classesChecked())
+                .as("NoNetworkExtension runs before this class (junit.jupiter.extensions"
+                        + ".autodetection.enabled in the parent POM)").isPositive();
+    }
 }
