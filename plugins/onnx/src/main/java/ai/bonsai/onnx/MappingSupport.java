@@ -51,33 +51,6 @@ abstract class MappingSupport {
     }
 
     /**
-     * Maps a one-input op without attributes.
-     *
-     * @param n the ONNX node
-     * @param opType the Bonsai op type
-     * @return true if mapped
-     */
-    final boolean unary(NodeProto n, String opType) {
-        return unary(n, opType, Attributes.of());
-    }
-
-    /**
-     * Maps a one-input op.
-     *
-     * @param n the ONNX node
-     * @param opType the Bonsai op type
-     * @param a the attributes
-     * @return true if mapped
-     */
-    final boolean unary(NodeProto n, String opType, Attributes a) {
-        if (!ctx.isDynamic(n, 0)) {
-            return false;
-        }
-        single(n, opType, ctx.name(null, List.of(n)), a, ctx.value(n, 0));
-        return true;
-    }
-
-    /**
      * Returns one past the last output of a node that something reads.
      *
      * @param n the node

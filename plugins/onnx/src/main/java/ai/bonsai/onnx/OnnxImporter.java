@@ -11,7 +11,11 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.bonsai.api.onnx.OnnxNode;
+import ai.bonsai.api.onnx.OnnxOpCodec;
+import ai.bonsai.api.onnx.OnnxOpId;
 import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
@@ -29,9 +33,10 @@ import java.util.Set;
 
 /**
  * Imports one ONNX graph into a {@link GraphBuilder}: walks the nodes in order, folds constant
- * computations ({@link ConstantFolder}), maps fused patterns ({@link Patterns}) and single ops
- * ({@link OpMappings}) to Bonsai op types, and keeps every other op as an {@code onnx_opaque}
- * node. The helpers here are what mappings use to read operands and add nodes.
+ * computations ({@link ConstantFolder}), asks the op codecs of plugins, maps fused patterns
+ * ({@link Patterns}), asks the built-in op codecs ({@link Codecs}) and single-op mappings
+ * ({@link OpMappings}), and keeps every other op as an {@code onnx_opaque} node. The helpers here
+ * are what mappings and codecs ({@link NodeImport}) use to read operands and add nodes.
  */
 final class OnnxImporter {
 
@@ -52,16 +57,19 @@ final class OnnxImporter {
     private final ConstantFolder folder;
     private final OpMappings mappings;
     private final Patterns patterns;
+    private final Codecs codecs;
 
     /**
      * Prepares an import.
      *
      * @param file the parsed model
      * @param builder a fresh builder
+     * @param codecs the op codecs
      */
-    OnnxImporter(OnnxModelFile file, GraphBuilder builder) {
+    OnnxImporter(OnnxModelFile file, GraphBuilder builder, Codecs codecs) {
         this.file = file;
         this.builder = builder;
+        this.codecs = codecs;
         this.graph = file.model().getGraph();
         this.decoder = new TensorDecoder(file.path());
         this.folder = new ConstantFolder(this);
@@ -99,7 +107,9 @@ final class OnnxImporter {
             }
             checkInputsDefined(n, i);
             try {
-                if (!folder.tryFold(n) && !patterns.tryMatch(n) && !mappings.tryMap(n)) {
+                if (!folder.tryFold(n) && !tryCodec(n, codecs.plugged(OnnxNodes.id(n)))
+                        && !patterns.tryMatch(n) && !tryCodec(n, codecs.builtIn(OnnxNodes.id(n)))
+                        && !mappings.tryMap(n)) {
                     addOpaque(n, null);
                 }
             } catch (ModelFormatException e) {
@@ -118,6 +128,30 @@ final class OnnxImporter {
         } catch (BonsaiException e) {
             throw new ModelFormatException(file.path() + ": " + e.getMessage(), e);
         }
+    }
+
+    private boolean tryCodec(NodeProto n, Optional<OnnxOpCodec> codec) {
+        if (codec.isEmpty()) {
+            return false;
+        }
+        OnnxNode view = OnnxNodes.view(n, a -> decode(a.getT(), "attribute '" + a.getName() + "'"));
+        NodeImport context = new NodeImport(this, n);
+        Optional<List<Value>> outs = codec.get().importNode(view, context);
+        if (outs.isEmpty()) {
+            return false;
+        }
+        List<Value> values = outs.get();
+        for (int k = 0; k < n.getOutputCount(); k++) {
+            if (k < values.size()) {
+                if (!n.getOutput(k).isEmpty()) {
+                    define(n.getOutput(k), values.get(k));
+                }
+            } else if (context.isOutputUsed(k)) {
+                throw error(n, "codec " + codec.get().getClass().getName() + " returned " + values.size()
+                        + " output value(s), but output '" + n.getOutput(k) + "' is used", null);
+            }
+        }
+        return true;
     }
 
     private void index() {
@@ -155,6 +189,11 @@ final class OnnxImporter {
         builder.metadata(OnnxMetadata.PRODUCER_VERSION, m.getProducerVersion());
         builder.metadata(OnnxMetadata.GRAPH_NAME, graph.getName());
         builder.metadata(OnnxMetadata.SOURCE_FILE, String.valueOf(file.path().getFileName()));
+        for (OperatorSetIdProto o : m.getOpsetImportList()) {
+            if (!new OnnxOpId(o.getDomain(), "").domain().isEmpty()) {
+                builder.metadata(OnnxMetadata.DOMAIN_OPSET_PREFIX + o.getDomain(), String.valueOf(o.getVersion()));
+            }
+        }
         for (StringStringEntryProto e : m.getMetadataPropsList()) {
             builder.metadata(OnnxMetadata.PROPS_PREFIX + e.getKey(), e.getValue());
         }
@@ -238,6 +277,19 @@ final class OnnxImporter {
      */
     long opset() {
         return file.opset();
+    }
+
+    /**
+     * Returns the opset the model imports for a domain.
+     *
+     * @param domain the domain ({@code ""} or {@code ai.onnx} for the default one)
+     * @return the version, or 0 when not imported
+     */
+    long opset(String domain) {
+        String d = new OnnxOpId(domain, "").domain();
+        return file.model().getOpsetImportList().stream()
+                .filter(o -> new OnnxOpId(o.getDomain(), "").domain().equals(d))
+                .mapToLong(OperatorSetIdProto::getVersion).findFirst().orElse(0);
     }
 
     /**
