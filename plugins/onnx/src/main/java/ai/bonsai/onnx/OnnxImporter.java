@@ -371,6 +371,33 @@ final class OnnxImporter {
     }
 
     /**
+     * Returns a value when it is a constant, folding its producer (and theirs) ahead of the walk
+     * when they are constant computations; patterns use it for operands computed by nodes that
+     * come later in the file (the {@code Unsqueeze} of a norm's weight, say).
+     *
+     * @param name the value name
+     * @return the constant, or empty when the graph computes it
+     */
+    Optional<Operand.Known> foldAhead(String name) {
+        Optional<Operand.Known> k = peekKnown(name);
+        Optional<NodeProto> p = name.isEmpty() || k.isPresent() || values.containsKey(name)
+                ? Optional.empty() : producer(name);
+        if (p.isEmpty() || done.contains(p.get())) {
+            return k;
+        }
+        for (String in : p.get().getInputList()) {
+            if (!in.isEmpty() && foldAhead(in).isEmpty()) {
+                return Optional.empty();
+            }
+        }
+        if (!folder.tryFold(p.get())) {
+            return Optional.empty();
+        }
+        done.add(p.get());
+        return peekKnown(name);
+    }
+
+    /**
      * Returns input k of a node as a graph value; a constant becomes an {@code onnx_constant} node.
      *
      * @param n the node

@@ -47,6 +47,7 @@ final class OpMappings {
             case "Reshape" -> shapes.reshape(n);
             case "Squeeze", "Unsqueeze" -> shapes.squeezeOrUnsqueeze(n);
             case "Transpose" -> shapes.transpose(n);
+            case "Expand" -> shapes.expand(n);
             case "Concat" -> shapes.concat(n);
             case "Split" -> shapes.split(n);
             case "Slice" -> shapes.slice(n);

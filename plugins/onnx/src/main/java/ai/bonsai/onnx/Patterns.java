@@ -60,7 +60,7 @@ final class Patterns {
 
     private Optional<Operand.Known> otherConstant(NodeProto n, String notThis) {
         int k = n.getInput(0).equals(notThis) ? 1 : 0;
-        return ctx.known(n, k);
+        return k < n.getInputCount() ? ctx.foldAhead(n.getInput(k)) : Optional.empty();
     }
 
     private boolean lastAxis(NodeProto reduce, Value x) {

@@ -2,6 +2,7 @@ package ai.bonsai.onnx;
 
 import ai.bonsai.api.graph.Attributes;
 import ai.bonsai.api.graph.Value;
+import ai.djl.ndarray.types.Shape;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import java.util.Arrays;
 import java.util.List;
@@ -121,6 +122,24 @@ final class ShapeMappings extends MappingSupport {
             return p;
         });
         single(n, "permute", ctx.name(null, List.of(n)), Attributes.of().with("dims", perm), x);
+        return true;
+    }
+
+    /**
+     * Maps Expand of a computed value to a constant shape as {@code expand} (ONNX broadcasts both
+     * ways: the output has the broadcast shape of the input and the target).
+     *
+     * @param n the node
+     * @return true if mapped
+     */
+    boolean expand(NodeProto n) {
+        Optional<Operand.Known> shape = ctx.known(n, 1);
+        if (!ctx.isDynamic(n, 0) || shape.isEmpty()) {
+            return false;
+        }
+        Value x = ctx.value(n, 0);
+        Shape out = Shapes.broadcast(x.shape(), new Shape(shape.get().longs()));
+        single(n, "expand", ctx.name(null, List.of(n)), Attributes.of().with("shape", out.getShape()), x);
         return true;
     }
 
