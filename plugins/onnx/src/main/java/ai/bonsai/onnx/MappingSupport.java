@@ -51,23 +51,6 @@ abstract class MappingSupport {
     }
 
     /**
-     * Returns one past the last output of a node that something reads.
-     *
-     * @param n the node
-     * @return the count of outputs up to the last used one
-     */
-    final int usedOutputs(NodeProto n) {
-        int used = 0;
-        for (int k = 0; k < n.getOutputCount(); k++) {
-            String o = n.getOutput(k);
-            if (!o.isEmpty() && (!ctx.consumers(o).isEmpty() || ctx.isGraphOutput(o))) {
-                used = k + 1;
-            }
-        }
-        return used;
-    }
-
-    /**
      * Returns a node's axes, from its attribute or (newer opsets) a constant input.
      *
      * @param n the node

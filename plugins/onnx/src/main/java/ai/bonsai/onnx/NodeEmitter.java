@@ -10,7 +10,6 @@ import ai.bonsai.api.onnx.OnnxExportContext;
 import ai.bonsai.api.onnx.OnnxNode;
 import ai.bonsai.api.onnx.OnnxOpCodec;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.Shape;
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
@@ -21,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.LongStream;
 
 /**
  * Writes each Bonsai node as ONNX nodes of the target opset, with its parameters as initializers
@@ -81,20 +79,14 @@ final class NodeEmitter implements OnnxExportContext {
         }
         Attributes a = n.attributes();
         switch (n.op().name()) {
-            case "conv2d" -> conv("Conv", a);
-            case "conv_transpose1d", "conv_transpose2d" -> conv("ConvTranspose", a);
             case "linear" -> linear();
             case "matmul" -> binary("MatMul");
-            case "max_pool2d", "avg_pool2d" -> pool(a);
-            case "adaptive_avg_pool2d" -> adaptivePool(a);
             case "flatten", "reshape", "expand" -> reshapeTo(n.op().name().equals("expand") ? "Expand" : "Reshape");
             case "concat" -> add("Concat", allInputs(), outs(), intAttr("axis", a.getLong("dim")));
             case "split", "chunk" -> split(a);
             case "slice" -> slice(a);
             case "permute" -> add("Transpose", ins(input(0)), outs(), intsAttr("perm", perm(a.getLongs("dims"))));
             case "transpose" -> transpose(a);
-            case "pad" -> pad(a);
-            case "upsample" -> upsample(a);
             case "embedding" -> add("Gather", ins(parameter("weight"), input(0)), outs(), intAttr("axis", 0));
             case OnnxConstantOp.NAME -> out.addInitializer(TensorEncoder.encode(
                     valueNames.get(n.output()), n.parameter("value").array()));
@@ -203,10 +195,6 @@ final class NodeEmitter implements OnnxExportContext {
         return l;
     }
 
-    private String scalar(String what, float v) {
-        return floats(what, new long[0], v);
-    }
-
     private String add(String opType, List<String> inputs, List<String> outputs, AttributeProto... attrs) {
         NodeProto.Builder b = NodeProto.newBuilder().setOpType(opType).setName(nextName(opType))
                 .addAllInput(inputs).addAllOutput(outputs);
@@ -239,11 +227,6 @@ final class NodeEmitter implements OnnxExportContext {
                 .setF((float) v).build();
     }
 
-    private static AttributeProto stringAttr(String name, String v) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.STRING)
-                .setS(com.google.protobuf.ByteString.copyFromUtf8(v)).build();
-    }
-
     private static AttributeProto intsAttr(String name, long... v) {
         AttributeProto.Builder b = AttributeProto.newBuilder().setName(name)
                 .setType(AttributeProto.AttributeType.INTS);
@@ -266,31 +249,8 @@ final class NodeEmitter implements OnnxExportContext {
 
     // ---- op types ----
 
-    private void simple(String opType) {
-        add(opType, ins(input(0)), outs());
-    }
-
     private void binary(String opType) {
         add(opType, ins(input(0), input(1)), outs());
-    }
-
-    /** Writes a plain or transposed convolution; the weight layouts are PyTorch's and ONNX's alike. */
-    private void conv(String opType, Attributes a) {
-        long[] p = a.getLongs("padding");
-        List<String> inputs = new ArrayList<>(ins(input(0), parameter("weight")));
-        if (node.hasParameter("bias")) {
-            inputs.add(parameter("bias"));
-        }
-        List<AttributeProto> attrs = new ArrayList<>(List.of(
-                intsAttr("dilations", a.getLongs("dilation")),
-                intAttr("group", a.getLong("groups")),
-                intsAttr("kernel_shape", a.getLongs("kernel"))));
-        if (opType.equals("ConvTranspose")) {
-            attrs.add(intsAttr("output_padding", a.getLongs("output_padding")));
-        }
-        attrs.add(intsAttr("pads", LongStream.concat(LongStream.of(p), LongStream.of(p)).toArray()));
-        attrs.add(intsAttr("strides", a.getLongs("stride")));
-        add(opType, inputs, outs(), attrs.toArray(new AttributeProto[0]));
     }
 
     private void linear() {
@@ -311,38 +271,6 @@ final class NodeEmitter implements OnnxExportContext {
         } else {
             add("MatMul", ins(input(0), wt), outs());
         }
-    }
-
-    private void pool(Attributes a) {
-        long[] p = a.getLongs("padding");
-        boolean max = node.op().name().equals("max_pool2d");
-        List<AttributeProto> attrs = new ArrayList<>(List.of(
-                intAttr("ceil_mode", a.getBoolean("ceil_mode") ? 1 : 0),
-                intsAttr("kernel_shape", a.getLongs("kernel")),
-                intsAttr("pads", p[0], p[1], p[0], p[1]),
-                intsAttr("strides", a.getLongs("stride"))));
-        if (!max) {
-            attrs.add(intAttr("count_include_pad", 1));
-        }
-        add(max ? "MaxPool" : "AveragePool", ins(input(0)), outs(), attrs.toArray(new AttributeProto[0]));
-    }
-
-    private void adaptivePool(Attributes a) {
-        long[] size = a.getLongs("output_size");
-        Shape x = node.input().shape();
-        if (size[0] == 1 && size[1] == 1) {
-            simple("GlobalAveragePool");
-            return;
-        }
-        if (x.get(2) % size[0] != 0 || x.get(3) % size[1] != 0) {
-            throw new ModelFormatException("node '" + node.name() + "': adaptive average pooling from "
-                    + x + " to " + java.util.Arrays.toString(size)
-                    + " has uneven windows and no ONNX equivalent");
-        }
-        long kh = x.get(2) / size[0];
-        long kw = x.get(3) / size[1];
-        add("AveragePool", ins(input(0)), outs(), intsAttr("kernel_shape", kh, kw),
-                intsAttr("strides", kh, kw));
     }
 
     private void reshapeTo(String opType) {
@@ -386,38 +314,6 @@ final class NodeEmitter implements OnnxExportContext {
         perm[(int) d0] = d1;
         perm[(int) d1] = d0;
         add("Transpose", ins(input(0)), outs(), intsAttr("perm", perm));
-    }
-
-    private void pad(Attributes a) {
-        long[] torch = a.getLongs("pads");
-        int rank = node.input().shape().dimension();
-        long[] onnx = new long[2 * rank];
-        for (int k = 0; k < torch.length / 2; k++) {
-            int d = rank - 1 - k;
-            onnx[d] = torch[2 * k];
-            onnx[d + rank] = torch[2 * k + 1];
-        }
-        add("Pad", ins(input(0), longs("pads", onnx), scalar("value", (float) a.getDouble("value"))),
-                outs(), stringAttr("mode", "constant"));
-    }
-
-    private void upsample(Attributes a) {
-        long[] s = a.getLongs("scale");
-        String scales = temp("scales");
-        out.addInitializer(TensorEncoder.floats(scales, new long[] {4}, 1f, 1f, s[0], s[1]));
-        String roi = "";
-        if (opset < 13) {
-            roi = temp("roi");
-            out.addInitializer(TensorEncoder.floats(roi, new long[] {0}));
-        }
-        if (a.getString("mode").equals("nearest")) {
-            add("Resize", ins(input(0), roi, scales), outs(), stringAttr("mode", "nearest"),
-                    stringAttr("coordinate_transformation_mode", "asymmetric"),
-                    stringAttr("nearest_mode", "floor"));
-        } else {
-            add("Resize", ins(input(0), roi, scales), outs(), stringAttr("mode", "linear"),
-                    stringAttr("coordinate_transformation_mode", "pytorch_half_pixel"));
-        }
     }
 
     private void opaque(Attributes a) {

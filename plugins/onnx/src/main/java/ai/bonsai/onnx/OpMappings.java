@@ -4,13 +4,12 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 
 
 /**
- * Maps the single ONNX ops that no codec imports yet (convolutions, dense, pooling, shape ops) to
+ * Maps the single ONNX ops that no codec imports yet (dense and shape ops) to
  * Bonsai op types with channel semantics, dispatching by op type to the mapping families. A mapping returns false for a configuration Bonsai cannot express (the node is
  * then kept opaque) and throws for a malformed node.
  */
 final class OpMappings {
 
-    private final SpatialMappings spatial;
     private final DenseMappings dense;
     private final ShapeMappings shapes;
 
@@ -20,7 +19,6 @@ final class OpMappings {
      * @param ctx the import
      */
     OpMappings(OnnxImporter ctx) {
-        this.spatial = new SpatialMappings(ctx);
         this.dense = new DenseMappings(ctx);
         this.shapes = new ShapeMappings(ctx);
     }
@@ -36,13 +34,8 @@ final class OpMappings {
             return false;
         }
         return switch (n.getOpType()) {
-            case "Conv" -> spatial.conv(n);
-            case "ConvTranspose" -> spatial.convTranspose(n);
             case "Gemm" -> dense.gemm(n);
             case "MatMul" -> dense.matMul(n);
-            case "MaxPool" -> spatial.pool(n, "max_pool2d");
-            case "AveragePool" -> spatial.pool(n, "avg_pool2d");
-            case "GlobalAveragePool" -> spatial.globalAveragePool(n);
             case "Flatten" -> shapes.flatten(n);
             case "Reshape" -> shapes.reshape(n);
             case "Squeeze", "Unsqueeze" -> shapes.squeezeOrUnsqueeze(n);
@@ -51,8 +44,6 @@ final class OpMappings {
             case "Concat" -> shapes.concat(n);
             case "Split" -> shapes.split(n);
             case "Slice" -> shapes.slice(n);
-            case "Pad" -> spatial.pad(n);
-            case "Resize" -> spatial.resize(n);
             case "Gather" -> dense.embedding(n);
             default -> false;
         };
