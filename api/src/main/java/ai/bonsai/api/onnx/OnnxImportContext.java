@@ -4,6 +4,7 @@ import ai.bonsai.api.graph.GraphBuilder;
 import ai.bonsai.api.graph.Value;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -95,6 +96,17 @@ public interface OnnxImportContext {
      * @param value the value, created in {@code builder().manager()} (ownership passes to the graph)
      */
     void parameter(String node, String local, NDArray value);
+
+    /**
+     * Keeps the node as an {@code onnx_opaque} node with known output shapes: for a configuration
+     * the codec understands well enough to give its shapes but Bonsai cannot prune through. The
+     * node is written back unchanged and refuses every pruning group that reaches it.
+     *
+     * @param outputShapes the static shape of each present output, in order
+     * @return one value per output slot ({@code null} for an absent output), to return from
+     *     {@link OnnxOpCodec#importNode}
+     */
+    List<Value> opaque(List<Shape> outputShapes);
 
     /**
      * Returns the builder of the graph being imported.

@@ -73,7 +73,7 @@ final class ArithmeticCodec extends FamilyCodec {
         if (!isDynamic(c, 0)) {
             return DECLINE;
         }
-        Optional<long[]> axes = n.has("axes") ? n.longsAttr("axes") : c.constant(1).map(FamilyCodec::longs);
+        Optional<long[]> axes = axes(n, c, 1);
         if (axes.isEmpty() || axes.get().length == 0) {
             return DECLINE;
         }

@@ -16,7 +16,8 @@ import java.util.Optional;
 final class Codecs {
 
     private static final List<OnnxOpCodec> BUILT_IN = List.of(new ActivationCodec(), new ArithmeticCodec(),
-            new NormCodec(), new MathCodec(), new SpatialCodec());
+            new NormCodec(), new MathCodec(), new SpatialCodec(),
+            new ShapeCodec());
 
     private final Map<OnnxOpId, OnnxOpCodec> pluggedImports = new HashMap<>();
     private final Map<OnnxOpId, OnnxOpCodec> builtInImports = new HashMap<>();

@@ -65,6 +65,18 @@ abstract class FamilyCodec implements OnnxOpCodec {
     }
 
     /**
+     * Returns a node's axes, from its {@code axes} attribute or (newer opsets) a constant input.
+     *
+     * @param n the node
+     * @param c the import
+     * @param input the slot of the axes input
+     * @return the axes, or empty when neither is there
+     */
+    static Optional<long[]> axes(OnnxNode n, OnnxImportContext c, int input) {
+        return n.has("axes") ? n.longsAttr("axes") : c.constant(input).map(FamilyCodec::longs);
+    }
+
+    /**
      * Adds a single-output node named after the ONNX node.
      *
      * @param c the import

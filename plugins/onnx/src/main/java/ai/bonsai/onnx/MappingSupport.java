@@ -4,8 +4,6 @@ import ai.bonsai.api.graph.Attributes;
 import ai.bonsai.api.graph.GraphBuilder;
 import ai.bonsai.api.graph.Value;
 import ai.onnx.proto.OnnxMl.NodeProto;
-import java.util.List;
-import java.util.Optional;
 
 /**
  * What every family of op mappings shares: the import it works on and the helpers that read
@@ -48,20 +46,5 @@ abstract class MappingSupport {
         Value out = b().op(opType, name, a, in);
         ctx.define(n.getOutput(0), out);
         return out;
-    }
-
-    /**
-     * Returns a node's axes, from its attribute or (newer opsets) a constant input.
-     *
-     * @param n the node
-     * @param input the slot of the axes input
-     * @return the axes, or empty
-     */
-    final Optional<long[]> axes(NodeProto n, int input) {
-        OnnxAttributes at = new OnnxAttributes(n);
-        if (at.has("axes")) {
-            return at.ints("axes");
-        }
-        return ctx.known(n, input).map(Operand.Known::longs);
     }
 }

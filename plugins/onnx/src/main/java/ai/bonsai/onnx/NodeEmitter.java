@@ -81,12 +81,6 @@ final class NodeEmitter implements OnnxExportContext {
         switch (n.op().name()) {
             case "linear" -> linear();
             case "matmul" -> binary("MatMul");
-            case "flatten", "reshape", "expand" -> reshapeTo(n.op().name().equals("expand") ? "Expand" : "Reshape");
-            case "concat" -> add("Concat", allInputs(), outs(), intAttr("axis", a.getLong("dim")));
-            case "split", "chunk" -> split(a);
-            case "slice" -> slice(a);
-            case "permute" -> add("Transpose", ins(input(0)), outs(), intsAttr("perm", perm(a.getLongs("dims"))));
-            case "transpose" -> transpose(a);
             case "embedding" -> add("Gather", ins(parameter("weight"), input(0)), outs(), intAttr("axis", 0));
             case OnnxConstantOp.NAME -> out.addInitializer(TensorEncoder.encode(
                     valueNames.get(n.output()), n.parameter("value").array()));
@@ -179,14 +173,6 @@ final class NodeEmitter implements OnnxExportContext {
         return List.of(names);
     }
 
-    private List<String> allInputs() {
-        List<String> l = new ArrayList<>();
-        for (Value v : node.inputs()) {
-            l.add(valueNames.get(v));
-        }
-        return l;
-    }
-
     private List<String> outs() {
         List<String> l = new ArrayList<>();
         for (Value v : node.outputs()) {
@@ -227,26 +213,6 @@ final class NodeEmitter implements OnnxExportContext {
                 .setF((float) v).build();
     }
 
-    private static AttributeProto intsAttr(String name, long... v) {
-        AttributeProto.Builder b = AttributeProto.newBuilder().setName(name)
-                .setType(AttributeProto.AttributeType.INTS);
-        for (long x : v) {
-            b.addInts(x);
-        }
-        return b.build();
-    }
-
-    private long[] perm(long[] dims) {
-        int rank = node.input().shape().dimension();
-        long[] p = dims.clone();
-        for (int i = 0; i < p.length; i++) {
-            if (p[i] < 0) {
-                p[i] += rank;
-            }
-        }
-        return p;
-    }
-
     // ---- op types ----
 
     private void binary(String opType) {
@@ -271,49 +237,6 @@ final class NodeEmitter implements OnnxExportContext {
         } else {
             add("MatMul", ins(input(0), wt), outs());
         }
-    }
-
-    private void reshapeTo(String opType) {
-        long[] shape = node.output().shape().getShape().clone();
-        if (shape.length > 0 && node.input().shape().dimension() > 0
-                && shape[0] == node.input().shape().get(0)) {
-            shape[0] = opType.equals("Reshape") ? 0 : 1;
-        }
-        add(opType, ins(input(0), longs("shape", shape)), outs());
-    }
-
-    private void split(Attributes a) {
-        int dim = (int) (node.attributes().has("dim") ? a.getLong("dim") : 0);
-        long[] sizes = new long[node.outputs().size()];
-        int rank = node.input().shape().dimension();
-        int d = dim < 0 ? dim + rank : dim;
-        for (int k = 0; k < sizes.length; k++) {
-            sizes[k] = node.outputs().get(k).shape().get(d);
-        }
-        if (opset >= 13) {
-            add("Split", ins(input(0), longs("split", sizes)), outs(), intAttr("axis", d));
-        } else {
-            add("Split", ins(input(0)), outs(), intAttr("axis", d), intsAttr("split", sizes));
-        }
-    }
-
-    private void slice(Attributes a) {
-        long step = a.has("step") ? a.getLong("step") : 1;
-        add("Slice", ins(input(0), longs("starts", a.getLong("start")), longs("ends", a.getLong("end")),
-                longs("axes", a.getLong("dim")), longs("steps", step)), outs());
-    }
-
-    private void transpose(Attributes a) {
-        int rank = node.input().shape().dimension();
-        long[] perm = new long[rank];
-        for (int i = 0; i < rank; i++) {
-            perm[i] = i;
-        }
-        long d0 = a.getLong("dim0") < 0 ? a.getLong("dim0") + rank : a.getLong("dim0");
-        long d1 = a.getLong("dim1") < 0 ? a.getLong("dim1") + rank : a.getLong("dim1");
-        perm[(int) d0] = d1;
-        perm[(int) d1] = d0;
-        add("Transpose", ins(input(0)), outs(), intsAttr("perm", perm));
     }
 
     private void opaque(Attributes a) {

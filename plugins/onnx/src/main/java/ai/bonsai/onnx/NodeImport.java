@@ -79,6 +79,11 @@ final class NodeImport implements OnnxImportContext {
     }
 
     @Override
+    public List<Value> opaque(List<Shape> outputShapes) {
+        return ctx.addOpaque(node, outputShapes);
+    }
+
+    @Override
     public GraphBuilder builder() {
         return ctx.builder();
     }

@@ -569,8 +569,9 @@ final class OnnxImporter {
      * @param n the node
      * @param shapes its output shapes when known from the mapping, or null to take them from the
      *     model's value_info
+     * @return one value per output slot, null for an absent output
      */
-    void addOpaque(NodeProto n, List<Shape> shapes) {
+    List<Value> addOpaque(NodeProto n, List<Shape> shapes) {
         List<Shape> outShapes = shapes != null ? shapes : declaredShapes(n);
         List<Value> ins = new ArrayList<>();
         NodeProto.Builder template = n.toBuilder().clearName().clearInput().clearOutput();
@@ -592,13 +593,17 @@ final class OnnxImporter {
                 .with("onnx_node", Base64.getEncoder().encodeToString(template.build().toByteArray()));
         List<Value> outs = builder.node(OnnxOpaqueOp.NAME, name, OpaqueShapes.encode(a, outShapes),
                 ins.toArray(new Value[0]));
+        List<Value> bySlot = new ArrayList<>();
         int next = 0;
         for (String out : n.getOutputList()) {
-            if (!out.isEmpty()) {
-                define(out, outs.get(next++));
+            Value v = out.isEmpty() ? null : outs.get(next++);
+            if (v != null) {
+                define(out, v);
             }
+            bySlot.add(v);
         }
         opaque.append(opaque.length() == 0 ? "" : "\n").append(name).append('\t').append(n.getOpType());
+        return Collections.unmodifiableList(bySlot);
     }
 
     private List<Shape> declaredShapes(NodeProto n) {

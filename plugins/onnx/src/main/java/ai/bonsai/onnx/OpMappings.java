@@ -2,16 +2,14 @@ package ai.bonsai.onnx;
 
 import ai.onnx.proto.OnnxMl.NodeProto;
 
-
 /**
- * Maps the single ONNX ops that no codec imports yet (dense and shape ops) to
- * Bonsai op types with channel semantics, dispatching by op type to the mapping families. A mapping returns false for a configuration Bonsai cannot express (the node is
- * then kept opaque) and throws for a malformed node.
+ * Maps the ONNX ops that no codec imports yet (the dense ops: Gemm, MatMul with its bias Add,
+ * Gather) to Bonsai op types. A mapping returns false for a configuration Bonsai cannot express
+ * (the node is then kept opaque) and throws for a malformed node.
  */
 final class OpMappings {
 
     private final DenseMappings dense;
-    private final ShapeMappings shapes;
 
     /**
      * Creates the mappings of one import.
@@ -20,7 +18,6 @@ final class OpMappings {
      */
     OpMappings(OnnxImporter ctx) {
         this.dense = new DenseMappings(ctx);
-        this.shapes = new ShapeMappings(ctx);
     }
 
     /**
@@ -36,14 +33,6 @@ final class OpMappings {
         return switch (n.getOpType()) {
             case "Gemm" -> dense.gemm(n);
             case "MatMul" -> dense.matMul(n);
-            case "Flatten" -> shapes.flatten(n);
-            case "Reshape" -> shapes.reshape(n);
-            case "Squeeze", "Unsqueeze" -> shapes.squeezeOrUnsqueeze(n);
-            case "Transpose" -> shapes.transpose(n);
-            case "Expand" -> shapes.expand(n);
-            case "Concat" -> shapes.concat(n);
-            case "Split" -> shapes.split(n);
-            case "Slice" -> shapes.slice(n);
             case "Gather" -> dense.embedding(n);
             default -> false;
         };
