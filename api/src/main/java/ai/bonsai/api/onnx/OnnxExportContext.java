@@ -50,6 +50,18 @@ public interface OnnxExportContext {
     String parameter(String local, long... shape);
 
     /**
+     * Writes a tensor derived from one of the node's parameters (a transposed weight, say) as an
+     * initializer named {@code <full parameter name>_<suffix>} ({@code fc.weight_t}), so that a
+     * reader names the node after the parameter's module again.
+     *
+     * @param local the parameter's local name
+     * @param suffix the suffix, such as {@code t}
+     * @param value the derived tensor (read, not closed)
+     * @return the initializer name
+     */
+    String parameter(String local, String suffix, NDArray value);
+
+    /**
      * Writes a computed or constant tensor as an initializer named {@link #temp(String)} would.
      *
      * @param what the suffix

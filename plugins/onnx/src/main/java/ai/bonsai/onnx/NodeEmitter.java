@@ -10,7 +10,6 @@ import ai.bonsai.api.onnx.OnnxExportContext;
 import ai.bonsai.api.onnx.OnnxNode;
 import ai.bonsai.api.onnx.OnnxOpCodec;
 import ai.djl.ndarray.NDArray;
-import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import java.util.ArrayList;
@@ -24,8 +23,9 @@ import java.util.Set;
 /**
  * Writes each Bonsai node as ONNX nodes of the target opset, with its parameters as initializers
  * (named by their full Bonsai names) and the original ONNX node names where the reader recorded
- * them. A node whose op type an {@link OnnxOpCodec} exports is written by that codec, with this
- * emitter as its {@link OnnxExportContext}; the op types no codec exports are written here.
+ * them. Each node is written by the {@link OnnxOpCodec} that exports its op type, with this
+ * emitter as its {@link OnnxExportContext}; {@code onnx_constant} nodes become initializers and
+ * {@code onnx_opaque} nodes are written back as they were read.
  */
 final class NodeEmitter implements OnnxExportContext {
 
@@ -79,9 +79,6 @@ final class NodeEmitter implements OnnxExportContext {
         }
         Attributes a = n.attributes();
         switch (n.op().name()) {
-            case "linear" -> linear();
-            case "matmul" -> binary("MatMul");
-            case "embedding" -> add("Gather", ins(parameter("weight"), input(0)), outs(), intAttr("axis", 0));
             case OnnxConstantOp.NAME -> out.addInitializer(TensorEncoder.encode(
                     valueNames.get(n.output()), n.parameter("value").array()));
             case OnnxOpaqueOp.NAME -> opaque(a);
@@ -119,6 +116,13 @@ final class NodeEmitter implements OnnxExportContext {
         Parameter p = node.parameter(local);
         out.addInitializer(TensorEncoder.encode(p.name(), p.array(), shape));
         return p.name();
+    }
+
+    @Override
+    public String parameter(String local, String suffix, NDArray value) {
+        String name = node.parameter(local).name() + "_" + suffix;
+        out.addInitializer(TensorEncoder.encode(name, value));
+        return name;
     }
 
     @Override
@@ -169,30 +173,12 @@ final class NodeEmitter implements OnnxExportContext {
 
     // ---- building blocks ----
 
-    private List<String> ins(String... names) {
-        return List.of(names);
-    }
-
     private List<String> outs() {
         List<String> l = new ArrayList<>();
         for (Value v : node.outputs()) {
             l.add(valueNames.get(v));
         }
         return l;
-    }
-
-    private String add(String opType, List<String> inputs, List<String> outputs, AttributeProto... attrs) {
-        NodeProto.Builder b = NodeProto.newBuilder().setOpType(opType).setName(nextName(opType))
-                .addAllInput(inputs).addAllOutput(outputs);
-        for (AttributeProto a : attrs) {
-            b.addAttribute(a);
-        }
-        out.addNode(b);
-        return outputs.isEmpty() ? null : outputs.get(0);
-    }
-
-    private String step(String opType, List<String> inputs, AttributeProto... attrs) {
-        return add(opType, inputs, List.of(temp(opType)), attrs);
     }
 
     private String nextName(String opType) {
@@ -203,41 +189,7 @@ final class NodeEmitter implements OnnxExportContext {
         return k == 0 && originalNames.isEmpty() ? node.name() : node.name() + "/" + opType + "_" + k;
     }
 
-    private static AttributeProto intAttr(String name, long v) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT)
-                .setI(v).build();
-    }
-
-    private static AttributeProto floatAttr(String name, double v) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOAT)
-                .setF((float) v).build();
-    }
-
-    // ---- op types ----
-
-    private void binary(String opType) {
-        add(opType, ins(input(0), input(1)), outs());
-    }
-
-    private void linear() {
-        if (node.input().shape().dimension() == 2) {
-            List<String> inputs = new ArrayList<>(ins(input(0), parameter("weight")));
-            if (node.hasParameter("bias")) {
-                inputs.add(parameter("bias"));
-            }
-            add("Gemm", inputs, outs(), floatAttr("alpha", 1), floatAttr("beta", 1), intAttr("transB", 1));
-            return;
-        }
-        Parameter w = node.parameter("weight");
-        String wt = w.name() + "_t";
-        out.addInitializer(TensorEncoder.encode(wt, w.array().transpose().duplicate()));
-        if (node.hasParameter("bias")) {
-            String y = step("MatMul", ins(input(0), wt));
-            add("Add", ins(y, parameter("bias")), outs());
-        } else {
-            add("MatMul", ins(input(0), wt), outs());
-        }
-    }
+    // ---- the plugin's own nodes ----
 
     private void opaque(Attributes a) {
         NodeProto template;

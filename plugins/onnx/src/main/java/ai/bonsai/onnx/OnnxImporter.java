@@ -34,9 +34,9 @@ import java.util.Set;
 /**
  * Imports one ONNX graph into a {@link GraphBuilder}: walks the nodes in order, folds constant
  * computations ({@link ConstantFolder}), asks the op codecs of plugins, maps fused patterns
- * ({@link Patterns}), asks the built-in op codecs ({@link Codecs}) and single-op mappings
- * ({@link OpMappings}), and keeps every other op as an {@code onnx_opaque} node. The helpers here
- * are what mappings and codecs ({@link NodeImport}) use to read operands and add nodes.
+ * ({@link Patterns}), asks the built-in op codecs ({@link Codecs}), and keeps every other op as an
+ * {@code onnx_opaque} node. The helpers here are what patterns and codecs ({@link NodeImport})
+ * use to read operands and add nodes.
  */
 final class OnnxImporter {
 
@@ -55,7 +55,6 @@ final class OnnxImporter {
     private final NodeNames names = new NodeNames();
     private final StringBuilder opaque = new StringBuilder();
     private final ConstantFolder folder;
-    private final OpMappings mappings;
     private final Patterns patterns;
     private final Codecs codecs;
 
@@ -73,7 +72,6 @@ final class OnnxImporter {
         this.graph = file.model().getGraph();
         this.decoder = new TensorDecoder(file.path());
         this.folder = new ConstantFolder(this);
-        this.mappings = new OpMappings(this);
         this.patterns = new Patterns(this);
     }
 
@@ -108,8 +106,7 @@ final class OnnxImporter {
             checkInputsDefined(n, i);
             try {
                 if (!folder.tryFold(n) && !tryCodec(n, codecs.plugged(OnnxNodes.id(n)))
-                        && !patterns.tryMatch(n) && !tryCodec(n, codecs.builtIn(OnnxNodes.id(n)))
-                        && !mappings.tryMap(n)) {
+                        && !patterns.tryMatch(n) && !tryCodec(n, codecs.builtIn(OnnxNodes.id(n)))) {
                     addOpaque(n, null);
                 }
             } catch (ModelFormatException e) {
@@ -268,7 +265,7 @@ final class OnnxImporter {
         }
     }
 
-    // ---- helpers for mappings, patterns and folding ----
+    // ---- helpers for codecs, patterns and folding ----
 
     /**
      * Returns the default-domain opset.
