@@ -5,6 +5,7 @@ import ai.bonsai.api.importance.ImportanceCriterion;
 import ai.bonsai.api.model.ModelAdapter;
 import ai.bonsai.api.model.ModelFormat;
 import ai.bonsai.api.op.OpType;
+import ai.bonsai.api.plugin.ExtensionLookup;
 import ai.bonsai.api.plugin.PluginException;
 import ai.bonsai.api.pruner.Pruner;
 import ai.bonsai.api.pruner.Regularizer;
@@ -50,7 +51,8 @@ public final class PluginHost implements AutoCloseable {
     private final List<PluginFailure> failures = new ArrayList<>();
 
     private PluginHost(List<Path> roots) {
-        Injector injector = Guice.createInjector(new BonsaiModule());
+        Injector injector = Guice.createInjector(new BonsaiModule(), binder -> binder
+                .bind(ExtensionLookup.class).toInstance(new PluginExtensionLookup(this::pluginManager)));
         this.plugins = new DefaultPluginManager(roots) {
             @Override
             protected ExtensionFactory createExtensionFactory() {
@@ -136,6 +138,10 @@ public final class PluginHost implements AutoCloseable {
 
     private <T> ExtensionRegistry<T> registry(String kind, Class<T> type, Function<T, String> name) {
         return ExtensionRegistry.of(kind, plugins.getExtensions(type), name, this::origin);
+    }
+
+    private PluginManager pluginManager() {
+        return plugins;
     }
 
     /**

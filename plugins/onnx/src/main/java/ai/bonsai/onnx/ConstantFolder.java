@@ -16,13 +16,15 @@ import java.util.Optional;
 /**
  * Evaluates nodes whose inputs are all known at import time, so that the shape sub-graphs
  * exporters emit (Shape, Gather, Unsqueeze, Concat, Constant, arithmetic feeding Reshape, Expand,
- * Slice, Resize) vanish and their consumers see constants. {@code Shape} of a graph value folds to
- * its static shape.
+ * Slice, Resize), their shape checks (Equal, Where) and their constant tables (Range, Expand,
+ * Transpose, ConstantOfShape, Cast: YOLO's anchor grid) vanish and their consumers see constants.
+ * {@code Shape} of a graph value folds to its static shape.
  */
 final class ConstantFolder {
 
     private static final List<String> FOLDABLE = List.of("Gather", "Unsqueeze", "Squeeze", "Concat",
-            "Cast", "Add", "Sub", "Mul", "Div", "Reshape", "Identity", "ConstantOfShape", "Slice");
+            "Cast", "Add", "Sub", "Mul", "Div", "Reshape", "Identity", "ConstantOfShape", "Slice", "Expand",
+            "Transpose", "Equal", "Where", "Range", "Pow");
 
     private final OnnxImporter ctx;
 
@@ -136,8 +138,34 @@ final class ConstantFolder {
             case "Gather" -> Optional.of(gather(x, in(n, 1), (int) at.i("axis", 0)));
             case "ConstantOfShape" -> Optional.of(constantOfShape(x, at, m));
             case "Slice" -> slice(n, x);
+            case "Expand" -> Optional.of(x.broadcast(Shapes.broadcast(x.getShape(),
+                    new Shape(in(n, 1).toType(DataType.INT64, false).toLongArray()))).duplicate());
+            case "Transpose" -> Optional.of(transpose(x, at));
+            case "Equal" -> Optional.of(x.eq(in(n, 1)));
+            case "Where" -> Optional.of(NDArrays.where(x.toType(DataType.BOOLEAN, false), in(n, 1), in(n, 2)));
+            case "Range" -> Optional.of(range(x, in(n, 1), in(n, 2), m));
+            case "Pow" -> Optional.of(x.pow(in(n, 1).toType(x.getDataType(), false)));
             default -> Optional.empty();
         };
+    }
+
+    private static NDArray transpose(NDArray x, OnnxAttributes at) {
+        int rank = x.getShape().dimension();
+        long[] perm = at.ints("perm").orElseGet(() -> java.util.stream.LongStream.range(0, rank)
+                .map(d -> rank - 1 - d).toArray());
+        return x.transpose(Arrays.stream(perm).mapToInt(Math::toIntExact).toArray()).duplicate();
+    }
+
+    /** ONNX Range: {@code max(ceil((limit - start) / delta), 0)} elements of the start's type. */
+    private static NDArray range(NDArray start, NDArray limit, NDArray delta, NDManager m) {
+        double s = start.toType(DataType.FLOAT64, false).getDouble();
+        double d = delta.toType(DataType.FLOAT64, false).getDouble();
+        long count = Math.max((long) Math.ceil((limit.toType(DataType.FLOAT64, false).getDouble() - s) / d), 0);
+        double[] values = new double[Math.toIntExact(count)];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = s + i * d;
+        }
+        return m.create(values).toType(start.getDataType(), false);
     }
 
     private long[] axes(NodeProto n, OnnxAttributes at) {
@@ -213,19 +241,40 @@ final class ConstantFolder {
         return v.reshape(new Shape()).broadcast(s).duplicate();
     }
 
+    /** Slices along each axis with ONNX's clamping (negative steps included), opset 10 and later. */
     private Optional<NDArray> slice(NodeProto n, NDArray x) {
-        if (ctx.opset() < 10 || x.getShape().dimension() != 1) {
+        if (ctx.opset() < 10) {
             return Optional.empty();
         }
-        long start = ctx.known(n, 1).orElseThrow().longs()[0];
-        long end = ctx.known(n, 2).orElseThrow().longs()[0];
-        long step = ctx.known(n, 4).map(k -> k.longs()[0]).orElse(1L);
-        long length = x.getShape().get(0);
-        if (step != 1) {
-            return Optional.empty();
+        long[] starts = ctx.known(n, 1).orElseThrow().longs();
+        long[] ends = ctx.known(n, 2).orElseThrow().longs();
+        int rank = x.getShape().dimension();
+        long[] axes = ctx.known(n, 3).map(Operand.Known::longs)
+                .orElseGet(() -> java.util.stream.LongStream.range(0, starts.length).toArray());
+        long[] steps = ctx.known(n, 4).map(Operand.Known::longs).orElseGet(() -> {
+            long[] ones = new long[starts.length];
+            Arrays.fill(ones, 1);
+            return ones;
+        });
+        NDArray out = x;
+        for (int i = 0; i < axes.length; i++) {
+            int axis = (int) (axes[i] < 0 ? axes[i] + rank : axes[i]);
+            long length = x.getShape().get(axis);
+            long step = steps[i];
+            if (step == 0) {
+                throw new IllegalArgumentException("Slice step 0 on axis " + axis);
+            }
+            long start = starts[i] < 0 ? starts[i] + length : starts[i];
+            long end = ends[i] < 0 ? ends[i] + length : ends[i];
+            start = step > 0 ? Math.max(0, Math.min(length, start)) : Math.max(0, Math.min(length - 1, start));
+            end = step > 0 ? Math.max(0, Math.min(length, end)) : Math.max(-1, Math.min(length - 1, end));
+            List<Long> picked = new java.util.ArrayList<>();
+            for (long k = start; step > 0 ? k < end : k > end; k += step) {
+                picked.add(k);
+            }
+            NDArray idx = x.getManager().create(picked.stream().mapToLong(Long::longValue).toArray());
+            out = gather(out, idx, axis);
         }
-        start = Math.max(0, Math.min(length, start < 0 ? start + length : start));
-        end = Math.max(start, Math.min(length, end < 0 ? end + length : end));
-        return Optional.of(x.get(new NDIndex(start + ":" + end)));
+        return Optional.of(out);
     }
 }

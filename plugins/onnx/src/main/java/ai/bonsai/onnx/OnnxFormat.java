@@ -4,6 +4,9 @@ import ai.bonsai.api.graph.Graph;
 import ai.bonsai.api.graph.GraphBuilder;
 import ai.bonsai.api.model.ModelFormat;
 import ai.bonsai.api.model.ModelFormatException;
+import ai.bonsai.api.onnx.OnnxOpCodec;
+import ai.bonsai.api.plugin.ExtensionLookup;
+import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
@@ -21,7 +24,9 @@ import org.pf4j.Extension;
  * }
  * }</pre>
  *
- * <p>Reading maps the ops with channel semantics to Bonsai op types and keeps the others as
+ * <p>Ops are read and written by {@link OnnxOpCodec}s: those of every plugin first (a plugin jar
+ * teaches the format its own ops, custom domains included), then the built-in ones.
+ * Reading maps the ops with channel semantics to Bonsai op types and keeps the others as
  * {@code onnx_opaque} nodes, listed in the graph metadata under {@link OnnxMetadata#OPAQUE_NODES}.
  * A malformed file fails with one {@link ModelFormatException} naming the file and the node,
  * initializer or field at fault.
@@ -32,8 +37,26 @@ public final class OnnxFormat implements ModelFormat {
     /** The registry name. */
     public static final String NAME = "onnx";
 
-    /** Creates the format. */
+    private final ExtensionLookup extensions;
+
+    /** Creates the format with the built-in op codecs only (no host to ask for plugged ones). */
     public OnnxFormat() {
+        this(null);
+    }
+
+    /**
+     * Creates the format that asks the host for the {@link OnnxOpCodec}s of every plugin on each
+     * read and write, before its built-in ones.
+     *
+     * @param extensions the host's extensions, or null for the built-in codecs only
+     */
+    @Inject
+    public OnnxFormat(ExtensionLookup extensions) {
+        this.extensions = extensions;
+    }
+
+    private Codecs codecs() {
+        return extensions == null ? Codecs.builtIn() : Codecs.of(extensions.extensions(OnnxOpCodec.class));
     }
 
     @Override
@@ -51,7 +74,7 @@ public final class OnnxFormat implements ModelFormat {
     public Graph read(Path path, GraphBuilder builder) {
         try {
             OnnxModelFile file = OnnxModelFile.open(path);
-            return new OnnxImporter(file, builder).run();
+            return new OnnxImporter(file, builder, codecs()).run();
         } catch (ModelFormatException e) {
             builder.manager().close();
             throw e;
@@ -63,7 +86,7 @@ public final class OnnxFormat implements ModelFormat {
 
     @Override
     public void write(Graph graph, Path path) {
-        OnnxWriter.write(graph, path, Map.of());
+        OnnxWriter.write(graph, path, Map.of(), codecs());
     }
 
     /**
@@ -74,6 +97,6 @@ public final class OnnxFormat implements ModelFormat {
      */
     @Override
     public void write(Graph graph, Path path, Map<String, String> provenance) {
-        OnnxWriter.write(graph, path, provenance);
+        OnnxWriter.write(graph, path, provenance, codecs());
     }
 }

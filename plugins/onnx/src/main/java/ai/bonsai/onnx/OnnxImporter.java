@@ -11,7 +11,11 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.bonsai.api.onnx.OnnxNode;
+import ai.bonsai.api.onnx.OnnxOpCodec;
+import ai.bonsai.api.onnx.OnnxOpId;
 import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
@@ -29,9 +33,10 @@ import java.util.Set;
 
 /**
  * Imports one ONNX graph into a {@link GraphBuilder}: walks the nodes in order, folds constant
- * computations ({@link ConstantFolder}), maps fused patterns ({@link Patterns}) and single ops
- * ({@link OpMappings}) to Bonsai op types, and keeps every other op as an {@code onnx_opaque}
- * node. The helpers here are what mappings use to read operands and add nodes.
+ * computations ({@link ConstantFolder}), asks the op codecs of plugins, maps fused patterns
+ * ({@link Patterns}), asks the built-in op codecs ({@link Codecs}), and keeps every other op as an
+ * {@code onnx_opaque} node. The helpers here are what patterns and codecs ({@link NodeImport})
+ * use to read operands and add nodes.
  */
 final class OnnxImporter {
 
@@ -50,22 +55,23 @@ final class OnnxImporter {
     private final NodeNames names = new NodeNames();
     private final StringBuilder opaque = new StringBuilder();
     private final ConstantFolder folder;
-    private final OpMappings mappings;
     private final Patterns patterns;
+    private final Codecs codecs;
 
     /**
      * Prepares an import.
      *
      * @param file the parsed model
      * @param builder a fresh builder
+     * @param codecs the op codecs
      */
-    OnnxImporter(OnnxModelFile file, GraphBuilder builder) {
+    OnnxImporter(OnnxModelFile file, GraphBuilder builder, Codecs codecs) {
         this.file = file;
         this.builder = builder;
+        this.codecs = codecs;
         this.graph = file.model().getGraph();
         this.decoder = new TensorDecoder(file.path());
         this.folder = new ConstantFolder(this);
-        this.mappings = new OpMappings(this);
         this.patterns = new Patterns(this);
     }
 
@@ -99,7 +105,8 @@ final class OnnxImporter {
             }
             checkInputsDefined(n, i);
             try {
-                if (!folder.tryFold(n) && !patterns.tryMatch(n) && !mappings.tryMap(n)) {
+                if (!folder.tryFold(n) && !tryCodec(n, codecs.plugged(OnnxNodes.id(n)))
+                        && !patterns.tryMatch(n) && !tryCodec(n, codecs.builtIn(OnnxNodes.id(n)))) {
                     addOpaque(n, null);
                 }
             } catch (ModelFormatException e) {
@@ -118,6 +125,30 @@ final class OnnxImporter {
         } catch (BonsaiException e) {
             throw new ModelFormatException(file.path() + ": " + e.getMessage(), e);
         }
+    }
+
+    private boolean tryCodec(NodeProto n, Optional<OnnxOpCodec> codec) {
+        if (codec.isEmpty()) {
+            return false;
+        }
+        OnnxNode view = OnnxNodes.view(n, a -> decode(a.getT(), "attribute '" + a.getName() + "'"));
+        NodeImport context = new NodeImport(this, n);
+        Optional<List<Value>> outs = codec.get().importNode(view, context);
+        if (outs.isEmpty()) {
+            return false;
+        }
+        List<Value> values = outs.get();
+        for (int k = 0; k < n.getOutputCount(); k++) {
+            if (k < values.size()) {
+                if (!n.getOutput(k).isEmpty()) {
+                    define(n.getOutput(k), values.get(k));
+                }
+            } else if (context.isOutputUsed(k)) {
+                throw error(n, "codec " + codec.get().getClass().getName() + " returned " + values.size()
+                        + " output value(s), but output '" + n.getOutput(k) + "' is used", null);
+            }
+        }
+        return true;
     }
 
     private void index() {
@@ -155,6 +186,11 @@ final class OnnxImporter {
         builder.metadata(OnnxMetadata.PRODUCER_VERSION, m.getProducerVersion());
         builder.metadata(OnnxMetadata.GRAPH_NAME, graph.getName());
         builder.metadata(OnnxMetadata.SOURCE_FILE, String.valueOf(file.path().getFileName()));
+        for (OperatorSetIdProto o : m.getOpsetImportList()) {
+            if (!new OnnxOpId(o.getDomain(), "").domain().isEmpty()) {
+                builder.metadata(OnnxMetadata.DOMAIN_OPSET_PREFIX + o.getDomain(), String.valueOf(o.getVersion()));
+            }
+        }
         for (StringStringEntryProto e : m.getMetadataPropsList()) {
             builder.metadata(OnnxMetadata.PROPS_PREFIX + e.getKey(), e.getValue());
         }
@@ -229,7 +265,7 @@ final class OnnxImporter {
         }
     }
 
-    // ---- helpers for mappings, patterns and folding ----
+    // ---- helpers for codecs, patterns and folding ----
 
     /**
      * Returns the default-domain opset.
@@ -238,6 +274,19 @@ final class OnnxImporter {
      */
     long opset() {
         return file.opset();
+    }
+
+    /**
+     * Returns the opset the model imports for a domain.
+     *
+     * @param domain the domain ({@code ""} or {@code ai.onnx} for the default one)
+     * @return the version, or 0 when not imported
+     */
+    long opset(String domain) {
+        String d = new OnnxOpId(domain, "").domain();
+        return file.model().getOpsetImportList().stream()
+                .filter(o -> new OnnxOpId(o.getDomain(), "").domain().equals(d))
+                .mapToLong(OperatorSetIdProto::getVersion).findFirst().orElse(0);
     }
 
     /**
@@ -316,6 +365,33 @@ final class OnnxImporter {
             return Optional.empty();
         }
         return operand(name).filter(Operand.Known.class::isInstance).map(Operand.Known.class::cast);
+    }
+
+    /**
+     * Returns a value when it is a constant, folding its producer (and theirs) ahead of the walk
+     * when they are constant computations; patterns use it for operands computed by nodes that
+     * come later in the file (the {@code Unsqueeze} of a norm's weight, say).
+     *
+     * @param name the value name
+     * @return the constant, or empty when the graph computes it
+     */
+    Optional<Operand.Known> foldAhead(String name) {
+        Optional<Operand.Known> k = peekKnown(name);
+        Optional<NodeProto> p = name.isEmpty() || k.isPresent() || values.containsKey(name)
+                ? Optional.empty() : producer(name);
+        if (p.isEmpty() || done.contains(p.get())) {
+            return k;
+        }
+        for (String in : p.get().getInputList()) {
+            if (!in.isEmpty() && foldAhead(in).isEmpty()) {
+                return Optional.empty();
+            }
+        }
+        if (!folder.tryFold(p.get())) {
+            return Optional.empty();
+        }
+        done.add(p.get());
+        return peekKnown(name);
     }
 
     /**
@@ -490,8 +566,9 @@ final class OnnxImporter {
      * @param n the node
      * @param shapes its output shapes when known from the mapping, or null to take them from the
      *     model's value_info
+     * @return one value per output slot, null for an absent output
      */
-    void addOpaque(NodeProto n, List<Shape> shapes) {
+    List<Value> addOpaque(NodeProto n, List<Shape> shapes) {
         List<Shape> outShapes = shapes != null ? shapes : declaredShapes(n);
         List<Value> ins = new ArrayList<>();
         NodeProto.Builder template = n.toBuilder().clearName().clearInput().clearOutput();
@@ -513,13 +590,17 @@ final class OnnxImporter {
                 .with("onnx_node", Base64.getEncoder().encodeToString(template.build().toByteArray()));
         List<Value> outs = builder.node(OnnxOpaqueOp.NAME, name, OpaqueShapes.encode(a, outShapes),
                 ins.toArray(new Value[0]));
+        List<Value> bySlot = new ArrayList<>();
         int next = 0;
         for (String out : n.getOutputList()) {
-            if (!out.isEmpty()) {
-                define(out, outs.get(next++));
+            Value v = out.isEmpty() ? null : outs.get(next++);
+            if (v != null) {
+                define(out, v);
             }
+            bySlot.add(v);
         }
         opaque.append(opaque.length() == 0 ? "" : "\n").append(name).append('\t').append(n.getOpType());
+        return Collections.unmodifiableList(bySlot);
     }
 
     private List<Shape> declaredShapes(NodeProto n) {

@@ -14,6 +14,8 @@ public final class OnnxMetadata {
     public static final String IR_VERSION = "onnx.ir_version";
     /** The source model's default-domain opset, written back. */
     public static final String OPSET = "onnx.opset";
+    /** Prefix of the opset a custom domain is imported with ({@code onnx.domain_opset.com.example}). */
+    public static final String DOMAIN_OPSET_PREFIX = "onnx.domain_opset.";
     /** The source model's producer name. */
     public static final String PRODUCER_NAME = "onnx.producer_name";
     /** The source model's producer version. */

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Writes a Bonsai graph as an ONNX model: the opset, IR version, producer, graph name, node names
@@ -44,12 +45,13 @@ final class OnnxWriter {
      * @param graph the graph
      * @param target the file
      * @param settings the pruning settings to record in the provenance entry
+     * @param codecs the op codecs
      * @throws ModelFormatException naming the file (and node) on failure; no file is left behind
      */
-    static void write(Graph graph, Path target, Map<String, String> settings) {
+    static void write(Graph graph, Path target, Map<String, String> settings, Codecs codecs) {
         ModelProto model;
         try {
-            model = toModel(graph, settings);
+            model = toModel(graph, settings, codecs);
         } catch (BonsaiException e) {
             throw new ModelFormatException(target + ": " + e.getMessage(), e);
         }
@@ -66,9 +68,10 @@ final class OnnxWriter {
      *
      * @param graph the graph
      * @param settings the pruning settings to record in the provenance entry
+     * @param codecs the op codecs
      * @return the model
      */
-    static ModelProto toModel(Graph graph, Map<String, String> settings) {
+    static ModelProto toModel(Graph graph, Map<String, String> settings, Codecs codecs) {
         Map<String, String> meta = graph.metadata();
         long opset = Long.parseLong(meta.getOrDefault(OnnxMetadata.OPSET, String.valueOf(DEFAULT_OPSET)));
         long ir = Long.parseLong(meta.getOrDefault(OnnxMetadata.IR_VERSION, "8"));
@@ -89,7 +92,13 @@ final class OnnxWriter {
         }
         GraphProto.Builder g = GraphProto.newBuilder()
                 .setName(meta.getOrDefault(OnnxMetadata.GRAPH_NAME, graph.name()));
-        NodeEmitter emitter = new NodeEmitter(graph, g, names, opset);
+        Map<String, Long> domains = new TreeMap<>();
+        meta.forEach((k, v) -> {
+            if (k.startsWith(OnnxMetadata.DOMAIN_OPSET_PREFIX)) {
+                domains.put(k.substring(OnnxMetadata.DOMAIN_OPSET_PREFIX.length()), Long.parseLong(v));
+            }
+        });
+        NodeEmitter emitter = new NodeEmitter(graph, g, names, opset, codecs, domains);
         for (Node n : graph.nodes()) {
             emitter.emit(n);
         }
@@ -112,6 +121,8 @@ final class OnnxWriter {
                 .setProducerVersion(meta.getOrDefault(OnnxMetadata.PRODUCER_VERSION, Provenance.version()))
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset))
                 .setGraph(g);
+        domains.forEach((domain, version) -> m.addOpsetImport(OperatorSetIdProto.newBuilder()
+                .setDomain(domain).setVersion(version)));
         meta.forEach((k, v) -> {
             if (k.startsWith(OnnxMetadata.PROPS_PREFIX) && !k.equals(OnnxMetadata.PROPS_PREFIX + PROVENANCE)) {
                 m.addMetadataProps(StringStringEntryProto.newBuilder()

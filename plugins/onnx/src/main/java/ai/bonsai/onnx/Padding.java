@@ -1,5 +1,6 @@
 package ai.bonsai.onnx;
 
+import ai.bonsai.api.onnx.OnnxNode;
 import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 
@@ -15,21 +16,21 @@ final class Padding {
     /**
      * Returns the pads {@code [top, left, bottom, right]}.
      *
-     * @param at the node's attributes
+     * @param at the node
      * @param x the NCHW input shape
      * @param kernel the kernel size
      * @param strides the strides
      * @param dilations the dilations
      * @return the pads, or null when the node is not 2-D
      */
-    static long[] of(OnnxAttributes at, Shape x, long[] kernel, long[] strides, long[] dilations) {
+    static long[] of(OnnxNode at, Shape x, long[] kernel, long[] strides, long[] dilations) {
         if (x.dimension() != 4 || kernel.length != 2 || strides.length != 2 || dilations.length != 2) {
             return null;
         }
-        String auto = at.s("auto_pad", "NOTSET");
+        String auto = at.stringAttr("auto_pad", "NOTSET");
         switch (auto) {
             case "NOTSET" -> {
-                long[] pads = at.ints("pads").orElse(new long[4]);
+                long[] pads = at.longsAttr("pads").orElse(new long[4]);
                 return pads.length == 4 ? pads : null;
             }
             case "VALID" -> {
@@ -58,7 +59,7 @@ final class Padding {
      * none for {@code VALID}, or for {@code SAME_UPPER}/{@code SAME_LOWER} the total padding that
      * makes each output {@code input x stride} long, split evenly.
      *
-     * @param at the node's attributes
+     * @param at the node
      * @param x the N x C x spatial input shape
      * @param kernel the kernel size
      * @param strides the strides
@@ -67,16 +68,16 @@ final class Padding {
      * @return the pads {@code [begin..., end...]}, or null when they are absent in form or
      *     number, or {@code auto_pad} needs an odd or negative total padding
      */
-    static long[] transposed(OnnxAttributes at, Shape x, long[] kernel, long[] strides,
+    static long[] transposed(OnnxNode at, Shape x, long[] kernel, long[] strides,
             long[] dilations, long[] outputPadding) {
         int rank = kernel.length;
         if (x.dimension() != rank + 2 || strides.length != rank || dilations.length != rank
                 || outputPadding.length != rank) {
             return null;
         }
-        switch (at.s("auto_pad", "NOTSET")) {
+        switch (at.stringAttr("auto_pad", "NOTSET")) {
             case "NOTSET" -> {
-                long[] pads = at.ints("pads").orElse(new long[2 * rank]);
+                long[] pads = at.longsAttr("pads").orElse(new long[2 * rank]);
                 return pads.length == 2 * rank ? pads : null;
             }
             case "VALID" -> {

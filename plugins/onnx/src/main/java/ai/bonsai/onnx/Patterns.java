@@ -12,7 +12,8 @@ import java.util.Optional;
  * Recognizes the multi-node forms older exporters emit for one PyTorch module and imports each as
  * one Bonsai node: layer norm as {@code ReduceMean, Sub, Pow, ReduceMean, Add, Sqrt, Div[, Mul,
  * Add]}, exact GELU as {@code Div(sqrt 2), Erf, Add(1), Mul(x), Mul(0.5)}, SiLU as {@code
- * Mul(x, Sigmoid(x))}. Intermediate values must have no other consumer.
+ * Mul(x, Sigmoid(x))}, a linear layer as {@code MatMul} by a constant {@code [in, out]} weight plus
+ * {@code Add} of a constant {@code [out]} bias. Intermediate values must have no other consumer.
  */
 final class Patterns {
 
@@ -39,6 +40,7 @@ final class Patterns {
             case "Reshape" -> groupNorm(n);
             case "Div" -> gelu(n);
             case "Sigmoid" -> silu(n);
+            case "MatMul" -> linearWithBias(n);
             default -> false;
         };
     }
@@ -60,7 +62,7 @@ final class Patterns {
 
     private Optional<Operand.Known> otherConstant(NodeProto n, String notThis) {
         int k = n.getInput(0).equals(notThis) ? 1 : 0;
-        return ctx.known(n, k);
+        return k < n.getInputCount() ? ctx.foldAhead(n.getInput(k)) : Optional.empty();
     }
 
     private boolean lastAxis(NodeProto reduce, Value x) {
@@ -205,6 +207,34 @@ final class Patterns {
         }
         return ctx.producer(shapeValue).filter(p -> p.getOpType().equals("Shape")
                 && p.getInput(0).equals(xName) && p.getAttributeCount() == 0).isPresent();
+    }
+
+    private boolean linearWithBias(NodeProto matMul) {
+        Optional<Operand.Known> w = ctx.known(matMul, 1);
+        if (!ctx.isDynamic(matMul, 0) || w.isEmpty()) {
+            return false;
+        }
+        Value x = ctx.value(matMul, 0);
+        Shape ws = w.get().array().getShape();
+        if (ws.dimension() != 2 || x.shape().dimension() < 2 || x.shape().get(x.shape().dimension() - 1) != ws.get(0)) {
+            return false;
+        }
+        long out = ws.get(1);
+        Optional<NodeProto> add = only(matMul, "Add");
+        Optional<Operand.Known> bias = add.flatMap(a -> otherConstant(a, matMul.getOutput(0)))
+                .filter(b -> b.array().getShape().dimension() == 1 && b.array().size() == out);
+        if (bias.isEmpty()) {
+            return false;
+        }
+        List<NodeProto> members = List.of(matMul, add.get());
+        String name = ctx.name(w.get().initializer(), members);
+        ctx.supplyArray(name, "weight", w.get().array().transpose().duplicate()
+                .toType(ai.djl.ndarray.types.DataType.FLOAT32, false));
+        ctx.supply(name, "bias", bias.get(), new Shape(out));
+        ctx.define(add.get().getOutput(0), ctx.builder().op("linear", name,
+                Attributes.of().with("out_features", out).with("bias", true), x));
+        ctx.markDone(members);
+        return true;
     }
 
     private boolean gelu(NodeProto div) {

@@ -99,4 +99,29 @@ final class Shapes {
         }
         return out;
     }
+
+    /**
+     * Returns the shape two shapes broadcast to (numpy rules, as ONNX's multidirectional
+     * broadcasting and {@code Expand}).
+     *
+     * @param a one shape
+     * @param b the other
+     * @return the broadcast shape
+     * @throws IllegalArgumentException when a dimension differs and neither side is 1
+     */
+    static Shape broadcast(Shape a, Shape b) {
+        int rank = Math.max(a.dimension(), b.dimension());
+        long[] out = new long[rank];
+        for (int i = 0; i < rank; i++) {
+            int ia = a.dimension() - rank + i;
+            int ib = b.dimension() - rank + i;
+            long da = ia < 0 ? 1 : a.get(ia);
+            long db = ib < 0 ? 1 : b.get(ib);
+            if (da != db && da != 1 && db != 1) {
+                throw new IllegalArgumentException("shapes " + a + " and " + b + " do not broadcast");
+            }
+            out[i] = da == 1 ? db : da;
+        }
+        return new Shape(out);
+    }
 }

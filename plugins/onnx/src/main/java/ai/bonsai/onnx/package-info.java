@@ -6,5 +6,7 @@
  * PyTorch modules their initializers come from ({@code conv1.weight} gives node {@code conv1});
  * ops without channel semantics are kept as {@code onnx_opaque} nodes that block channel pruning
  * through them, and constant inputs Bonsai has no op for become {@code onnx_constant} nodes.
+ * Each op family is read and written by one {@link ai.bonsai.api.onnx.OnnxOpCodec}; codecs of
+ * other plugins, found through the host, come first (see {@code docs/onnx.md}).
  */
 package ai.bonsai.onnx;

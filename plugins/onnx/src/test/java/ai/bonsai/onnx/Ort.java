@@ -1,12 +1,15 @@
 package ai.bonsai.onnx;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 
 /** Runs ONNX files in ONNX Runtime (test scope). */
@@ -25,15 +28,36 @@ final class Ort {
      * @throws OrtException if ONNX Runtime refuses the model
      */
     static float[] run(Path model, String inputName, NDArray input) throws OrtException {
+        return run(model, Map.of(inputName, input));
+    }
+
+    /**
+     * Runs a float-output model on float32 and int64 inputs.
+     *
+     * @param model the ONNX file
+     * @param inputs the inputs by graph input name
+     * @return the first output, flattened
+     * @throws OrtException if ONNX Runtime refuses the model
+     */
+    static float[] run(Path model, Map<String, NDArray> inputs) throws OrtException {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OrtSession session = env.createSession(model.toString(), new OrtSession.SessionOptions());
-             OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(input.toFloatArray()),
-                     input.getShape().getShape());
-             OrtSession.Result result = session.run(Map.of(inputName, x))) {
-            FloatBuffer out = ((OnnxTensor) result.get(0)).getFloatBuffer();
-            float[] values = new float[out.remaining()];
-            out.get(values);
-            return values;
+        Map<String, OnnxTensor> tensors = new HashMap<>();
+        try (OrtSession session = env.createSession(model.toString(), new OrtSession.SessionOptions())) {
+            for (Map.Entry<String, NDArray> e : inputs.entrySet()) {
+                NDArray a = e.getValue();
+                long[] dims = a.getShape().getShape();
+                tensors.put(e.getKey(), a.getDataType() == DataType.INT64
+                        ? OnnxTensor.createTensor(env, LongBuffer.wrap(a.toLongArray()), dims)
+                        : OnnxTensor.createTensor(env, FloatBuffer.wrap(a.toFloatArray()), dims));
+            }
+            try (OrtSession.Result result = session.run(tensors)) {
+                FloatBuffer out = ((OnnxTensor) result.get(0)).getFloatBuffer();
+                float[] values = new float[out.remaining()];
+                out.get(values);
+                return values;
+            }
+        } finally {
+            tensors.values().forEach(OnnxTensor::close);
         }
     }
 

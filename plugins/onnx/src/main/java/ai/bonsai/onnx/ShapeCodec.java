@@ -1,0 +1,243 @@
+package ai.bonsai.onnx;
+
+import ai.bonsai.api.graph.Attributes;
+import ai.bonsai.api.graph.Node;
+import ai.bonsai.api.graph.Value;
+import ai.bonsai.api.onnx.OnnxExportContext;
+import ai.bonsai.api.onnx.OnnxImportContext;
+import ai.bonsai.api.onnx.OnnxNode;
+import ai.bonsai.api.onnx.OnnxOpId;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
+
+/**
+ * The shape ops of computed values: Flatten (axis 1), Reshape, Squeeze and Unsqueeze (as
+ * {@code reshape}; one that changes the batch dimension is kept opaque with its shape), Transpose
+ * (as {@code permute}), Expand to a constant shape, Concat, Split and Slice (positive steps, as a
+ * chain of {@code slice} nodes), and {@code flatten}, {@code reshape}, {@code expand},
+ * {@code concat}, {@code split}, {@code chunk}, {@code slice}, {@code permute} and
+ * {@code transpose} back.
+ */
+final class ShapeCodec extends FamilyCodec {
+
+    @Override
+    public Set<OnnxOpId> imports() {
+        return Stream.of("Flatten", "Reshape", "Squeeze", "Unsqueeze", "Transpose", "Expand", "Concat", "Split",
+                "Slice").map(OnnxOpId::of).collect(Collectors.toSet());
+    }
+
+    @Override
+    public Set<String> exports() {
+        return Set.of("flatten", "reshape", "expand", "concat", "split", "chunk", "slice", "permute", "transpose");
+    }
+
+    @Override
+    public Optional<List<Value>> importNode(OnnxNode n, OnnxImportContext c) {
+        if (!n.opType().equals("Concat") && !isDynamic(c, 0)) {
+            return DECLINE;
+        }
+        return switch (n.opType()) {
+            case "Flatten" -> flatten(n, c);
+            case "Reshape" -> reshape(n, c);
+            case "Squeeze", "Unsqueeze" -> squeezeOrUnsqueeze(n, c);
+            case "Transpose" -> transpose(n, c);
+            case "Expand" -> c.constant(1).isEmpty() ? DECLINE : unary(c, "expand", Attributes.of().with("shape",
+                    Shapes.broadcast(c.value(0).shape(), new Shape(longs(c.constant(1).get()))).getShape()));
+            case "Concat" -> concat(n, c);
+            case "Split" -> split(n, c);
+            default -> slice(c);
+        };
+    }
+
+    private static Optional<List<Value>> flatten(OnnxNode n, OnnxImportContext c) {
+        int rank = c.value(0).shape().dimension();
+        long axis = n.longAttr("axis", 1);
+        if ((axis < 0 ? axis + rank : axis) != 1 || rank < 2) {
+            return DECLINE;
+        }
+        return unary(c, "flatten", Attributes.of().with("start_dim", 1).with("end_dim", -1));
+    }
+
+    private static Optional<List<Value>> reshape(OnnxNode n, OnnxImportContext c) {
+        Optional<NDArray> shape = c.constant(1);
+        if (shape.isEmpty()) {
+            return DECLINE;
+        }
+        Shape x = c.value(0).shape();
+        long[] target = longs(shape.get());
+        boolean allowZero = n.longAttr("allowzero", 0) != 0;
+        for (int i = 0; i < target.length; i++) {
+            if (target[i] == 0 && !allowZero) {
+                if (i >= x.dimension()) {
+                    return DECLINE;
+                }
+                target[i] = x.get(i);
+            }
+        }
+        return reshapeTo(c, target);
+    }
+
+    /** Adds a {@code reshape}, or an opaque node when the batch dimension changes. */
+    private static Optional<List<Value>> reshapeTo(OnnxImportContext c, long[] target) {
+        Shape x = c.value(0).shape();
+        if (target.length == 0 || (target[0] != -1 && target[0] != x.get(0))) {
+            return Optional.of(c.opaque(List.of(Shapes.resolve(target, x))));
+        }
+        return unary(c, "reshape", Attributes.of().with("shape", target));
+    }
+
+    private static Optional<List<Value>> squeezeOrUnsqueeze(OnnxNode n, OnnxImportContext c) {
+        long[] x = c.value(0).shape().getShape();
+        long[] axes = axes(n, c, 1).orElse(null);
+        return reshapeTo(c, n.opType().equals("Squeeze") ? Shapes.squeeze(x, axes)
+                : Shapes.unsqueeze(x, axes == null ? new long[0] : axes));
+    }
+
+    private static Optional<List<Value>> transpose(OnnxNode n, OnnxImportContext c) {
+        int rank = c.value(0).shape().dimension();
+        long[] perm = n.longsAttr("perm").orElseGet(() -> LongStream.range(0, rank).map(d -> rank - 1 - d).toArray());
+        return unary(c, "permute", Attributes.of().with("dims", perm));
+    }
+
+    private static Optional<List<Value>> concat(OnnxNode n, OnnxImportContext c) {
+        int count = n.inputs().size();
+        if (java.util.stream.IntStream.range(0, count).noneMatch(k -> isDynamic(c, k))) {
+            return DECLINE;
+        }
+        Value[] in = new Value[count];
+        for (int k = 0; k < count; k++) {
+            in[k] = c.value(k);
+        }
+        return single(c, "concat", c.nodeName(), Attributes.of().with("dim", n.longAttr("axis", 0)), in);
+    }
+
+    /** Maps Split with sizes from the attribute, a constant input, or equal parts. */
+    private static Optional<List<Value>> split(OnnxNode n, OnnxImportContext c) {
+        Shape x = c.value(0).shape();
+        long axis = n.longAttr("axis", 0);
+        int dim = (int) (axis < 0 ? axis + x.dimension() : axis);
+        int parts = n.outputs().size();
+        long[] sizes;
+        if (n.has("split")) {
+            sizes = n.longsAttr("split").orElseThrow();
+        } else if (c.hasInput(1)) {
+            if (c.constant(1).isEmpty()) {
+                return DECLINE;
+            }
+            sizes = longs(c.constant(1).get());
+        } else {
+            long length = x.get(dim);
+            long each = (length + parts - 1) / parts;
+            sizes = new long[parts];
+            for (int i = 0; i < parts; i++) {
+                sizes[i] = Math.min(each, length - each * i);
+            }
+        }
+        if (sizes.length != parts) {
+            throw new IllegalArgumentException("split sizes " + Arrays.toString(sizes) + " do not "
+                    + "match its " + parts + " outputs");
+        }
+        return Optional.of(c.builder().node("split", c.nodeName(),
+                Attributes.of().with("dim", axis).with("sizes", sizes), c.value(0)));
+    }
+
+    /** Maps Slice with constant starts, ends, axes and positive steps (opset 10 and later). */
+    private static Optional<List<Value>> slice(OnnxImportContext c) {
+        if (c.opset("") < 10 || c.constant(1).isEmpty() || c.constant(2).isEmpty()
+                || !absentOrConstant(c, 3) || !absentOrConstant(c, 4)) {
+            return DECLINE;
+        }
+        long[] s = longs(c.constant(1).get());
+        long[] e = longs(c.constant(2).get());
+        long[] axes = c.constant(3).map(FamilyCodec::longs).orElseGet(() -> LongStream.range(0, s.length).toArray());
+        long[] steps = c.constant(4).map(FamilyCodec::longs).orElseGet(() -> LongStream.generate(() -> 1)
+                .limit(s.length).toArray());
+        if (LongStream.of(steps).anyMatch(step -> step <= 0)) {
+            return DECLINE;
+        }
+        Value x = c.value(0);
+        String name = c.nodeName();
+        Value y = x;
+        for (int i = 0; i < s.length; i++) {
+            long length = x.shape().get((int) (axes[i] < 0 ? axes[i] + x.shape().dimension() : axes[i]));
+            y = c.builder().op("slice", i == 0 ? name : name + "_" + i, Attributes.of()
+                    .with("dim", axes[i])
+                    .with("start", Math.max(-length, Math.min(s[i], length)))
+                    .with("end", Math.max(-length, Math.min(e[i], length)))
+                    .with("step", steps[i]), y);
+        }
+        return Optional.of(List.of(y));
+    }
+
+    @Override
+    public void exportNode(Node node, OnnxExportContext c) {
+        Attributes a = node.attributes();
+        switch (node.op().name()) {
+            case "flatten", "reshape" -> reshapeTo(node, c, "Reshape");
+            case "expand" -> reshapeTo(node, c, "Expand");
+            case "concat" -> {
+                List<String> inputs = new ArrayList<>();
+                for (int k = 0; k < node.inputs().size(); k++) {
+                    inputs.add(c.input(k));
+                }
+                last(c, "Concat", inputs, Map.of("axis", a.getLong("dim")));
+            }
+            case "split", "chunk" -> split(node, c, a);
+            case "slice" -> last(c, "Slice", List.of(c.input(0), c.longs("starts", a.getLong("start")),
+                    c.longs("ends", a.getLong("end")), c.longs("axes", a.getLong("dim")),
+                    c.longs("steps", a.has("step") ? a.getLong("step") : 1)), Map.of());
+            case "permute" -> last(c, "Transpose", List.of(c.input(0)), Map.of("perm", perm(node, a.getLongs("dims"))));
+            default -> transpose(node, c, a);
+        }
+    }
+
+    /** Writes the output shape as a constant, the batch entry as 0 (Reshape) or 1 (Expand) to keep it symbolic. */
+    private static void reshapeTo(Node node, OnnxExportContext c, String opType) {
+        long[] shape = node.output().shape().getShape().clone();
+        if (shape.length > 0 && node.input().shape().dimension() > 0 && shape[0] == node.input().shape().get(0)) {
+            shape[0] = opType.equals("Reshape") ? 0 : 1;
+        }
+        last(c, opType, List.of(c.input(0), c.longs("shape", shape)), Map.of());
+    }
+
+    private static void split(Node node, OnnxExportContext c, Attributes a) {
+        int rank = node.input().shape().dimension();
+        int dim = (int) (a.has("dim") ? a.getLong("dim") : 0);
+        int d = dim < 0 ? dim + rank : dim;
+        long[] sizes = node.outputs().stream().mapToLong(v -> v.shape().get(d)).toArray();
+        List<String> outputs = new ArrayList<>();
+        for (int k = 0; k < sizes.length; k++) {
+            outputs.add(c.output(k));
+        }
+        if (c.opset() >= 13) {
+            c.emit(OnnxNode.of("", "Split", List.of(c.input(0), c.longs("split", sizes)), outputs,
+                    Map.of("axis", (long) d)));
+        } else {
+            c.emit(OnnxNode.of("", "Split", List.of(c.input(0)), outputs, Map.of("axis", (long) d, "split", sizes)));
+        }
+    }
+
+    private static long[] perm(Node node, long[] dims) {
+        int rank = node.input().shape().dimension();
+        return LongStream.of(dims).map(p -> p < 0 ? p + rank : p).toArray();
+    }
+
+    private static void transpose(Node node, OnnxExportContext c, Attributes a) {
+        int rank = node.input().shape().dimension();
+        long[] perm = LongStream.range(0, rank).toArray();
+        long d0 = a.getLong("dim0") < 0 ? a.getLong("dim0") + rank : a.getLong("dim0");
+        long d1 = a.getLong("dim1") < 0 ? a.getLong("dim1") + rank : a.getLong("dim1");
+        perm[(int) d0] = d1;
+        perm[(int) d1] = d0;
+        last(c, "Transpose", List.of(c.input(0)), Map.of("perm", perm));
+    }
+}
