@@ -2,6 +2,7 @@ package ai.bonsai.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.bonsai.api.graph.Attributes;
 import ai.bonsai.api.graph.Graph;
@@ -19,7 +20,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
 import java.io.IOException;
+import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -30,8 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The example third-party plugin ({@code examples/plugin-example}), loaded from its jar in a
  * plugins folder and never from the classpath: its layer is scored by core's magnitude criterion
- * (its channels are ranked by their learned scale, not skipped) and pruned like a built-in
- * layer, and its criterion is found by name.
+ * (its channels are ranked by their learned scale, not skipped), pruned like a built-in layer and
+ * written to ONNX through its codec (ONNX Runtime runs the file), and its criterion is found by
+ * name.
  *
  * <p>The convolution before the layer favours the odd channels (larger weights), the layer's
  * scale the even ones (10 against 0.01): a criterion that scores the layer keeps the even ones.
@@ -55,6 +62,31 @@ class ThirdPartyPluginTest {
                 NDArray out = new GraphExecutor(g).forward(new NDList(m.ones(new Shape(1, 3, 8, 8))))
                         .head();
                 assertThat(out.getShape()).isEqualTo(new Shape(1, 4, 8, 8));
+            }
+        }
+    }
+
+    @Test
+    void theCustomLayerIsWrittenToOnnxThatOnnxRuntimeRuns() throws IOException, OrtException {
+        TestPlugins.copyInto(plugins);
+        TestPlugins.copyThirdPartyInto(plugins);
+        Path file = plugins.resolve("pruned.onnx");
+        try (PluginHost host = PluginHost.builder().optPluginsDir(plugins).build();
+                Graph g = scaledNetwork(host); NDManager m = NDManager.newBaseManager()) {
+            assertThat(prune(g, new MagnitudeImportance())).isEqualTo(EVEN);
+            host.formats().get("onnx").write(g, file);
+            m.getEngine().setRandomSeed(3);
+            NDArray x = m.randomNormal(new Shape(1, 3, 8, 8));
+            float[] djl = new GraphExecutor(g).forward(new NDList(x)).head().toFloatArray();
+            OrtEnvironment env = OrtEnvironment.getEnvironment();
+            try (OrtSession session = env.createSession(file.toString());
+                    OnnxTensor in = OnnxTensor.createTensor(env,
+                            FloatBuffer.wrap(x.toFloatArray()), new long[] {1, 3, 8, 8});
+                    OrtSession.Result out = session.run(Map.of("input", in))) {
+                FloatBuffer ort = ((OnnxTensor) out.get(0)).getFloatBuffer();
+                float[] values = new float[ort.remaining()];
+                ort.get(values);
+                assertThat(values).containsExactly(djl, within(1e-4f));
             }
         }
     }
