@@ -2,6 +2,7 @@ package ai.bonsai.core.importance;
 
 import ai.bonsai.api.graph.Parameter;
 import ai.bonsai.api.importance.ImportanceCriterion;
+import ai.bonsai.api.plugin.ParameterDeclaration;
 import ai.bonsai.core.importance.ScoredMember.Role;
 import java.util.EnumSet;
 import java.util.List;
@@ -54,6 +55,11 @@ public final class FpgmImportance extends GroupImportance {
     @Override
     public ImportanceCriterion withParameters(Map<String, ?> parameters) {
         return builder().optParameters(parameters).build();
+    }
+
+    @Override
+    public List<ParameterDeclaration> parameters() {
+        return builder().declarations();
     }
 
     @Override

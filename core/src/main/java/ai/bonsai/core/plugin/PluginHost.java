@@ -46,11 +46,12 @@ public final class PluginHost implements AutoCloseable {
 
     private PluginHost(Path pluginsDir) {
         Injector injector = Guice.createInjector(new BonsaiModule());
+        GuiceExtensionFactory factory = new GuiceExtensionFactory(injector);
         List<Path> roots = pluginsDir == null ? List.of() : List.of(pluginsDir);
         this.plugins = new DefaultPluginManager(roots) {
             @Override
             protected ExtensionFactory createExtensionFactory() {
-                return new GuiceExtensionFactory(injector);
+                return factory;
             }
         };
         if (pluginsDir != null) {
@@ -58,10 +59,11 @@ public final class PluginHost implements AutoCloseable {
             plugins.startPlugins();
         }
         this.opTypes = registry("op type", OpType.class, OpType::name);
-        this.criteria = registry("importance criterion", ImportanceCriterion.class,
-                ImportanceCriterion::name);
-        this.pruners = registry("pruner", Pruner.class, Pruner::name);
-        this.regularizers = registry("regularizer", Regularizer.class, Regularizer::name);
+        this.criteria = freshRegistry("importance", ImportanceCriterion.class,
+                ImportanceCriterion::name, factory);
+        this.pruners = freshRegistry("pruner", Pruner.class, Pruner::name, factory);
+        this.regularizers = freshRegistry("regularizer", Regularizer.class, Regularizer::name,
+                factory);
         this.adapters = registry("model adapter", ModelAdapter.class, ModelAdapter::name);
         this.formats = registry("model format", ModelFormat.class, ModelFormat::name);
     }
@@ -99,6 +101,12 @@ public final class PluginHost implements AutoCloseable {
         return ExtensionRegistry.of(kind, plugins.getExtensions(type), name, this::origin);
     }
 
+    private <T> ExtensionRegistry<T> freshRegistry(String kind, Class<T> type,
+            Function<T, String> name, GuiceExtensionFactory factory) {
+        return ExtensionRegistry.fresh(kind, plugins.getExtensions(type), name, this::origin,
+                e -> type.cast(factory.create(e.getClass())));
+    }
+
     private String origin(Object extension) {
         PluginWrapper w = plugins.whichPlugin(extension.getClass());
         return w == null ? "classpath" : "plugin " + w.getPluginId();
@@ -124,7 +132,8 @@ public final class PluginHost implements AutoCloseable {
     }
 
     /**
-     * Returns the importance criteria.
+     * Returns the importance criteria; {@code get} builds a new instance per call, so that runs
+     * never share a criterion's accumulated state.
      *
      * @return the registry
      */
@@ -133,7 +142,7 @@ public final class PluginHost implements AutoCloseable {
     }
 
     /**
-     * Returns the pruners.
+     * Returns the pruners (a new instance per {@code get}).
      *
      * @return the registry
      */
@@ -142,7 +151,7 @@ public final class PluginHost implements AutoCloseable {
     }
 
     /**
-     * Returns the sparsity regularizers.
+     * Returns the sparsity regularizers (a new instance per {@code get}).
      *
      * @return the registry
      */
@@ -183,6 +192,23 @@ public final class PluginHost implements AutoCloseable {
                         + "'; known architectures: " + adapters.all().stream()
                                 .flatMap(a -> a.architectures().stream()).sorted()
                                 .collect(Collectors.toList())));
+    }
+
+    /**
+     * Returns the format that claims a file name (for writing, the file need not exist).
+     *
+     * @param file the file
+     * @return the first format whose {@code supports} accepts the file
+     * @throws PluginException listing the available formats if none claims the file
+     */
+    public ModelFormat formatFor(Path file) {
+        return formats.all().stream()
+                .filter(f -> f.supports(file))
+                .findFirst()
+                .orElseThrow(() -> new PluginException("no model format reads or writes '"
+                        + file.getFileName() + "'; formats: " + String.join(", ", formats.names())
+                        + (pluginIds().isEmpty() ? " (no plugins are loaded: is the plugins"
+                                + " folder set?)" : "")));
     }
 
     /**

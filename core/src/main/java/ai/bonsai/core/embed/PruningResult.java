@@ -1,0 +1,44 @@
+package ai.bonsai.core.embed;
+
+import ai.bonsai.core.count.ModelCost;
+import java.util.List;
+
+/**
+ * What a pruning run did, and the pruned model. Closing the result closes the model.
+ *
+ * @param model the pruned model, owned by this result
+ * @param criterion the criterion's registry name
+ * @param ratio the ratio pruned to (the searched one when the plan has a budget)
+ * @param ignored the ignored node patterns, the output classifiers included
+ * @param before params and MACs before pruning
+ * @param after params and MACs after pruning
+ * @param layers the pruned layers, in graph order
+ * @param groups the pruned groups, in pruning order
+ * @param timings where the time went
+ */
+public record PruningResult(
+        BonsaiModel model,
+        String criterion,
+        double ratio,
+        List<String> ignored,
+        ModelCost before,
+        ModelCost after,
+        List<LayerChange> layers,
+        List<PrunedGroup> groups,
+        Timings timings) implements AutoCloseable {
+
+    /**
+     * Copies the lists.
+     */
+    public PruningResult {
+        ignored = List.copyOf(ignored);
+        layers = List.copyOf(layers);
+        groups = List.copyOf(groups);
+    }
+
+    /** Closes the pruned model. */
+    @Override
+    public void close() {
+        model.close();
+    }
+}
