@@ -1,6 +1,7 @@
 package ai.bonsai.cli;
 
 import ai.bonsai.api.BonsaiException;
+import ai.bonsai.api.ConfigException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,7 +15,8 @@ import picocli.CommandLine.Spec;
  * The {@code bonsai} command: structural pruning from the command line.
  *
  * <p>Without a subcommand it prints its usage, which points to {@code bonsai demo}. An error
- * prints one line to stderr and exits with status 1; {@code --verbose} adds the stack trace.
+ * prints one line to stderr and exits with status 1 (2 for an invalid plan, option or setting);
+ * {@code --verbose} adds the stack trace.
  *
  * <pre>{@code
  * bonsai demo --seed 7
@@ -23,8 +25,8 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "bonsai",
         description = "Structural pruning of neural networks on the JVM (DepGraph on DJL).",
-        subcommands = {DemoCommand.class, PruneCommand.class, RunCommand.class, InspectCommand.class,
-                BenchCommand.class, ExperimentCommand.class},
+        subcommands = {DemoCommand.class, PruneCommand.class, PlanCommand.class, RunCommand.class,
+                InspectCommand.class, BenchCommand.class, ExperimentCommand.class},
         footer = {"", "Start with 'bonsai demo': it prunes half the channels of ResNet-18 and"
                 + " shows what changed."})
 public final class BonsaiCli implements Runnable {
@@ -62,7 +64,7 @@ public final class BonsaiCli implements Runnable {
      * @param out standard output
      * @param err standard error
      * @param args the command line
-     * @return the exit status: 0 on success, 1 on an error, 2 on a usage error
+     * @return the exit status: 0 on success, 1 on an error, 2 on a usage, plan or setting error
      */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
         BonsaiCli cli = new BonsaiCli();
@@ -91,6 +93,6 @@ public final class BonsaiCli implements Runnable {
         } else {
             err.println("bonsai: unexpected " + e + " (run with --verbose for the stack trace)");
         }
-        return 1;
+        return e instanceof ConfigException ? 2 : 1;
     }
 }

@@ -1,6 +1,8 @@
 package ai.bonsai.cli;
 
 import ai.bonsai.core.count.ModelCost;
+import ai.bonsai.core.embed.LayerChange;
+import ai.bonsai.core.embed.PruningResult;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,6 +38,23 @@ record PruneReport(
      * @param keptOutChannels the original indices of the output channels left
      */
     record Layer(int outChannelsBefore, List<Integer> keptOutChannels) {
+    }
+
+    /**
+     * Returns the report of a pruning run.
+     *
+     * @param model the model file, as given
+     * @param result the run's result
+     * @param global whether channels were ranked across groups
+     * @return the report
+     */
+    static PruneReport of(String model, PruningResult result, boolean global) {
+        Map<String, Layer> layers = new LinkedHashMap<>();
+        for (LayerChange l : result.layers()) {
+            layers.put(l.name(), new Layer(l.outChannelsBefore(), l.keptOutChannels()));
+        }
+        return new PruneReport(model, result.criterion(), result.ratio(), global, result.ignored(),
+                result.before(), result.after(), layers);
     }
 
     /**

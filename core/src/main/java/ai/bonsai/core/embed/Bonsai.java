@@ -59,8 +59,9 @@ public final class Bonsai implements AutoCloseable {
     private final BundleFormat bundle = new BundleFormat();
 
     private Bonsai(Builder b) throws IOException {
-        this.ownsHost = b.pluginsDir != null;
-        this.host = ownsHost ? PluginHost.builder().optPluginsDir(b.pluginsDir).build()
+        this.ownsHost = b.host == null && b.pluginsDir != null;
+        this.host = b.host != null ? b.host : ownsHost
+                ? PluginHost.builder().optPluginsDir(b.pluginsDir).build()
                 : PluginHost.classpathOnly();
         this.ownsTempDir = b.tempDir == null;
         this.tempDir = ownsTempDir ? Files.createTempDirectory("bonsai")
@@ -315,6 +316,7 @@ public final class Bonsai implements AutoCloseable {
     public static final class Builder {
 
         private Path pluginsDir;
+        private PluginHost host;
         private int threads = Runtime.getRuntime().availableProcessors();
         private Path tempDir;
 
@@ -329,6 +331,17 @@ public final class Bonsai implements AutoCloseable {
          */
         public Builder optPluginsDir(Path dir) {
             this.pluginsDir = dir;
+            return this;
+        }
+
+        /**
+         * Uses a plugin host the caller built (and closes), instead of loading plugins.
+         *
+         * @param host the host
+         * @return this builder
+         */
+        public Builder optPluginHost(PluginHost host) {
+            this.host = host;
             return this;
         }
 

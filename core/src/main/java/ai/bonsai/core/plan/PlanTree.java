@@ -186,6 +186,24 @@ public final class PlanTree {
     }
 
     /**
+     * Removes a field, as an option that replaces it does ({@code --target-macs} removes the
+     * plan's ratio).
+     *
+     * @param path the dotted field path
+     */
+    @SuppressWarnings("unchecked")
+    public void remove(String path) {
+        String[] parts = path.split("\\.");
+        Object section = root;
+        for (int i = 0; i < parts.length - 1 && section instanceof Map; i++) {
+            section = ((Map<String, Object>) section).get(parts[i]);
+        }
+        if (section instanceof Map) {
+            ((Map<String, Object>) section).remove(parts[parts.length - 1]);
+        }
+    }
+
+    /**
      * Returns the document's top-level mapping (live: {@link #set} changes it).
      *
      * @return the sections by name
