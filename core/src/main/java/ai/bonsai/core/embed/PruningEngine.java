@@ -52,7 +52,7 @@ final class PruningEngine {
         resolver.validate(plan);
         cancel.check();
         Graph graph = model.copyGraph();
-        try {
+        try (NDManager manager = NDManager.newBaseManager()) {
             long copied = System.nanoTime();
             ImportanceCriterion criterion = resolver.criterion(plan);
             List<String> ignored = new ArrayList<>(plan.pruner().ignoredLayers());
@@ -60,21 +60,23 @@ final class PruningEngine {
                     : new ArrayList<>(new TreeSet<>(OutputClassifiers.find(graph)));
             ignored.addAll(classifiers);
             PruningConfig config = resolver.config(plan, criterion, classifiers);
-            calibrate(graph, criterion, plan.calibration(), listener, cancel);
-            long calibrated = System.nanoTime();
+            Calibration calibration = new Calibration(criterion, batches(graph, plan, manager),
+                    listener, cancel);
             config = withSearchedRatio(model, config, listener, cancel);
             long searched = System.nanoTime();
             ModelCost before = OpCounter.count(graph);
             KeptChannels kept = KeptChannels.of(graph);
             List<PrunedGroup> groups = prune(graph, resolver.pruner(plan).start(graph, config),
-                    kept, listener, cancel);
+                    kept, calibration, listener, cancel);
             ModelCost after = OpCounter.count(graph);
             long pruned = System.nanoTime();
             List<LayerChange> layers = new ArrayList<>();
             kept.pruned().forEach((name, idxs) -> layers.add(new LayerChange(name,
                     graph.node(name).op().name(), kept.initialOutChannels(name), idxs)));
-            Timings timings = new Timings(millis(start, copied), millis(copied, calibrated),
-                    millis(calibrated, searched), millis(searched, pruned), millis(start, pruned));
+            long calibrating = calibration.nanos();
+            Timings timings = new Timings(millis(start, copied), calibrating / 1_000_000,
+                    millis(copied, searched), millis(searched, pruned) - calibrating / 1_000_000,
+                    millis(start, pruned));
             return new PruningResult(wrap.apply(model.name(), graph), plan.importance().name(),
                     config.ratio(), ignored, before, after, layers, groups, timings);
         } catch (RuntimeException | Error e) {
@@ -83,22 +85,54 @@ final class PruningEngine {
         }
     }
 
-    private static void calibrate(Graph graph, ImportanceCriterion criterion, List<Path> files,
-            ProgressListener listener, Cancellation cancel) {
-        if (!(criterion instanceof CalibratedCriterion) || files.isEmpty()) {
-            return;
+    private static List<NDList> batches(Graph graph, PruningPlan plan, NDManager manager) {
+        List<NDList> batches = new ArrayList<>();
+        for (Path file : plan.calibration()) {
+            batches.addAll(NamedInputs.batches(graph, Safetensors.read(file, manager), file));
         }
-        CalibratedCriterion calibrated = (CalibratedCriterion) criterion;
-        try (NDManager manager = NDManager.newBaseManager()) {
-            List<NDList> batches = new ArrayList<>();
-            for (Path file : files) {
-                batches.addAll(NamedInputs.batches(graph, Safetensors.read(file, manager), file));
+        return batches;
+    }
+
+    /**
+     * Feeds the calibration batches to a calibrated criterion before each step (after resetting
+     * it from the second step on: the graph it saw has been pruned).
+     */
+    private static final class Calibration {
+        private final ImportanceCriterion criterion;
+        private final List<NDList> batches;
+        private final ProgressListener listener;
+        private final Cancellation cancel;
+        private long nanos;
+        private boolean fed;
+
+        Calibration(ImportanceCriterion criterion, List<NDList> batches, ProgressListener listener,
+                Cancellation cancel) {
+            this.criterion = criterion;
+            this.batches = batches;
+            this.listener = listener;
+            this.cancel = cancel;
+        }
+
+        void beforeStep(Graph graph) {
+            if (!(criterion instanceof CalibratedCriterion) || batches.isEmpty()) {
+                return;
+            }
+            long start = System.nanoTime();
+            CalibratedCriterion calibrated = (CalibratedCriterion) criterion;
+            if (fed) {
+                calibrated.reset();
             }
             for (int b = 0; b < batches.size(); b++) {
                 cancel.check();
                 calibrated.accumulate(graph, batches.get(b));
                 listener.progress(new Progress("calibrate", b + 1, batches.size()));
             }
+            fed = true;
+            nanos += System.nanoTime() - start;
+        }
+
+        long nanos() {
+            return nanos;
         }
     }
 
@@ -116,10 +150,11 @@ final class PruningEngine {
     }
 
     private static List<PrunedGroup> prune(Graph graph, PruningRun run, KeptChannels kept,
-            ProgressListener listener, Cancellation cancel) {
+            Calibration calibration, ProgressListener listener, Cancellation cancel) {
         List<PrunedGroup> groups = new ArrayList<>();
         for (int step = 1; run.hasNextStep(); step++) {
             cancel.check();
+            calibration.beforeStep(graph);
             for (Iterator<Group> it = run.stepInteractive(); it.hasNext(); ) {
                 Group g = it.next();
                 cancel.check();

@@ -54,6 +54,17 @@ public record PlanPlaces(String source, Map<String, String> valuePlaces, Map<Str
         return new PlanException(valuePlace(field), field, problem);
     }
 
+    /**
+     * Returns an error about a field's key (an unknown name), placed where the key is written.
+     *
+     * @param field the field path
+     * @param problem what is wrong
+     * @return the exception
+     */
+    public PlanException keyError(String field, String problem) {
+        return new PlanException(keyPlace(field), field, problem);
+    }
+
     private String nearest(Map<String, String> places, String path) {
         for (String p = path; !p.isEmpty(); p = parent(p)) {
             String place = places.get(p);

@@ -267,7 +267,7 @@ public final class PlanResolver {
             String field = section + ".parameters." + e.getKey();
             ParameterDeclaration d = byKey.get(NamedParameters.canonical(e.getKey()));
             if (d == null) {
-                throw plan.places().error(field, "unknown parameter of " + section + " '" + name
+                throw plan.places().keyError(field, "unknown parameter of " + section + " '" + name
                         + "'; known: " + declared.stream().map(ParameterDeclaration::name)
                                 .collect(Collectors.joining(", ")));
             }

@@ -198,7 +198,7 @@ class PlanBinderTest {
                   parameters:
                     multivariate: true
                 calibration: calib.safetensors
-                """, "4:19: importance.parameters.multivariate: unknown parameter of importance"
+                """, "4:5: importance.parameters.multivariate: unknown parameter of importance"
                 + " 'taylor'; known: group_reduction, normalizer, bias, score_all_members,"
                 + " multivariable");
     }
