@@ -90,6 +90,16 @@ public final class Bonsai implements AutoCloseable {
     }
 
     /**
+     * Returns how many models this instance loaded or pruned that are not closed yet, to watch
+     * for leaks.
+     *
+     * @return the number of open models
+     */
+    public int openModels() {
+        return open.size();
+    }
+
+    /**
      * Reads a plan file and validates it against the loaded extensions.
      *
      * @param file a YAML or JSON plan
