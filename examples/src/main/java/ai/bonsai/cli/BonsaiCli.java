@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
         name = "bonsai",
         description = "Structural pruning of neural networks on the JVM (DepGraph on DJL).",
         subcommands = {DemoCommand.class, PruneCommand.class, PlanCommand.class, RunCommand.class,
-                InspectCommand.class, BenchCommand.class, ExperimentCommand.class},
+                InspectCommand.class, BenchCommand.class, ExperimentCommand.class,
+                ServeCommand.class},
         footer = {"", "Start with 'bonsai demo': it prunes half the channels of ResNet-18 and"
                 + " shows what changed."})
 public final class BonsaiCli implements Runnable {

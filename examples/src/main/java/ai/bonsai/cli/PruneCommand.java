@@ -138,7 +138,7 @@ public final class PruneCommand implements Callable<Integer> {
                 PruneReport report = PruneReport.of(pruningPlan.model().orElseThrow().path()
                         .map(Path::toString).orElse(loaded.name()), result,
                         pruningPlan.pruner().global());
-                bonsai.save(result.model(), target, pruningPlan.outputs().format(), report.settings());
+                bonsai.save(result, target, pruningPlan.outputs().format());
                 report.print(printer);
                 printer.printf("wrote %s%n", target);
                 if (pruningPlan.outputs().summary().isPresent()) {

@@ -58,20 +58,6 @@ record PruneReport(
     }
 
     /**
-     * Returns the settings, recorded as provenance in formats that keep metadata.
-     *
-     * @return the settings by name
-     */
-    Map<String, String> settings() {
-        Map<String, String> s = new LinkedHashMap<>();
-        s.put("importance", importance);
-        s.put("ratio", String.valueOf(ratio));
-        s.put("global_pruning", String.valueOf(global));
-        s.put("ignored_layers", String.join(",", ignored));
-        return s;
-    }
-
-    /**
      * Prints the before/after table.
      *
      * @param out where to print

@@ -265,6 +265,19 @@ public final class Bonsai implements AutoCloseable {
     }
 
     /**
+     * Saves a pruned model atomically in the format its file name picks, recording the run's
+     * settings as provenance where the format keeps metadata.
+     *
+     * @param result the pruning result
+     * @param file the target file
+     * @param format the format's registry name; empty to pick it by the file name
+     * @throws BonsaiException if no format claims the file or the write fails (no file is left)
+     */
+    public void save(PruningResult result, Path file, Optional<String> format) {
+        save(result.model(), file, format, result.settings());
+    }
+
+    /**
      * Saves a model atomically in the format its file name picks.
      *
      * @param model the model

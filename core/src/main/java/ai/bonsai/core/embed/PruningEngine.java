@@ -21,7 +21,9 @@ import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.BiFunction;
 import java.util.stream.Collectors;
@@ -77,8 +79,13 @@ final class PruningEngine {
             Timings timings = new Timings(millis(start, copied), calibrating / 1_000_000,
                     millis(copied, searched), millis(searched, pruned) - calibrating / 1_000_000,
                     millis(start, pruned));
+            Map<String, String> settings = new LinkedHashMap<>();
+            settings.put("importance", plan.importance().name());
+            settings.put("ratio", String.valueOf(config.ratio()));
+            settings.put("global_pruning", String.valueOf(config.globalPruning()));
+            settings.put("ignored_layers", String.join(",", ignored));
             return new PruningResult(wrap.apply(model.name(), graph), plan.importance().name(),
-                    config.ratio(), ignored, before, after, layers, groups, timings);
+                    config.ratio(), ignored, before, after, layers, groups, timings, settings);
         } catch (RuntimeException | Error e) {
             graph.close();
             throw e;

@@ -1,7 +1,10 @@
 package ai.bonsai.core.embed;
 
 import ai.bonsai.core.count.ModelCost;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What a pruning run did, and the pruned model. Closing the result closes the model.
@@ -15,6 +18,8 @@ import java.util.List;
  * @param layers the pruned layers, in graph order
  * @param groups the pruned groups, in pruning order
  * @param timings where the time went
+ * @param settings the settings to record as provenance in the saved model ({@code importance},
+ *     {@code ratio}, {@code global_pruning}, {@code ignored_layers})
  */
 public record PruningResult(
         BonsaiModel model,
@@ -25,7 +30,8 @@ public record PruningResult(
         ModelCost after,
         List<LayerChange> layers,
         List<PrunedGroup> groups,
-        Timings timings) implements AutoCloseable {
+        Timings timings,
+        Map<String, String> settings) implements AutoCloseable {
 
     /**
      * Copies the lists.
@@ -34,6 +40,7 @@ public record PruningResult(
         ignored = List.copyOf(ignored);
         layers = List.copyOf(layers);
         groups = List.copyOf(groups);
+        settings = Collections.unmodifiableMap(new LinkedHashMap<>(settings));
     }
 
     /** Closes the pruned model. */
