@@ -41,6 +41,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 /**
@@ -72,6 +73,7 @@ public final class PruningService implements AutoCloseable {
     private final ThreadPoolExecutor workers;
     private final ExecutorService requests;
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     /**
      * Binds the server and starts it.
@@ -108,9 +110,12 @@ public final class PruningService implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    /** Stops accepting requests, cancels the jobs and waits for the workers. */
+    /** Stops accepting requests, cancels the jobs, waits for the workers and deletes the jobs' files. */
     @Override
     public void close() {
+        if (closed.getAndSet(true)) {
+            return;
+        }
         server.stop(0);
         jobs.values().forEach(Job::cancel);
         workers.shutdownNow();
