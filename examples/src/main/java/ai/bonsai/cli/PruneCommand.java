@@ -126,6 +126,10 @@ public final class PruneCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter printer = spec.commandLine().getOut();
         PruningPlan pruningPlan = PlanBinder.bind(tree());
+        if (pruningPlan.model().isEmpty()) {
+            throw pruningPlan.places().error("model.path",
+                    "required: give MODEL or model.path in the plan");
+        }
         Path target = pruningPlan.outputs().model().orElseThrow(() -> pruningPlan.places()
                 .error("outputs.model", "required: give --out FILE or outputs.model in the plan"));
         try (PluginHost host = PluginHost.builder().build();
@@ -135,7 +139,7 @@ public final class PruneCommand implements Callable<Integer> {
                     PruningResult result = bonsai.prune(loaded, pruningPlan,
                             p -> progress(printer, p), Cancellation.none())) {
                 report(printer, result, pruningPlan);
-                PruneReport report = PruneReport.of(pruningPlan.model().orElseThrow().path()
+                PruneReport report = PruneReport.of(pruningPlan.model().get().path()
                         .map(Path::toString).orElse(loaded.name()), result,
                         pruningPlan.pruner().global());
                 bonsai.save(result, target, pruningPlan.outputs().format());

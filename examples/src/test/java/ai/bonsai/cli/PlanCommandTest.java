@@ -134,6 +134,28 @@ class PlanCommandTest {
                 .contains("nothing written");
     }
 
+    @Test
+    void aPlanMayBuildItsModelWithAnAdapter() throws IOException {
+        Path plan = plan("""
+                model:
+                  adapter: resnet18
+                  options: {num_classes: 10}
+                  input_shapes: {input: [1, 3, 32, 32]}
+                pruner: {ratio: 0.5}
+                """);
+
+        assertThat(run("plan", "check", plan.toString())).as(err.toString()).isZero();
+
+        assertThat(out.toString()).contains("is valid: meta with l2").contains("step 1  conv1")
+                .contains("11,181,642 ->");
+    }
+
+    @Test
+    void pruneWithoutAModelSaysWhereToGiveIt() {
+        assertThat(run("prune", "--out", work.resolve("x.onnx").toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("model.path: required: give MODEL or model.path");
+    }
+
     static Stream<Arguments> badPlans() {
         return Stream.of(
                 Arguments.of("unknown key", """

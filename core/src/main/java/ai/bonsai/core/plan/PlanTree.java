@@ -158,7 +158,9 @@ public final class PlanTree {
     }
 
     /**
-     * Sets a field, creating the sections on its path, as a command-line option does.
+     * Sets a field, creating the sections on its path, as a command-line option does. A
+     * shorthand on the path ({@code importance: taylor}) becomes a section with that name
+     * ({@code {name: taylor}}).
      *
      * @param path the dotted field path, such as {@code pruner.ratio}
      * @param value a string, number, boolean, list or map
@@ -173,7 +175,11 @@ public final class PlanTree {
             at = join(at, parts[i]);
             Object next = section.get(parts[i]);
             if (!(next instanceof Map)) {
-                next = new LinkedHashMap<String, Object>();
+                Map<String, Object> expanded = new LinkedHashMap<>();
+                if (next instanceof String) {
+                    expanded.put("name", next);
+                }
+                next = expanded;
                 section.put(parts[i], next);
                 valuePlaces.put(at, origin);
                 keyPlaces.put(at, origin);

@@ -121,6 +121,21 @@ class PlanBinderTest {
     }
 
     @Test
+    void exponentNumbersAndShorthandSectionsAreRead() throws IOException {
+        PruningPlan plan = validated("""
+                importance: l1
+                regularizer: {name: growing_reg, parameters: {reg: 1e-4, delta: 2.5E-5}}
+                """);
+        assertThat(plan.regularizer().orElseThrow().parameters())
+                .isEqualTo(Map.of("reg", 1e-4, "delta", 2.5e-5));
+
+        PlanTree tree = PlanTree.read(write("plan.yaml", "importance: l1\n"));
+        tree.set("importance.parameters.p", 3L, "--param p");
+        assertThat(PlanBinder.bind(tree).importance())
+                .isEqualTo(new ExtensionChoice("l1", Map.of("p", 3L)));
+    }
+
+    @Test
     void aRatioOfOneOrMoreIsPlaced() throws IOException {
         assertRejected("""
                 model:
