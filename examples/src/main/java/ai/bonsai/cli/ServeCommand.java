@@ -79,8 +79,8 @@ public final class ServeCommand implements Callable<Integer> {
                 .filter(t -> !t.isBlank()), maxUploadMb * 1024 * 1024, queue, workers, dir);
         CountDownLatch stopped = new CountDownLatch(1);
         try (PluginHost plugins = PluginHost.builder().build();
-                Bonsai bonsai = Bonsai.builder().optPluginHost(plugins).optThreads(workers).build();
-                PruningService service = new PruningService(bonsai, config)) {
+                Bonsai bonsai = Bonsai.builder().optPluginHost(plugins).optThreads(workers).build()) {
+            PruningService service = new PruningService(bonsai, config);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 service.close();
                 stopped.countDown();

@@ -171,9 +171,12 @@ public abstract class CriterionBuilder<B extends CriterionBuilder<B>> {
         return declarations().stream().map(ParameterDeclaration::name).collect(Collectors.toList());
     }
 
-    private static String lower(Object... values) {
-        return Arrays.stream(values).map(v -> v.toString().toLowerCase(Locale.ROOT))
-                .collect(Collectors.joining(", "));
+    private static String lower(Enum<?> value) {
+        return value.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static String lower(Enum<?>[] values) {
+        return Arrays.stream(values).map(CriterionBuilder::lower).collect(Collectors.joining(", "));
     }
 
     /**
