@@ -1,7 +1,7 @@
 package ai.bonsai.cli;
 
 import ai.bonsai.api.BonsaiException;
-import ai.bonsai.api.ConfigException;
+import ai.bonsai.core.plan.PlanException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,8 +15,8 @@ import picocli.CommandLine.Spec;
  * The {@code bonsai} command: structural pruning from the command line.
  *
  * <p>Without a subcommand it prints its usage, which points to {@code bonsai demo}. An error
- * prints one line to stderr and exits with status 1 (2 for an invalid plan, option or setting);
- * {@code --verbose} adds the stack trace.
+ * prints one line to stderr and exits with status 1 (2 for an invalid pruning plan or prune
+ * option); {@code --verbose} adds the stack trace.
  *
  * <pre>{@code
  * bonsai demo --seed 7
@@ -65,7 +65,7 @@ public final class BonsaiCli implements Runnable {
      * @param out standard output
      * @param err standard error
      * @param args the command line
-     * @return the exit status: 0 on success, 1 on an error, 2 on a usage, plan or setting error
+     * @return the exit status: 0 on success, 1 on an error, 2 on a usage or plan error
      */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
         BonsaiCli cli = new BonsaiCli();
@@ -94,6 +94,6 @@ public final class BonsaiCli implements Runnable {
         } else {
             err.println("bonsai: unexpected " + e + " (run with --verbose for the stack trace)");
         }
-        return e instanceof ConfigException ? 2 : 1;
+        return e instanceof PlanException ? 2 : 1;
     }
 }

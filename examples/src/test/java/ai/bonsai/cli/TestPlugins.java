@@ -8,7 +8,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /** The plugin jars the build copied to {@code target/test-plugins}, for tests that load them. */
-final class TestPlugins {
+public final class TestPlugins {
 
     private TestPlugins() {
     }
@@ -20,7 +20,7 @@ final class TestPlugins {
      * @return the names of the copied jars
      * @throws IOException if a copy fails
      */
-    static List<String> copyInto(Path dir) throws IOException {
+    public static List<String> copyInto(Path dir) throws IOException {
         Path built = Path.of(System.getProperty("bonsai.test.plugins.dir"));
         try (Stream<Path> jars = Files.list(built)) {
             List<Path> all = jars.filter(p -> p.toString().endsWith(".jar")).sorted()

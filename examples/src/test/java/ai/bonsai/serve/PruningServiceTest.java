@@ -3,6 +3,7 @@ package ai.bonsai.serve;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.bonsai.cli.BonsaiCli;
+import ai.bonsai.cli.TestPlugins;
 import ai.bonsai.core.embed.Bonsai;
 import ai.bonsai.core.embed.BonsaiModel;
 import ai.bonsai.core.embed.Cancellation;
@@ -56,18 +57,10 @@ class PruningServiceTest {
     @BeforeAll
     static void start() throws IOException {
         plugins = Files.createDirectories(tmp.resolve("plugins"));
-        copyPlugins(plugins);
+        TestPlugins.copyInto(plugins);
         bonsai = Bonsai.builder().optPluginsDir(plugins).build();
         modelBase64 = Base64.getEncoder().encodeToString(
                 Files.readAllBytes(Resources.path("fixtures/tiny_resnet.onnx")));
-    }
-
-    private static void copyPlugins(Path dir) throws IOException {
-        try (Stream<Path> jars = Files.list(Path.of(System.getProperty("bonsai.test.plugins.dir")))) {
-            for (Path jar : jars.filter(p -> p.toString().endsWith(".jar")).toList()) {
-                Files.copy(jar, dir.resolve(jar.getFileName()));
-            }
-        }
     }
 
     @AfterAll

@@ -41,7 +41,8 @@ public record ParameterDeclaration(String name, Type type, String defaultValue, 
                 case BOOLEAN:
                     return value instanceof Boolean;
                 case INTEGER:
-                    return value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue());
+                    return value instanceof Number n
+                            && n.doubleValue() == Math.rint(n.doubleValue());
                 case NUMBER:
                     return value instanceof Number;
                 default:

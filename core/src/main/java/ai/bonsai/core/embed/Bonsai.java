@@ -159,7 +159,8 @@ public final class Bonsai implements AutoCloseable {
             ModelSpec spec = new ModelSpec(architecture, new Shape(source.inputShapes().values()
                     .iterator().next().stream().mapToLong(Long::longValue).toArray()),
                     source.options());
-            return track(architecture, () -> adapter.build(spec, host.newGraphBuilder(architecture, 0)));
+            return track(architecture,
+                    () -> adapter.build(spec, host.newGraphBuilder(architecture, 0)));
         }
         BonsaiModel model = fromFile(source.path().orElseThrow(), resolver.modelFormat(plan));
         try {
@@ -299,7 +300,8 @@ public final class Bonsai implements AutoCloseable {
      */
     public void save(BonsaiModel model, Path file, Optional<String> format,
             Map<String, String> provenance) {
-        ModelFormat f = format.map(name -> host.formats().get(name)).orElseGet(() -> host.formatFor(file));
+        ModelFormat f = format.map(name -> host.formats().get(name))
+                .orElseGet(() -> host.formatFor(file));
         f.write(model.graph(), file, provenance);
     }
 

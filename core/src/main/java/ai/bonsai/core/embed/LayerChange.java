@@ -10,7 +10,8 @@ import java.util.List;
  * @param outChannelsBefore output channels before pruning
  * @param keptOutChannels the original indices of the output channels left, ascending
  */
-public record LayerChange(String name, String opType, int outChannelsBefore, List<Integer> keptOutChannels) {
+public record LayerChange(
+        String name, String opType, int outChannelsBefore, List<Integer> keptOutChannels) {
 
     /**
      * Copies the list.

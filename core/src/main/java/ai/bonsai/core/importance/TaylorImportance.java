@@ -115,8 +115,9 @@ public final class TaylorImportance extends GradientImportance {
 
         @Override
         protected List<ParameterDeclaration> ownParameters() {
-            return List.of(new ParameterDeclaration("multivariable", ParameterDeclaration.Type.BOOLEAN,
-                    String.valueOf(multivariable), "score |sum w*g| per channel instead of sum |w*g|"));
+            return List.of(new ParameterDeclaration("multivariable",
+                    ParameterDeclaration.Type.BOOLEAN, String.valueOf(multivariable),
+                    "score |sum w*g| per channel instead of sum |w*g|"));
         }
 
         /**

@@ -12,7 +12,10 @@ import java.util.Map;
  * @param headRatio the fraction of heads removed by the last step
  */
 public record HeadSettings(
-        Map<String, Integer> numHeads, boolean pruneNumHeads, boolean pruneHeadDims, double headRatio) {
+        Map<String, Integer> numHeads,
+        boolean pruneNumHeads,
+        boolean pruneHeadDims,
+        double headRatio) {
 
     /** No heads declared: head dimensions pruned, no whole heads. */
     public static final HeadSettings NONE = new HeadSettings(Map.of(), false, true, 0);

@@ -174,7 +174,8 @@ public final class PlanBinder {
     private static double maxRatio(PlanSection s) {
         double r = s.number("max_pruning_ratio", 1);
         if (!(r > 0 && r <= 1)) {
-            throw s.error("max_pruning_ratio", "must be in (0, 1], found " + s.raw("max_pruning_ratio"));
+            throw s.error("max_pruning_ratio", "must be in (0, 1], found "
+                    + s.raw("max_pruning_ratio"));
         }
         return r;
     }
@@ -217,7 +218,8 @@ public final class PlanBinder {
             fractions.add(((Number) f).doubleValue());
         }
         try {
-            PruningSchedule.fractions(fractions.stream().mapToDouble(Double::doubleValue).toArray());
+            PruningSchedule.fractions(
+                    fractions.stream().mapToDouble(Double::doubleValue).toArray());
         } catch (ConfigException e) {
             throw s.error("schedule", e.problem());
         }

@@ -12,7 +12,10 @@ import java.util.Optional;
  * @param report the HTML report
  */
 public record PlanOutputs(
-        Optional<Path> model, Optional<String> format, Optional<Path> summary, Optional<Path> report) {
+        Optional<Path> model,
+        Optional<String> format,
+        Optional<Path> summary,
+        Optional<Path> report) {
 
     /** Nothing written. */
     public static final PlanOutputs NONE =

@@ -10,7 +10,8 @@ import java.util.Map;
  * @param valuePlaces places of values by field path
  * @param keyPlaces places of keys by field path
  */
-public record PlanPlaces(String source, Map<String, String> valuePlaces, Map<String, String> keyPlaces) {
+public record PlanPlaces(
+        String source, Map<String, String> valuePlaces, Map<String, String> keyPlaces) {
 
     /** A plan made in code: errors name fields only. */
     public static final PlanPlaces NONE = new PlanPlaces("", Map.of(), Map.of());

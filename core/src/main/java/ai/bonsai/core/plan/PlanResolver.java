@@ -208,7 +208,8 @@ public final class PlanResolver {
      * @throws PlanException naming {@code outputs.format} or {@code outputs.model}
      */
     public ModelFormat outputFormat(PruningPlan plan) {
-        return format(plan, "outputs", plan.outputs().format(), plan.outputs().model().orElseThrow());
+        return format(plan, "outputs", plan.outputs().format(),
+                plan.outputs().model().orElseThrow());
     }
 
     private ModelFormat format(PruningPlan plan, String section, Optional<String> name, Path file) {

@@ -1,5 +1,6 @@
 package ai.bonsai.core.plan;
 
+import ai.bonsai.api.plugin.ParameterDeclaration;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -109,7 +110,7 @@ final class PlanSection {
         if (v == null) {
             return Optional.empty();
         }
-        if (!(v instanceof Number) || ((Number) v).doubleValue() != Math.rint(((Number) v).doubleValue())) {
+        if (!ParameterDeclaration.Type.INTEGER.accepts(v)) {
             throw error(key, "must be an integer, found " + describe(v));
         }
         return Optional.of(((Number) v).longValue());

@@ -111,7 +111,8 @@ public final class PlanTree {
         return lower.endsWith(".yaml") || lower.endsWith(".yml");
     }
 
-    private void readObject(JsonParser p, String path, Map<String, Object> into) throws IOException {
+    private void readObject(JsonParser p, String path, Map<String, Object> into)
+            throws IOException {
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String key = p.currentName();
             String child = join(path, key);
