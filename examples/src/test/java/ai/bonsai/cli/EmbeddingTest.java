@@ -8,6 +8,8 @@ import ai.bonsai.core.embed.Bonsai;
 import ai.bonsai.core.embed.BonsaiModel;
 import ai.bonsai.core.embed.Cancellation;
 import ai.bonsai.core.embed.CancelledException;
+import ai.bonsai.core.embed.Progress;
+import ai.bonsai.core.embed.PrunedGroup;
 import ai.bonsai.core.embed.PruningResult;
 import ai.bonsai.core.plan.PlanBinder;
 import ai.bonsai.core.plan.PlanTree;
@@ -162,6 +164,21 @@ class EmbeddingTest {
 
         assertThat(actual).hasSize(THREADS).allSatisfy(f -> assertThat(f).isEqualTo(expected));
         assertThat(bonsai.openModels()).isZero();
+    }
+
+    @Test
+    void progressReportsCalibrationBeforeEveryStepThenTheStep() {
+        PruningPlan plan = plan("importance: taylor\ncalibration: "
+                + Resources.path("fixtures/tiny_resnet.input.safetensors")
+                + "\npruner: {ratio: 0.5, steps: 2}");
+        List<Progress> events = new ArrayList<>();
+        try (BonsaiModel model = bonsai.load(Resources.path("fixtures/tiny_resnet.onnx"));
+                PruningResult r = bonsai.prune(model, plan, events::add, new Cancellation())) {
+            assertThat(r.groups()).extracting(PrunedGroup::step).contains(1, 2);
+        }
+        assertThat(events).containsExactly(new Progress("calibrate", 1, 1),
+                new Progress("prune", 1, 2), new Progress("calibrate", 1, 1),
+                new Progress("prune", 2, 2));
     }
 
     @Test
