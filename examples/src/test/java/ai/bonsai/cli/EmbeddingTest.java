@@ -8,6 +8,7 @@ import ai.bonsai.core.embed.Bonsai;
 import ai.bonsai.core.embed.BonsaiModel;
 import ai.bonsai.core.embed.Cancellation;
 import ai.bonsai.core.embed.CancelledException;
+import ai.bonsai.core.embed.LayerChange;
 import ai.bonsai.core.embed.Progress;
 import ai.bonsai.core.embed.PrunedGroup;
 import ai.bonsai.core.embed.PruningResult;
@@ -164,6 +165,25 @@ class EmbeddingTest {
 
         assertThat(actual).hasSize(THREADS).allSatisfy(f -> assertThat(f).isEqualTo(expected));
         assertThat(bonsai.openModels()).isZero();
+    }
+
+    @Test
+    void theLayerTableCarriesEachPrunedLayersChannelsParamsAndMacs() {
+        try (BonsaiModel model = bonsai.load(Resources.path("fixtures/tiny_resnet.onnx"));
+                PruningResult r = bonsai.prune(model, plan("pruner: {ratio: 0.5}"))) {
+            LayerChange conv1 = r.layers().stream().filter(l -> l.name().equals("conv1"))
+                    .findFirst().orElseThrow();
+            assertThat(conv1.opType()).isEqualTo("conv2d");
+            assertThat(conv1.outChannelsBefore()).isEqualTo(16);
+            assertThat(conv1.outChannelsAfter()).isEqualTo(8);
+            // conv1 reads the image: halving its outputs halves its weights and its MACs
+            assertThat(conv1.after().params() * 2).isEqualTo(conv1.before().params());
+            assertThat(conv1.after().macs() * 2).isEqualTo(conv1.before().macs());
+            assertThat(r.layers()).allSatisfy(l -> {
+                assertThat(l.after().params()).isLessThan(l.before().params());
+                assertThat(l.after().macs()).isLessThanOrEqualTo(l.before().macs());
+            });
+        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package ai.bonsai.core.embed;
 
+import ai.bonsai.core.count.ModelCost;
 import java.util.List;
 
 /**
@@ -9,9 +10,16 @@ import java.util.List;
  * @param opType the node's op type
  * @param outChannelsBefore output channels before pruning
  * @param keptOutChannels the original indices of the output channels left, ascending
+ * @param before the layer's params and MACs before pruning
+ * @param after the layer's params and MACs after pruning
  */
 public record LayerChange(
-        String name, String opType, int outChannelsBefore, List<Integer> keptOutChannels) {
+        String name,
+        String opType,
+        int outChannelsBefore,
+        List<Integer> keptOutChannels,
+        ModelCost before,
+        ModelCost after) {
 
     /**
      * Copies the list.

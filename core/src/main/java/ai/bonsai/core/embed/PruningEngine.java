@@ -67,6 +67,7 @@ final class PruningEngine {
             config = withSearchedRatio(model, config, listener, cancel);
             long searched = System.nanoTime();
             ModelCost before = OpCounter.count(graph);
+            Map<String, ModelCost> layersBefore = OpCounter.countByNode(graph);
             KeptChannels kept = KeptChannels.of(graph);
             List<PrunedGroup> groups = prune(graph, resolver.pruner(plan).start(graph, config),
                     kept, calibration, listener, cancel);
@@ -74,7 +75,8 @@ final class PruningEngine {
             long pruned = System.nanoTime();
             List<LayerChange> layers = new ArrayList<>();
             kept.pruned().forEach((name, idxs) -> layers.add(new LayerChange(name,
-                    graph.node(name).op().name(), kept.initialOutChannels(name), idxs)));
+                    graph.node(name).op().name(), kept.initialOutChannels(name), idxs,
+                    layersBefore.get(name), OpCounter.count(graph.node(name)))));
             long calibrating = calibration.nanos();
             Timings timings = new Timings(millis(start, copied), calibrating / 1_000_000,
                     millis(copied, searched), millis(searched, pruned) - calibrating / 1_000_000,
