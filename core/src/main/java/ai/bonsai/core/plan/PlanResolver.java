@@ -84,7 +84,7 @@ public final class PlanResolver {
         ExtensionChoice choice = plan.importance();
         Map<String, Object> parameters = new LinkedHashMap<>();
         String name = choice.name();
-        if (host.criteria().find(name).isEmpty()) {
+        if (!host.criteria().names().contains(name)) {
             for (ImportanceCriterion c : host.criteria().all()) {
                 Map<String, Object> implied = c.aliases().get(name);
                 if (implied != null) {
