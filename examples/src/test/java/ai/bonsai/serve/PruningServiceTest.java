@@ -173,6 +173,29 @@ class PruningServiceTest {
     }
 
     @Test
+    void aTaylorJobTakesItsCalibrationDataAlongAndMatchesTorchPruning() throws Exception {
+        String calibration = Base64.getEncoder().encodeToString(Files.readAllBytes(
+                Resources.path("fixtures/tiny_resnet.input.safetensors")));
+        String body = "{\"model\": {\"name\": \"tiny_resnet.onnx\", \"base64\": \"" + modelBase64
+                + "\"}, \"plan\": \"importance: taylor\\npruner: {ratio: 0.5}\","
+                + " \"calibration\": [{\"name\": \"input.safetensors\", \"base64\": \""
+                + calibration + "\"}]}";
+        JsonNode ref = Resources.json("reference/tiny_resnet__taylor_local50.json");
+        try (PruningService service = new PruningService(bonsai,
+                config(tmp.resolve("jobsTaylor"), Optional.empty(), 1 << 20, 4, 1))) {
+            HttpResponse<String> accepted = post(service, body);
+            assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+            JsonNode done = awaitFinal(service, JSON.readTree(accepted.body()).get("id").asText());
+
+            assertThat(done.get("state").asText()).as(done.toString()).isEqualTo("done");
+            for (String f : List.of("params_before", "params_after", "macs_before", "macs_after")) {
+                assertThat(done.at("/figures/" + f).asLong()).as(f).isEqualTo(ref.get(f).asLong());
+            }
+            assertThat(files(tmp.resolve("jobsTaylor"))).hasSize(1);
+        }
+    }
+
+    @Test
     void anOversizedUploadGets413() throws Exception {
         try (PruningService service = new PruningService(bonsai,
                 config(tmp.resolve("jobs413"), Optional.empty(), 10_000, 4, 1))) {
