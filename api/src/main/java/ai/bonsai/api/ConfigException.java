@@ -8,6 +8,9 @@ public class ConfigException extends BonsaiException {
 
     private static final long serialVersionUID = 1L;
 
+    private final String field;
+    private final String problem;
+
     /**
      * Creates an exception for one invalid field.
      *
@@ -16,5 +19,25 @@ public class ConfigException extends BonsaiException {
      */
     public ConfigException(String field, String problem) {
         super(field + ": " + problem);
+        this.field = field;
+        this.problem = problem;
+    }
+
+    /**
+     * Returns the path of the invalid field.
+     *
+     * @return the field path, such as {@code pruner.ratio}
+     */
+    public String field() {
+        return field;
+    }
+
+    /**
+     * Returns what is wrong with the field, without the field path.
+     *
+     * @return the problem
+     */
+    public String problem() {
+        return problem;
     }
 }

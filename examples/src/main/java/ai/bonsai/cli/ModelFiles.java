@@ -3,10 +3,10 @@ package ai.bonsai.cli;
 import ai.bonsai.api.graph.Graph;
 import ai.bonsai.api.model.ModelFormat;
 import ai.bonsai.api.model.ModelFormatException;
+import ai.bonsai.api.plugin.PluginException;
 import ai.bonsai.core.plugin.PluginHost;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Collectors;
 
 /** Picks the {@link ModelFormat} of a model file among the host's formats, to read or write it. */
 final class ModelFiles {
@@ -38,13 +38,11 @@ final class ModelFiles {
      * @throws ModelFormatException listing the available formats if none claims the file
      */
     static ModelFormat formatFor(PluginHost host, Path file) {
-        return host.formats().all().stream()
-                .filter(f -> f.supports(file))
-                .findFirst()
-                .orElseThrow(() -> new ModelFormatException("no model format reads or writes '"
-                        + file.getFileName() + "'; formats: " + host.formats().names().stream()
-                                .sorted().collect(Collectors.joining(", "))
-                        + " (is the plugins folder set? -Dbonsai.plugins.dir)"));
+        try {
+            return host.formatFor(file);
+        } catch (PluginException e) {
+            throw new ModelFormatException(e.getMessage() + " (-Dbonsai.plugins.dir)");
+        }
     }
 
     private static String baseName(Path file) {

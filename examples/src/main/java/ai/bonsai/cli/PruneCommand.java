@@ -1,36 +1,22 @@
 package ai.bonsai.cli;
 
-import ai.bonsai.api.ConfigException;
-import ai.bonsai.api.graph.Graph;
-import ai.bonsai.api.importance.CalibratedCriterion;
-import ai.bonsai.api.importance.ImportanceCriterion;
-import ai.bonsai.api.model.ModelFormat;
-import ai.bonsai.api.prune.Group;
-import ai.bonsai.api.pruner.PruningBudget;
-import ai.bonsai.api.pruner.PruningConfig;
-import ai.bonsai.api.pruner.PruningRun;
-import ai.bonsai.core.count.LayerCost;
-import ai.bonsai.core.count.LayerCounter;
-import ai.bonsai.core.count.ModelCost;
-import ai.bonsai.core.count.OpCounter;
-import ai.bonsai.core.io.Safetensors;
+import ai.bonsai.core.embed.Bonsai;
+import ai.bonsai.core.embed.BonsaiModel;
+import ai.bonsai.core.embed.Cancellation;
+import ai.bonsai.core.embed.Progress;
+import ai.bonsai.core.embed.PruningResult;
+import ai.bonsai.core.plan.PlanBinder;
+import ai.bonsai.core.plan.PlanTree;
+import ai.bonsai.core.plan.PruningPlan;
 import ai.bonsai.core.plugin.PluginHost;
-import ai.bonsai.core.pruner.BudgetResult;
-import ai.bonsai.core.pruner.BudgetSearch;
-import ai.bonsai.core.pruner.KeptChannels;
-import ai.bonsai.core.pruner.MetaPruner;
-import ai.bonsai.core.pruner.OutputClassifiers;
-import ai.bonsai.core.report.GroupLog;
 import ai.bonsai.core.report.PruningReport;
 import ai.bonsai.core.report.ReportPage;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -41,7 +27,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code bonsai prune}: reads a model file, prunes it with DepGraph groups and writes the pruned
- * model, printing a before/after table. The output is written only when the whole run succeeded.
+ * model, printing a before/after table. The settings come from a plan file ({@code --plan}), from
+ * options, or both (options override the plan's fields); either way they are validated before
+ * any work starts, and the outputs are written only when the whole run succeeded.
  */
 @Command(
         name = "prune",
@@ -49,28 +37,38 @@ import picocli.CommandLine.Spec;
         description = "Ranks the channels of every DepGraph group with the chosen importance,"
                 + " removes the lowest-ranked fraction, and writes the pruned model in the format"
                 + " of --out's extension. The linear layers that produce the model's outputs are"
-                + " ignored unless --prune-classifier is given, as Torch-Pruning's examples do.")
+                + " ignored unless --prune-classifier is given, as Torch-Pruning's examples do."
+                + " With --plan the settings come from a YAML or JSON plan (docs/plan.md); the"
+                + " options given override its fields. A plan error exits with status 2.")
 public final class PruneCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "MODEL", description = "The model file to prune.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL",
+            description = "The model file to prune (overrides the plan's model.path).")
     private Path model;
 
-    @Option(names = "--out", required = true, paramLabel = "FILE",
-            description = "Where to write the pruned model; its extension picks the format.")
+    @Option(names = "--plan", paramLabel = "FILE",
+            description = "A pruning plan (YAML or JSON); options override its fields.")
+    private Path plan;
+
+    @Option(names = "--out", paramLabel = "FILE",
+            description = "Where to write the pruned model; its extension picks the format"
+                    + " (plan: outputs.model).")
     private Path out;
 
-    @Option(names = "--ratio", defaultValue = "0.5",
-            description = "Fraction of channels removed from each group (default: ${DEFAULT-VALUE}).")
-    private double ratio;
+    @Option(names = "--ratio",
+            description = "Fraction of channels removed from each group (default: 0.5;"
+                    + " plan: pruner.ratio).")
+    private Double ratio;
 
-    @Option(names = "--importance", defaultValue = "l2", paramLabel = "NAME",
+    @Option(names = "--importance", paramLabel = "NAME",
             description = "l1, l2, bnscale, lamp, fpgm, random, taylor, hessian, obdc,"
-                    + " activation (wanda), flap, or a plugin's criterion (default: ${DEFAULT-VALUE}).")
+                    + " activation (wanda), flap, or a plugin's criterion (default: l2;"
+                    + " plan: importance.name).")
     private String importance;
 
     @Option(names = "--param", paramLabel = "KEY=VALUE",
             description = "A parameter of the criterion (p=1, normalizer=max, group_reduction=sum,"
-                    + " seed=3, ...); repeatable.")
+                    + " seed=3, ...); repeatable (plan: importance.parameters).")
     private Map<String, String> params = new LinkedHashMap<>();
 
     @Option(names = "--global",
@@ -81,7 +79,7 @@ public final class PruneCommand implements Callable<Integer> {
             description = "Safetensors file of named graph inputs for criteria that need data"
                     + " (taylor, hessian, obdc, activation/wanda, flap); a first dimension that is a"
                     + " multiple of the input's is cut into batches. The loss is the sum of the"
-                    + " outputs. Repeatable.")
+                    + " outputs. Repeatable (plan: calibration).")
     private List<Path> calibration = new ArrayList<>();
 
     @Option(names = "--target-macs", paramLabel = "N",
@@ -100,22 +98,23 @@ public final class PruneCommand implements Callable<Integer> {
             description = "Also prune the output channels of the layers producing the outputs.")
     private boolean pruneClassifier;
 
-    @Option(names = "--steps", defaultValue = "1",
-            description = "Iterative steps with a linear schedule (default: ${DEFAULT-VALUE}).")
-    private int steps;
+    @Option(names = "--steps",
+            description = "Iterative steps with a linear schedule (default: 1).")
+    private Integer steps;
 
-    @Option(names = "--round-to", defaultValue = "1", paramLabel = "N",
-            description = "Round the channels left down to a multiple of N (default: ${DEFAULT-VALUE}).")
-    private int roundTo;
+    @Option(names = "--round-to", paramLabel = "N",
+            description = "Round the channels left down to a multiple of N (default: 1).")
+    private Integer roundTo;
 
     @Option(names = "--json", paramLabel = "FILE",
             description = "Also write params and MACs before/after and each pruned layer's kept"
-                    + " output-channel indices as JSON.")
+                    + " output-channel indices as JSON (plan: outputs.summary).")
     private Path json;
 
     @Option(names = "--report", paramLabel = "FILE",
             description = "Also write a self-contained HTML report: figures, per-layer table,"
-                    + " charts of widths and MACs before/after, and the pruned groups.")
+                    + " charts of widths and MACs before/after, and the pruned groups"
+                    + " (plan: outputs.report).")
     private Path htmlReport;
 
     @Spec
@@ -126,133 +125,124 @@ public final class PruneCommand implements Callable<Integer> {
     }
 
     /**
-     * Prunes the model and writes the outputs.
+     * Validates the plan, prunes the model and writes the outputs.
      *
      * @return 0
+     * @throws ai.bonsai.core.plan.PlanException for an invalid plan or option (exit status 2)
      */
     @Override
     public Integer call() {
         PrintWriter printer = spec.commandLine().getOut();
+        PruningPlan pruningPlan = PlanBinder.bind(tree());
+        if (pruningPlan.model().isEmpty()) {
+            throw pruningPlan.places().error("model.path",
+                    "required: give MODEL or model.path in the plan");
+        }
+        Path target = pruningPlan.outputs().model().orElseThrow(() -> pruningPlan.places()
+                .error("outputs.model", "required: give --out FILE or outputs.model in the plan"));
         try (PluginHost host = PluginHosts.open(spec);
-                Graph graph = ModelFiles.read(host, model)) {
-            ModelFormat writer = ModelFiles.formatFor(host, out);
-            List<String> ignored = new ArrayList<>(ignore);
-            if (!pruneClassifier) {
-                ignored.addAll(OutputClassifiers.find(graph));
-            }
-            ImportanceCriterion criterion = Criteria.named(host, importance, params);
-            PruningConfig config = PruningConfig.builder()
-                    .setImportance(criterion)
-                    .optRatio(ratio)
-                    .optIgnoredLayers(ignored)
-                    .optSteps(steps)
-                    .optRoundTo(roundTo)
-                    .optGlobalPruning(global)
-                    .build();
-            calibrate(graph, criterion, printer);
-            config = withBudgetRatio(host, config, criterion, printer);
-            ModelCost before = OpCounter.count(graph);
-            List<LayerCost> layersBefore = LayerCounter.count(graph);
-            GroupLog groups = htmlReport == null ? GroupLog.countOnly() : GroupLog.withDefaults();
-            KeptChannels kept = prune(graph, config, groups, printer);
-            ModelCost after = OpCounter.count(graph);
-            PruneReport report = new PruneReport(model.toString(), importance, config.ratio(),
-                    global, ignored, before, after, layers(kept));
-            writer.write(graph, out, report.settings());
-            report.print(printer);
-            printer.printf("wrote %s%n", out);
-            if (json != null) {
-                JsonFiles.write(report.toJson(), json, "pruning summary");
-                printer.printf("wrote %s%n", json);
-            }
-            if (htmlReport != null) {
-                ReportPage.write(PruningReport.of(model.toString(), report.settings(), before,
-                        after, layersBefore, LayerCounter.count(graph), groups), htmlReport);
-                printer.printf("wrote %s%n", htmlReport);
+                Bonsai bonsai = Bonsai.builder().optPluginHost(host).optThreads(1).build()) {
+            bonsai.validate(pruningPlan);
+            try (BonsaiModel loaded = bonsai.load(pruningPlan);
+                    PhaseBars bars = new PhaseBars(ProgressBars.of(spec));
+                    PruningResult result = bonsai.prune(loaded, pruningPlan,
+                            p -> progress(printer, bars, p), Cancellation.none())) {
+                bars.close();
+                report(printer, result, pruningPlan);
+                PruneReport report = PruneReport.of(pruningPlan.model().get().path()
+                        .map(Path::toString).orElse(loaded.name()), result,
+                        pruningPlan.pruner().global());
+                bonsai.save(result, target, pruningPlan.outputs().format());
+                report.print(printer);
+                printer.printf("wrote %s%n", target);
+                if (pruningPlan.outputs().summary().isPresent()) {
+                    Path summary = pruningPlan.outputs().summary().get();
+                    JsonFiles.write(report.toJson(), summary, "pruning summary");
+                    printer.printf("wrote %s%n", summary);
+                }
+                if (pruningPlan.outputs().report().isPresent()) {
+                    Path page = pruningPlan.outputs().report().get();
+                    ReportPage.write(PruningReport.of(report.model(), loaded.graph(), result), page);
+                    printer.printf("wrote %s%n", page);
+                }
             }
         }
         printer.flush();
         return 0;
     }
 
-    private void calibrate(Graph graph, ImportanceCriterion criterion, PrintWriter printer) {
-        if (!(criterion instanceof CalibratedCriterion)) {
-            if (!calibration.isEmpty()) {
-                throw new ConfigException("calibration", "criterion '" + importance
-                        + "' does not use calibration data");
+    private PlanTree tree() {
+        PlanTree tree = plan != null ? PlanTree.read(plan)
+                : PlanTree.empty(Path.of("").toAbsolutePath());
+        if (model != null) {
+            tree.set("model.path", model.toAbsolutePath().toString(), "MODEL");
+        }
+        if (out != null) {
+            tree.set("outputs.model", out.toAbsolutePath().toString(), "--out");
+        }
+        if (json != null) {
+            tree.set("outputs.summary", json.toAbsolutePath().toString(), "--json");
+        }
+        if (htmlReport != null) {
+            tree.set("outputs.report", htmlReport.toAbsolutePath().toString(), "--report");
+        }
+        if (importance != null) {
+            tree.set("importance", new LinkedHashMap<>(Map.of("name", importance)), "--importance");
+        }
+        params.forEach((k, v) -> tree.set("importance.parameters." + k, CommandLineValues.parse(v),
+                "--param " + k));
+        if (ratio != null) {
+            tree.set("pruner.ratio", ratio, "--ratio");
+        }
+        if (targetMacs != null || targetParams != null) {
+            tree.remove("pruner.ratio");
+            tree.set("pruner.budget", new LinkedHashMap<>(), "--target-macs/--target-params");
+            if (targetMacs != null) {
+                tree.set("pruner.budget.macs", targetMacs, "--target-macs");
             }
-            return;
-        }
-        if (calibration.isEmpty()) {
-            throw new ConfigException("calibration", "criterion '" + importance
-                    + "' needs calibration data: --calibration inputs.safetensors");
-        }
-        CalibratedCriterion calibrated = (CalibratedCriterion) criterion;
-        int batches = 0;
-        try (NDManager manager = NDManager.newBaseManager();
-                Progress.Bar bar = Progress.of(spec).start("calibrate", calibration.size())) {
-            for (Path file : calibration) {
-                for (NDList batch : NamedInputs.batches(graph, Safetensors.read(file, manager), file)) {
-                    calibrated.accumulate(graph, batch);
-                    batches++;
-                    bar.message(batches + " batch(es)");
-                }
-                bar.step();
-            }
-        }
-        printer.printf("calibrated %s on %d batch(es)%n", importance, batches);
-    }
-
-    private PruningConfig withBudgetRatio(PluginHost host, PruningConfig config,
-            ImportanceCriterion criterion, PrintWriter printer) {
-        if (targetMacs == null && targetParams == null) {
-            return config;
-        }
-        if (targetMacs != null && targetParams != null) {
-            throw new ConfigException("target", "give --target-macs or --target-params, not both");
-        }
-        if (criterion instanceof CalibratedCriterion) {
-            throw new ConfigException("target", "a budget search prunes fresh copies of the model;"
-                    + " criterion '" + importance + "' is calibrated on one copy: use --ratio");
-        }
-        PruningBudget budget = targetMacs != null
-                ? PruningBudget.macs(targetMacs) : PruningBudget.params(targetParams);
-        BudgetResult found = BudgetSearch.search(() -> ModelFiles.read(host, model),
-                config.toBuilder().optBudget(budget).build());
-        found.graph().close();
-        printer.printf("budget: %s%n", found);
-        return config.toBuilder().optRatio(found.ratio()).build();
-    }
-
-    private KeptChannels prune(Graph graph, PruningConfig config, GroupLog log,
-            PrintWriter printer) {
-        KeptChannels kept = KeptChannels.of(graph);
-        PruningRun run = new MetaPruner().start(graph, config);
-        List<String> steps = new ArrayList<>();
-        try (Progress.Bar bar = Progress.of(spec).start("prune", run.steps())) {
-            while (run.hasNextStep()) {
-                int groups = 0;
-                for (Iterator<Group> it = run.stepInteractive(); it.hasNext(); groups++) {
-                    Group g = it.next();
-                    kept.record(g);
-                    log.record(g);
-                    g.prune();
-                    bar.message(groups + 1 + " groups");
-                }
-                bar.step();
-                steps.add(String.format("step %d/%d: pruned %d groups", run.currentStep(),
-                        run.steps(), groups));
+            if (targetParams != null) {
+                tree.set("pruner.budget.params", targetParams, "--target-params");
             }
         }
-        steps.forEach(printer::println);
-        printer.flush();
-        return kept;
+        if (global) {
+            tree.set("pruner.global", true, "--global");
+        }
+        if (pruneClassifier) {
+            tree.set("pruner.prune_classifier", true, "--prune-classifier");
+        }
+        if (!ignore.isEmpty()) {
+            tree.set("pruner.ignored_layers", new ArrayList<>(ignore), "--ignore");
+        }
+        if (steps != null) {
+            tree.set("pruner.steps", steps.longValue(), "--steps");
+        }
+        if (roundTo != null) {
+            tree.set("pruner.round_to", roundTo.longValue(), "--round-to");
+        }
+        if (!calibration.isEmpty()) {
+            List<Object> files = new ArrayList<>();
+            calibration.forEach(f -> files.add(f.toAbsolutePath().toString()));
+            tree.set("calibration", files, "--calibration");
+        }
+        return tree;
     }
 
-    private static Map<String, PruneReport.Layer> layers(KeptChannels kept) {
-        Map<String, PruneReport.Layer> layers = new LinkedHashMap<>();
-        kept.pruned().forEach((name, idxs) ->
-                layers.put(name, new PruneReport.Layer(kept.initialOutChannels(name), idxs)));
-        return layers;
+    private static void progress(PrintWriter printer, PhaseBars bars, Progress p) {
+        bars.update(p);
+        if (p.phase().equals("calibrate") && p.done() == p.total()) {
+            printer.printf("calibrated on %d batch(es)%n", p.total());
+            printer.flush();
+        }
+    }
+
+    private static void report(PrintWriter printer, PruningResult result, PruningPlan plan) {
+        plan.pruner().budget().ifPresent(b -> printer.printf("budget: %s %d met at ratio %.4f%n",
+                b.metric().name().toLowerCase(Locale.ROOT), b.target(), result.ratio()));
+        int steps = plan.pruner().steps();
+        for (int s = 1; s <= steps; s++) {
+            int step = s;
+            printer.printf("step %d/%d: pruned %d groups%n", s, steps,
+                    result.groups().stream().filter(g -> g.step() == step).count());
+        }
     }
 }

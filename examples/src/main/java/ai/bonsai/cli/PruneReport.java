@@ -1,6 +1,8 @@
 package ai.bonsai.cli;
 
 import ai.bonsai.core.count.ModelCost;
+import ai.bonsai.core.embed.LayerChange;
+import ai.bonsai.core.embed.PruningResult;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,17 +41,20 @@ record PruneReport(
     }
 
     /**
-     * Returns the settings, recorded as provenance in formats that keep metadata.
+     * Returns the report of a pruning run.
      *
-     * @return the settings by name
+     * @param model the model file, as given
+     * @param result the run's result
+     * @param global whether channels were ranked across groups
+     * @return the report
      */
-    Map<String, String> settings() {
-        Map<String, String> s = new LinkedHashMap<>();
-        s.put("importance", importance);
-        s.put("ratio", String.valueOf(ratio));
-        s.put("global_pruning", String.valueOf(global));
-        s.put("ignored_layers", String.join(",", ignored));
-        return s;
+    static PruneReport of(String model, PruningResult result, boolean global) {
+        Map<String, Layer> layers = new LinkedHashMap<>();
+        for (LayerChange l : result.layers()) {
+            layers.put(l.name(), new Layer(l.outChannelsBefore(), l.keptOutChannels()));
+        }
+        return new PruneReport(model, result.criterion(), result.ratio(), global, result.ignored(),
+                result.before(), result.after(), layers);
     }
 
     /**

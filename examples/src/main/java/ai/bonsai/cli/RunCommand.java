@@ -2,6 +2,7 @@ package ai.bonsai.cli;
 
 import ai.bonsai.api.graph.Graph;
 import ai.bonsai.core.exec.GraphExecutor;
+import ai.bonsai.core.io.NamedInputs;
 import ai.bonsai.core.io.Safetensors;
 import ai.bonsai.core.plugin.PluginHost;
 import ai.djl.ndarray.NDArray;

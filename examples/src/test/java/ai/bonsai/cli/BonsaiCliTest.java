@@ -122,8 +122,8 @@ class BonsaiCliTest {
         assertThat(run("prune", model.toString(), "--importance", "nosuch", "--out",
                 tmp.resolve("out.bonsai").toString())).isEqualTo(2);
 
-        assertThat(err.toString()).startsWith("bonsai: --importance: unknown importance 'nosuch';"
-                + " available: l1, l2, activation, ").contains("taylor");
+        assertThat(err.toString()).startsWith("bonsai: --importance: importance.name: unknown"
+                + " importance 'nosuch'; available: ").contains("l1", "l2", "activation", "taylor");
         assertThat(tmp.resolve("out.bonsai")).doesNotExist();
     }
 

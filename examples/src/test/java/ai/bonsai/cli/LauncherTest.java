@@ -162,8 +162,15 @@ class LauncherTest {
 
         Launcher.Result missing = Launcher.run(tmp, Map.of(), "prune",
                 tmp.resolve("missing.onnx").toString(), "--out", out.toString());
-        assertThat(missing.exitCode()).isEqualTo(1);
-        assertThat(missing.stderr()).contains("does not exist");
+        assertThat(missing.exitCode()).as("a plan error: model.path").isEqualTo(2);
+        assertThat(missing.stderr()).contains("missing.onnx");
+        assertThat(out).doesNotExist();
+
+        Path broken = Files.write(tmp.resolve("broken.onnx"), new byte[] {1, 2, 3, 4, 5});
+        Launcher.Result failed = Launcher.run(tmp, Map.of(), "prune", broken.toString(), "--out",
+                out.toString());
+        assertThat(failed.exitCode()).as(failed.stderr()).isEqualTo(1);
+        assertThat(failed.stderr()).startsWith("bonsai: ").contains("broken.onnx");
         assertThat(out).doesNotExist();
 
         Launcher.Result ok = Launcher.run(tmp, Map.of(), "prune", model, "--out", out.toString());

@@ -149,7 +149,7 @@ class ModelCommandsTest {
         Path model = tinyResNetBundle();
         Path target = tmp.resolve("pruned.xyz");
 
-        assertThat(run("prune", model.toString(), "--out", target.toString())).isEqualTo(1);
+        assertThat(run("prune", model.toString(), "--out", target.toString())).isEqualTo(2);
 
         assertThat(err.toString()).contains("no model format reads or writes 'pruned.xyz'")
                 .contains("bonsai");

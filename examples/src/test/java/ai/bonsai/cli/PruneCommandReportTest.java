@@ -65,7 +65,7 @@ class PruneCommandReportTest {
                 .contains("<dt>importance</dt><dd>l2</dd>")
                 .contains("<td>conv1</td><td>conv2d</td>")
                 .contains("<svg id=\"chart-widths\"").contains("<svg id=\"chart-macs\"")
-                .contains("Pruning Group");
+                .contains("step 1: head, 16 channels");
         assertThat(count(html, "<tr(?: class=\"unchanged\")?><td>")).isEqualTo(13);
         assertThat(out.toString()).contains("wrote " + report);
         assertThat(err.toString()).as("no progress bars off a terminal").isEmpty();
@@ -77,7 +77,7 @@ class PruneCommandReportTest {
 
         assertThat(run("prune", tinyResNetBundle().toString(), "--out",
                 tmp.resolve("pruned.unknown").toString(), "--report", report.toString()))
-                .isEqualTo(1);
+                .as("a usage error").isEqualTo(2);
 
         assertThat(err.toString()).contains("no model format");
         assertThat(report).doesNotExist();

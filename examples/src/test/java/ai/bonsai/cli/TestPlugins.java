@@ -8,7 +8,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /** The plugin jars the build copied to {@code target/test-plugins}, for tests that load them. */
-final class TestPlugins {
+public final class TestPlugins {
 
     private TestPlugins() {
     }
@@ -20,7 +20,7 @@ final class TestPlugins {
      * @return the names of the copied jars
      * @throws IOException if a copy fails
      */
-    static List<String> copyInto(Path dir) throws IOException {
+    public static List<String> copyInto(Path dir) throws IOException {
         return copy(Path.of(System.getProperty("bonsai.test.plugins.dir")), dir);
     }
 
@@ -31,7 +31,7 @@ final class TestPlugins {
      * @return the names of the copied jars
      * @throws IOException if a copy fails
      */
-    static List<String> copyThirdPartyInto(Path dir) throws IOException {
+    public static List<String> copyThirdPartyInto(Path dir) throws IOException {
         return copy(Path.of(System.getProperty("bonsai.test.third-party.dir")), dir);
     }
 

@@ -110,7 +110,7 @@ class ThirdPartyPluginTest {
         try (PluginHost host = PluginHost.builder().optPluginsDir(plugins).build()) {
             assertThatThrownBy(() -> host.criteria().get("channel-scale"))
                     .isInstanceOf(PluginException.class)
-                    .hasMessageContaining("'channel-scale'; available: [")
+                    .hasMessageContaining("unknown importance 'channel-scale'; available: ")
                     .hasMessageContaining("magnitude");
         }
     }

@@ -1,6 +1,7 @@
 package ai.bonsai.api.importance;
 
 import ai.bonsai.api.ConfigException;
+import ai.bonsai.api.plugin.ParameterDeclaration;
 import ai.bonsai.api.prune.Group;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,5 +76,25 @@ public interface ImportanceCriterion extends ExtensionPoint {
             out.add(score(g));
         }
         return out;
+    }
+
+    /**
+     * Declares the named parameters {@link #withParameters} accepts, so that a plan is validated
+     * before any work starts and listings can show them. The default declares none.
+     *
+     * @return the declarations, in a stable order
+     */
+    default List<ParameterDeclaration> parameters() {
+        return List.of();
+    }
+
+    /**
+     * Returns other names this criterion answers to, each with the parameters it implies (such as
+     * {@code l1 -> {p: 1}} for the magnitude criterion). The default has none.
+     *
+     * @return parameters by alias
+     */
+    default Map<String, Map<String, Object>> aliases() {
+        return Map.of();
     }
 }

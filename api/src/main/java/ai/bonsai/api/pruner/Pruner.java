@@ -1,6 +1,8 @@
 package ai.bonsai.api.pruner;
 
 import ai.bonsai.api.graph.Graph;
+import ai.bonsai.api.plugin.ParameterDeclaration;
+import java.util.List;
 import org.pf4j.ExtensionPoint;
 
 /**
@@ -32,4 +34,14 @@ public interface Pruner extends ExtensionPoint {
      * @return the run
      */
     PruningRun start(Graph graph, PruningConfig config);
+
+    /**
+     * Declares the named parameters this pruner accepts besides the plan's common pruning fields.
+     * The default declares none.
+     *
+     * @return the declarations
+     */
+    default List<ParameterDeclaration> parameters() {
+        return List.of();
+    }
 }

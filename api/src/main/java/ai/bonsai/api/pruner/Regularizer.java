@@ -3,6 +3,7 @@ package ai.bonsai.api.pruner;
 import ai.bonsai.api.ConfigException;
 import ai.bonsai.api.graph.Graph;
 import ai.bonsai.api.graph.Parameter;
+import ai.bonsai.api.plugin.ParameterDeclaration;
 import ai.djl.ndarray.NDArray;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -93,5 +94,15 @@ public interface Regularizer extends ExtensionPoint {
      * @param config the pruning settings
      */
     default void update(Graph graph, PruningConfig config) {
+    }
+
+    /**
+     * Declares the named parameters {@link #withParameters} accepts, so that a plan is validated
+     * before any work starts and listings can show them. The default declares none.
+     *
+     * @return the declarations, in a stable order
+     */
+    default List<ParameterDeclaration> parameters() {
+        return List.of();
     }
 }

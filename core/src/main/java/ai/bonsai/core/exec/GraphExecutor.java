@@ -38,6 +38,12 @@ public final class GraphExecutor {
 
     private static final BiConsumer<Node, NDList> NO_OBSERVER = (node, in) -> { };
 
+    /**
+     * DJL's PyTorch engine allows one gradient collector at a time in a process, so concurrent
+     * gradient passes (two runs calibrating Taylor importance) take turns on this lock.
+     */
+    private static final Object GRADIENT_COLLECTOR = new Object();
+
     private final Graph graph;
 
     /**
@@ -129,11 +135,13 @@ public final class GraphExecutor {
         NDManager outManager = inputs.head().getManager();
         Map<String, NDArray> grads = new LinkedHashMap<>();
         try (NDManager pass = outManager.newSubManager()) {
-            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                NDList outs = run(inputs, training, pass, NO_OBSERVER);
-                NDArray l = loss.apply(outs);
-                l.attach(pass);
-                collector.backward(l);
+            synchronized (GRADIENT_COLLECTOR) {
+                try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                    NDList outs = run(inputs, training, pass, NO_OBSERVER);
+                    NDArray l = loss.apply(outs);
+                    l.attach(pass);
+                    collector.backward(l);
+                }
             }
             for (Parameter p : params) {
                 NDArray g = p.array().getGradient().duplicate();

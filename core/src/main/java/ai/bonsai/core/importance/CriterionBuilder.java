@@ -1,11 +1,14 @@
 package ai.bonsai.core.importance;
 
 import ai.bonsai.api.ConfigException;
+import ai.bonsai.api.plugin.ParameterDeclaration.Type;
+import ai.bonsai.api.plugin.ParameterDeclaration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The builder options every group criterion shares: group reduction, normalizer, bias terms and
@@ -135,19 +138,45 @@ public abstract class CriterionBuilder<B extends CriterionBuilder<B>> {
     }
 
     /**
-     * Lists the parameters of the concrete criterion, for error messages.
+     * Declares the parameters of the concrete criterion (besides the shared ones).
      *
-     * @return the names, as written in a config file
+     * @return the declarations, as written in a config file
      */
-    protected List<String> ownParameters() {
+    protected List<ParameterDeclaration> ownParameters() {
         return List.of();
     }
 
+    /**
+     * Declares every parameter {@link #optParameters} accepts: the shared ones, then the
+     * criterion's own, with the defaults of this builder.
+     *
+     * @return the declarations
+     */
+    public List<ParameterDeclaration> declarations() {
+        List<ParameterDeclaration> all = new ArrayList<>(List.of(
+                new ParameterDeclaration("group_reduction", Type.STRING, lower(reduction),
+                        "how member scores combine: " + lower(GroupReduction.values())),
+                new ParameterDeclaration("normalizer", Type.STRING, lower(normalizer),
+                        "how group scores are normalized: " + lower(Normalizer.values())),
+                new ParameterDeclaration("bias", Type.BOOLEAN, String.valueOf(bias),
+                        "add a term per bias and per norm shift"),
+                new ParameterDeclaration("score_all_members", Type.BOOLEAN,
+                        String.valueOf(scoreAllMembers),
+                        "score every member with a weight, also those Torch-Pruning skips")));
+        all.addAll(ownParameters());
+        return all;
+    }
+
     private List<String> knownParameters() {
-        List<String> known = new ArrayList<>(List.of("group_reduction", "normalizer", "bias",
-                "score_all_members"));
-        known.addAll(ownParameters());
-        return known;
+        return declarations().stream().map(ParameterDeclaration::name).collect(Collectors.toList());
+    }
+
+    private static String lower(Enum<?> value) {
+        return value.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static String lower(Enum<?>[] values) {
+        return Arrays.stream(values).map(CriterionBuilder::lower).collect(Collectors.joining(", "));
     }
 
     /**

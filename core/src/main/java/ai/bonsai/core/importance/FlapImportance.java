@@ -4,11 +4,13 @@ import ai.bonsai.api.graph.Node;
 import ai.bonsai.api.graph.Parameter;
 import ai.bonsai.api.importance.ImportanceCriterion;
 import ai.bonsai.api.op.ChannelScoring.Kind;
+import ai.bonsai.api.plugin.ParameterDeclaration;
 import ai.bonsai.api.prune.Group;
 import ai.bonsai.api.prune.GroupMember;
 import ai.bonsai.api.prune.PruningHandle;
 import ai.djl.ndarray.NDArray;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import org.pf4j.Extension;
 
@@ -65,6 +67,11 @@ public final class FlapImportance extends ActivationImportance {
     @Override
     public ImportanceCriterion withParameters(Map<String, ?> parameters) {
         return builder().optParameters(parameters).build();
+    }
+
+    @Override
+    public List<ParameterDeclaration> parameters() {
+        return builder().declarations();
     }
 
     @Override

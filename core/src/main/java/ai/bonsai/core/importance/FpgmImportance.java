@@ -3,6 +3,7 @@ package ai.bonsai.core.importance;
 import ai.bonsai.api.graph.Parameter;
 import ai.bonsai.api.importance.ImportanceCriterion;
 import ai.bonsai.api.op.ChannelScoring.Kind;
+import ai.bonsai.api.plugin.ParameterDeclaration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +55,11 @@ public final class FpgmImportance extends GroupImportance {
     @Override
     public ImportanceCriterion withParameters(Map<String, ?> parameters) {
         return builder().optParameters(parameters).build();
+    }
+
+    @Override
+    public List<ParameterDeclaration> parameters() {
+        return builder().declarations();
     }
 
     @Override

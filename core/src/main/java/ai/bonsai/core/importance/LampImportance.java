@@ -2,6 +2,8 @@ package ai.bonsai.core.importance;
 
 import ai.bonsai.api.ConfigException;
 import ai.bonsai.api.importance.ImportanceCriterion;
+import ai.bonsai.api.plugin.ParameterDeclaration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.pf4j.Extension;
@@ -44,6 +46,11 @@ public final class LampImportance extends PowerImportance {
     @Override
     public ImportanceCriterion withParameters(Map<String, ?> parameters) {
         return builder().optParameters(parameters).build();
+    }
+
+    @Override
+    public List<ParameterDeclaration> parameters() {
+        return builder().declarations();
     }
 
     /** Configures a {@link LampImportance}; parameter {@code p} besides the shared ones. */

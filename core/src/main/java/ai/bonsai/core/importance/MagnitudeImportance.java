@@ -2,6 +2,8 @@ package ai.bonsai.core.importance;
 
 import ai.bonsai.api.ConfigException;
 import ai.bonsai.api.importance.ImportanceCriterion;
+import ai.bonsai.api.plugin.ParameterDeclaration;
+import java.util.List;
 import java.util.Map;
 import org.pf4j.Extension;
 
@@ -49,6 +51,22 @@ public final class MagnitudeImportance extends PowerImportance {
     @Override
     public ImportanceCriterion withParameters(Map<String, ?> parameters) {
         return builder().optParameters(parameters).build();
+    }
+
+    @Override
+    public List<ParameterDeclaration> parameters() {
+        return builder().declarations();
+    }
+
+    /**
+     * Answers to {@code l1} and {@code l2}, the magnitude with p = 1 and 2 (Torch-Pruning's
+     * {@code MagnitudeImportance(p)}).
+     *
+     * @return the aliases
+     */
+    @Override
+    public Map<String, Map<String, Object>> aliases() {
+        return Map.of("l1", Map.of("p", 1), "l2", Map.of("p", 2));
     }
 
     /** Configures a {@link MagnitudeImportance}; parameter {@code p} besides the shared ones. */

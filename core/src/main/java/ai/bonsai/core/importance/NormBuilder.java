@@ -1,6 +1,7 @@
 package ai.bonsai.core.importance;
 
 import ai.bonsai.api.ConfigException;
+import ai.bonsai.api.plugin.ParameterDeclaration;
 import java.util.List;
 
 /**
@@ -51,7 +52,8 @@ public abstract class NormBuilder<B extends NormBuilder<B>> extends CriterionBui
     }
 
     @Override
-    protected List<String> ownParameters() {
-        return List.of("p");
+    protected List<ParameterDeclaration> ownParameters() {
+        return List.of(new ParameterDeclaration("p", ParameterDeclaration.Type.NUMBER,
+                String.valueOf(p), "norm exponent of the weights, positive"));
     }
 }

@@ -3,7 +3,9 @@ package ai.bonsai.core.importance;
 import ai.bonsai.api.graph.Parameter;
 import ai.bonsai.api.importance.ImportanceCriterion;
 import ai.bonsai.api.op.ChannelScoring.Kind;
+import ai.bonsai.api.plugin.ParameterDeclaration;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import org.pf4j.Extension;
 
@@ -58,6 +60,11 @@ public final class ObdcImportance extends GradientImportance {
     @Override
     public ImportanceCriterion withParameters(Map<String, ?> parameters) {
         return builder().optParameters(parameters).build();
+    }
+
+    @Override
+    public List<ParameterDeclaration> parameters() {
+        return builder().declarations();
     }
 
     @Override

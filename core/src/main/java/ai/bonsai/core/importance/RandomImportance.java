@@ -2,6 +2,7 @@ package ai.bonsai.core.importance;
 
 import ai.bonsai.api.ConfigException;
 import ai.bonsai.api.importance.ImportanceCriterion;
+import ai.bonsai.api.plugin.ParameterDeclaration;
 import ai.bonsai.api.prune.Group;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -62,6 +63,12 @@ public final class RandomImportance implements ImportanceCriterion {
             s = NamedParameters.longValue(CriterionBuilder.field(e.getKey()), e.getValue());
         }
         return new RandomImportance(s);
+    }
+
+    @Override
+    public List<ParameterDeclaration> parameters() {
+        return List.of(new ParameterDeclaration("seed", ParameterDeclaration.Type.INTEGER,
+                String.valueOf(seed), "seed of the random scores"));
     }
 
     @Override

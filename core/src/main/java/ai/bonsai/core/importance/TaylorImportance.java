@@ -3,6 +3,7 @@ package ai.bonsai.core.importance;
 import ai.bonsai.api.graph.Parameter;
 import ai.bonsai.api.importance.ImportanceCriterion;
 import ai.bonsai.api.op.ChannelScoring.Kind;
+import ai.bonsai.api.plugin.ParameterDeclaration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -60,6 +61,11 @@ public final class TaylorImportance extends GradientImportance {
     }
 
     @Override
+    public List<ParameterDeclaration> parameters() {
+        return builder().declarations();
+    }
+
+    @Override
     float[] elements(Parameter parameter) {
         float[] w = parameter.array().toFloatArray();
         float[] g = gradients().of(name(), parameter);
@@ -108,8 +114,10 @@ public final class TaylorImportance extends GradientImportance {
         }
 
         @Override
-        protected List<String> ownParameters() {
-            return List.of("multivariable");
+        protected List<ParameterDeclaration> ownParameters() {
+            return List.of(new ParameterDeclaration("multivariable",
+                    ParameterDeclaration.Type.BOOLEAN, String.valueOf(multivariable),
+                    "score |sum w*g| per channel instead of sum |w*g|"));
         }
 
         /**

@@ -2,7 +2,9 @@ package ai.bonsai.core.importance;
 
 import ai.bonsai.api.importance.ImportanceCriterion;
 import ai.bonsai.api.op.ChannelScoring.Kind;
+import ai.bonsai.api.plugin.ParameterDeclaration;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import org.pf4j.Extension;
 
@@ -47,6 +49,21 @@ public final class WandaImportance extends ActivationImportance {
     @Override
     public ImportanceCriterion withParameters(Map<String, ?> parameters) {
         return builder().optParameters(parameters).build();
+    }
+
+    @Override
+    public List<ParameterDeclaration> parameters() {
+        return builder().declarations();
+    }
+
+    /**
+     * Answers to {@code activation} too (|W|·‖X‖).
+     *
+     * @return the alias
+     */
+    @Override
+    public Map<String, Map<String, Object>> aliases() {
+        return Map.of("activation", Map.of());
     }
 
     @Override

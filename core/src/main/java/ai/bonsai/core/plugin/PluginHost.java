@@ -53,10 +53,11 @@ public final class PluginHost implements AutoCloseable {
     private PluginHost(List<Path> roots) {
         Injector injector = Guice.createInjector(new BonsaiModule(), binder -> binder
                 .bind(ExtensionLookup.class).toInstance(new PluginExtensionLookup(this::pluginManager)));
+        GuiceExtensionFactory factory = new GuiceExtensionFactory(injector);
         this.plugins = new DefaultPluginManager(roots) {
             @Override
             protected ExtensionFactory createExtensionFactory() {
-                return new GuiceExtensionFactory(injector);
+                return factory;
             }
 
             @Override
@@ -80,10 +81,11 @@ public final class PluginHost implements AutoCloseable {
             collectStartFailures();
         }
         this.opTypes = registry("op type", OpType.class, OpType::name);
-        this.criteria = registry("importance criterion", ImportanceCriterion.class,
-                ImportanceCriterion::name);
-        this.pruners = registry("pruner", Pruner.class, Pruner::name);
-        this.regularizers = registry("regularizer", Regularizer.class, Regularizer::name);
+        this.criteria = freshRegistry("importance", ImportanceCriterion.class,
+                ImportanceCriterion::name, factory);
+        this.pruners = freshRegistry("pruner", Pruner.class, Pruner::name, factory);
+        this.regularizers = freshRegistry("regularizer", Regularizer.class, Regularizer::name,
+                factory);
         this.adapters = registry("model adapter", ModelAdapter.class, ModelAdapter::name);
         this.formats = registry("model format", ModelFormat.class, ModelFormat::name);
     }
@@ -142,6 +144,12 @@ public final class PluginHost implements AutoCloseable {
 
     private PluginManager pluginManager() {
         return plugins;
+    }
+
+    private <T> ExtensionRegistry<T> freshRegistry(String kind, Class<T> type,
+            Function<T, String> name, GuiceExtensionFactory factory) {
+        return ExtensionRegistry.fresh(kind, plugins.getExtensions(type), name, this::origin,
+                e -> type.cast(factory.create(e.getClass())));
     }
 
     /**
@@ -211,7 +219,8 @@ public final class PluginHost implements AutoCloseable {
     }
 
     /**
-     * Returns the importance criteria.
+     * Returns the importance criteria; {@code get} builds a new instance per call, so that runs
+     * never share a criterion's accumulated state.
      *
      * @return the registry
      */
@@ -220,7 +229,7 @@ public final class PluginHost implements AutoCloseable {
     }
 
     /**
-     * Returns the pruners.
+     * Returns the pruners (a new instance per {@code get}).
      *
      * @return the registry
      */
@@ -229,7 +238,7 @@ public final class PluginHost implements AutoCloseable {
     }
 
     /**
-     * Returns the sparsity regularizers.
+     * Returns the sparsity regularizers (a new instance per {@code get}).
      *
      * @return the registry
      */
@@ -270,6 +279,23 @@ public final class PluginHost implements AutoCloseable {
                         + "'; known architectures: " + adapters.all().stream()
                                 .flatMap(a -> a.architectures().stream()).sorted()
                                 .collect(Collectors.toList())));
+    }
+
+    /**
+     * Returns the format that claims a file name (for writing, the file need not exist).
+     *
+     * @param file the file
+     * @return the first format whose {@code supports} accepts the file
+     * @throws PluginException listing the available formats if none claims the file
+     */
+    public ModelFormat formatFor(Path file) {
+        return formats.all().stream()
+                .filter(f -> f.supports(file))
+                .findFirst()
+                .orElseThrow(() -> new PluginException("no model format reads or writes '"
+                        + file.getFileName() + "'; formats: " + String.join(", ", formats.names())
+                        + (pluginIds().isEmpty() ? " (no plugins are loaded: is the plugins"
+                                + " folder set?)" : "")));
     }
 
     /**

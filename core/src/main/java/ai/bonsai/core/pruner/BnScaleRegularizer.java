@@ -4,6 +4,8 @@ import ai.bonsai.api.graph.Graph;
 import ai.bonsai.api.graph.Node;
 import ai.bonsai.api.graph.Parameter;
 import ai.bonsai.api.op.ChannelScoring.Kind;
+import ai.bonsai.api.plugin.ParameterDeclaration.Type;
+import ai.bonsai.api.plugin.ParameterDeclaration;
 import ai.bonsai.api.prune.Group;
 import ai.bonsai.api.prune.PruningHandle;
 import ai.bonsai.api.pruner.PruningConfig;
@@ -68,6 +70,14 @@ public final class BnScaleRegularizer extends GroupRegularizer {
                 "grouplasso", v -> lasso[0] = NamedParameters.booleanValue(
                         "regularizer.group_lasso", v)));
         return new BnScaleRegularizer(r[0], lasso[0]);
+    }
+
+    @Override
+    public List<ParameterDeclaration> parameters() {
+        return List.of(new ParameterDeclaration("reg", Type.NUMBER, String.valueOf(reg),
+                        "coefficient of the L1 term on batch-norm scales, positive"),
+                new ParameterDeclaration("group_lasso", Type.BOOLEAN, String.valueOf(groupLasso),
+                        "penalize whole groups (group lasso) instead of single scales"));
     }
 
     @Override

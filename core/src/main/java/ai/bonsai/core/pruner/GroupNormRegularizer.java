@@ -1,6 +1,8 @@
 package ai.bonsai.core.pruner;
 
 import ai.bonsai.api.graph.Graph;
+import ai.bonsai.api.plugin.ParameterDeclaration.Type;
+import ai.bonsai.api.plugin.ParameterDeclaration;
 import ai.bonsai.api.prune.Group;
 import ai.bonsai.api.pruner.PruningConfig;
 import ai.bonsai.api.pruner.Regularizer;
@@ -68,6 +70,16 @@ public final class GroupNormRegularizer extends GroupRegularizer {
                 "alpha", x -> v[1] = positive("alpha", x),
                 "bias", x -> b[0] = NamedParameters.booleanValue("regularizer.bias", x)));
         return new GroupNormRegularizer(v[0], v[1], b[0]);
+    }
+
+    @Override
+    public List<ParameterDeclaration> parameters() {
+        return List.of(new ParameterDeclaration("reg", Type.NUMBER, String.valueOf(reg),
+                        "coefficient of the group-norm term, positive"),
+                new ParameterDeclaration("alpha", Type.NUMBER, String.valueOf(alpha),
+                        "largest scaling of a less important channel's term, positive"),
+                new ParameterDeclaration("bias", Type.BOOLEAN, String.valueOf(bias),
+                        "also regularize biases"));
     }
 
     @Override

@@ -2,6 +2,8 @@ package ai.bonsai.core.pruner;
 
 import ai.bonsai.api.graph.Graph;
 import ai.bonsai.api.op.ChannelScoring.Kind;
+import ai.bonsai.api.plugin.ParameterDeclaration.Type;
+import ai.bonsai.api.plugin.ParameterDeclaration;
 import ai.bonsai.api.prune.Group;
 import ai.bonsai.api.pruner.PruningConfig;
 import ai.bonsai.api.pruner.Regularizer;
@@ -73,6 +75,16 @@ public final class GrowingRegularizer extends GroupRegularizer {
                 "regularizebatchnorms", x -> b[0] = NamedParameters.booleanValue(
                         "regularizer.regularize_batch_norms", x)));
         return new GrowingRegularizer(v[0], v[1], b[0]);
+    }
+
+    @Override
+    public List<ParameterDeclaration> parameters() {
+        return List.of(new ParameterDeclaration("reg", Type.NUMBER, String.valueOf(reg),
+                        "initial coefficient, positive"),
+                new ParameterDeclaration("delta", Type.NUMBER, String.valueOf(delta),
+                        "growth of the coefficients of unimportant channels per update, positive"),
+                new ParameterDeclaration("regularize_batch_norms", Type.BOOLEAN,
+                        String.valueOf(batchNorms), "also regularize batch-norm scales"));
     }
 
     /**

@@ -1,7 +1,11 @@
 package ai.bonsai.core.report;
 
+import ai.bonsai.api.graph.Graph;
 import ai.bonsai.core.count.LayerCost;
+import ai.bonsai.core.count.LayerCounter;
 import ai.bonsai.core.count.ModelCost;
+import ai.bonsai.core.embed.PrunedGroup;
+import ai.bonsai.core.embed.PruningResult;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -73,6 +77,34 @@ public record PruningReport(
     public static PruningReport of(String model, Map<String, String> settings, ModelCost before,
             ModelCost after, List<LayerCost> layersBefore, List<LayerCost> layersAfter,
             GroupLog groups) {
+        return new PruningReport(model, settings, before, after, pair(layersBefore, layersAfter),
+                groups.printouts(), groups.count());
+    }
+
+    /**
+     * Builds the report of an embedding run ({@link ai.bonsai.core.embed.Bonsai#prune}), which
+     * pruned a copy of {@code original}: one printout per pruned group (root, channels, members).
+     *
+     * @param model what was pruned
+     * @param original the model before pruning
+     * @param result the run's result
+     * @return the report
+     */
+    public static PruningReport of(String model, Graph original, PruningResult result) {
+        List<String> printouts = new ArrayList<>();
+        for (PrunedGroup g : result.groups()) {
+            StringBuilder sb = new StringBuilder();
+            sb.append("step ").append(g.step()).append(": ").append(g.root()).append(", ")
+                    .append(g.channels()).append(" channels");
+            g.members().forEach(m -> sb.append('\n').append("  ").append(m));
+            printouts.add(sb.toString());
+        }
+        return new PruningReport(model, result.settings(), result.before(), result.after(),
+                pair(LayerCounter.count(original), LayerCounter.count(result.model().graph())),
+                printouts, printouts.size());
+    }
+
+    private static List<LayerChange> pair(List<LayerCost> layersBefore, List<LayerCost> layersAfter) {
         Map<String, LayerCost> afterByName = new LinkedHashMap<>();
         for (LayerCost l : layersAfter) {
             afterByName.put(l.name(), l);
@@ -81,7 +113,6 @@ public record PruningReport(
         for (LayerCost l : layersBefore) {
             layers.add(new LayerChange(l, afterByName.get(l.name())));
         }
-        return new PruningReport(model, settings, before, after, layers, groups.printouts(),
-                groups.count());
+        return layers;
     }
 }

@@ -1,4 +1,4 @@
-package ai.bonsai.cli;
+package ai.bonsai.core.io;
 
 import ai.bonsai.api.graph.Graph;
 import ai.bonsai.api.graph.Value;
@@ -17,7 +17,7 @@ import java.util.TreeSet;
  * and calibration data. A tensor may hold several batches: its first dimension is then a multiple
  * of the graph input's, and it is cut into batches of the graph's size.
  */
-final class NamedInputs {
+public final class NamedInputs {
 
     private NamedInputs() {
     }
@@ -31,7 +31,7 @@ final class NamedInputs {
      * @return one {@link NDList} per batch, at least one
      * @throws ModelFormatException listing missing, unexpected and misshaped tensors
      */
-    static List<NDList> batches(Graph graph, Map<String, NDArray> tensors, Path file) {
+    public static List<NDList> batches(Graph graph, Map<String, NDArray> tensors, Path file) {
         List<String> problems = new ArrayList<>();
         TreeSet<String> unexpected = new TreeSet<>(tensors.keySet());
         long count = -1;

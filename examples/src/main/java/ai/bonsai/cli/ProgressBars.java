@@ -7,21 +7,21 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * Progress bars on standard error for long work, shown only when the tool runs on a terminal
+ * ProgressBars bars on standard error for long work, shown only when the tool runs on a terminal
  * and {@code --quiet} is not given; otherwise every bar is a no-op, so redirected output and
  * tests see none.
  *
  * <pre>{@code
- * try (Progress.Bar bar = Progress.of(spec).start("calibrate", batches)) {
+ * try (ProgressBars.Bar bar = ProgressBars.of(spec).start("calibrate", batches)) {
  *     for (...) { ...; bar.step(); }
  * }
  * }</pre>
  */
-final class Progress {
+final class ProgressBars {
 
     private final boolean shown;
 
-    private Progress(boolean shown) {
+    private ProgressBars(boolean shown) {
         this.shown = shown;
     }
 
@@ -32,9 +32,9 @@ final class Progress {
      * @param spec the running command's spec
      * @return the policy
      */
-    static Progress of(CommandSpec spec) {
+    static ProgressBars of(CommandSpec spec) {
         boolean quiet = spec.root().userObject() instanceof BonsaiCli cli && cli.quiet();
-        return new Progress(!quiet && System.console() != null);
+        return new ProgressBars(!quiet && System.console() != null);
     }
 
     /**

@@ -1,0 +1,184 @@
+package ai.bonsai.core.embed;
+
+import ai.bonsai.api.graph.Graph;
+import ai.bonsai.api.importance.CalibratedCriterion;
+import ai.bonsai.api.importance.ImportanceCriterion;
+import ai.bonsai.api.prune.Group;
+import ai.bonsai.api.pruner.PruningConfig;
+import ai.bonsai.api.pruner.PruningRun;
+import ai.bonsai.core.count.ModelCost;
+import ai.bonsai.core.count.OpCounter;
+import ai.bonsai.core.io.NamedInputs;
+import ai.bonsai.core.io.Safetensors;
+import ai.bonsai.core.plan.PlanResolver;
+import ai.bonsai.core.plan.PruningPlan;
+import ai.bonsai.core.pruner.BudgetResult;
+import ai.bonsai.core.pruner.BudgetSearch;
+import ai.bonsai.core.pruner.KeptChannels;
+import ai.bonsai.core.pruner.OutputClassifiers;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.function.BiFunction;
+import java.util.stream.Collectors;
+
+/**
+ * One pruning run: copies the model, calibrates the criterion, searches a budget's ratio, prunes
+ * step by step, and hands the pruned copy back. A failed or cancelled run closes its copy.
+ */
+final class PruningEngine {
+
+    private final PlanResolver resolver;
+    private final BiFunction<String, Graph, BonsaiModel> wrap;
+
+    /**
+     * Creates an engine.
+     *
+     * @param resolver resolves the plan's extensions
+     * @param wrap turns a pruned graph into a model owned by the facade
+     */
+    PruningEngine(PlanResolver resolver, BiFunction<String, Graph, BonsaiModel> wrap) {
+        this.resolver = resolver;
+        this.wrap = wrap;
+    }
+
+    PruningResult run(BonsaiModel model, PruningPlan plan, ProgressListener listener,
+            Cancellation cancel) {
+        long start = System.nanoTime();
+        resolver.validate(plan);
+        cancel.check();
+        Graph graph = model.copyGraph();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            long copied = System.nanoTime();
+            ImportanceCriterion criterion = resolver.criterion(plan);
+            List<String> ignored = new ArrayList<>(plan.pruner().ignoredLayers());
+            List<String> classifiers = plan.pruner().pruneClassifier() ? List.of()
+                    : new ArrayList<>(new TreeSet<>(OutputClassifiers.find(graph)));
+            ignored.addAll(classifiers);
+            PruningConfig config = resolver.config(plan, criterion, classifiers);
+            Calibration calibration = new Calibration(criterion, batches(graph, plan, manager),
+                    listener, cancel);
+            config = withSearchedRatio(model, config, listener, cancel);
+            long searched = System.nanoTime();
+            ModelCost before = OpCounter.count(graph);
+            Map<String, ModelCost> layersBefore = OpCounter.countByNode(graph);
+            KeptChannels kept = KeptChannels.of(graph);
+            List<PrunedGroup> groups = prune(graph, resolver.pruner(plan).start(graph, config),
+                    kept, calibration, listener, cancel);
+            ModelCost after = OpCounter.count(graph);
+            long pruned = System.nanoTime();
+            List<LayerChange> layers = new ArrayList<>();
+            kept.pruned().forEach((name, idxs) -> layers.add(new LayerChange(name,
+                    graph.node(name).op().name(), kept.initialOutChannels(name), idxs,
+                    layersBefore.get(name), OpCounter.count(graph.node(name)))));
+            long calibrating = calibration.nanos();
+            Timings timings = new Timings(millis(start, copied), calibrating / 1_000_000,
+                    millis(copied, searched), millis(searched, pruned) - calibrating / 1_000_000,
+                    millis(start, pruned));
+            Map<String, String> settings = new LinkedHashMap<>();
+            settings.put("importance", plan.importance().name());
+            settings.put("ratio", String.valueOf(config.ratio()));
+            settings.put("global_pruning", String.valueOf(config.globalPruning()));
+            settings.put("ignored_layers", String.join(",", ignored));
+            return new PruningResult(wrap.apply(model.name(), graph), plan.importance().name(),
+                    config.ratio(), ignored, before, after, layers, groups, timings, settings);
+        } catch (RuntimeException | Error e) {
+            graph.close();
+            throw e;
+        }
+    }
+
+    private static List<NDList> batches(Graph graph, PruningPlan plan, NDManager manager) {
+        List<NDList> batches = new ArrayList<>();
+        for (Path file : plan.calibration()) {
+            batches.addAll(NamedInputs.batches(graph, Safetensors.read(file, manager), file));
+        }
+        return batches;
+    }
+
+    /**
+     * Feeds the calibration batches to a calibrated criterion before each step (after resetting
+     * it from the second step on: the graph it saw has been pruned).
+     */
+    private static final class Calibration {
+        private final ImportanceCriterion criterion;
+        private final List<NDList> batches;
+        private final ProgressListener listener;
+        private final Cancellation cancel;
+        private long nanos;
+        private boolean fed;
+
+        Calibration(ImportanceCriterion criterion, List<NDList> batches, ProgressListener listener,
+                Cancellation cancel) {
+            this.criterion = criterion;
+            this.batches = batches;
+            this.listener = listener;
+            this.cancel = cancel;
+        }
+
+        void beforeStep(Graph graph) {
+            if (!(criterion instanceof CalibratedCriterion) || batches.isEmpty()) {
+                return;
+            }
+            long start = System.nanoTime();
+            CalibratedCriterion calibrated = (CalibratedCriterion) criterion;
+            if (fed) {
+                calibrated.reset();
+            }
+            for (int b = 0; b < batches.size(); b++) {
+                cancel.check();
+                calibrated.accumulate(graph, batches.get(b));
+                listener.progress(new Progress("calibrate", b + 1, batches.size()));
+            }
+            fed = true;
+            nanos += System.nanoTime() - start;
+        }
+
+        long nanos() {
+            return nanos;
+        }
+    }
+
+    private static PruningConfig withSearchedRatio(BonsaiModel model, PruningConfig config,
+            ProgressListener listener, Cancellation cancel) {
+        if (config.budget().isEmpty()) {
+            return config;
+        }
+        cancel.check();
+        listener.progress(new Progress("search", 0, 1));
+        BudgetResult found = BudgetSearch.search(model::copyGraph, config);
+        found.graph().close();
+        listener.progress(new Progress("search", 1, 1));
+        return config.toBuilder().optBudget(null).optRatio(found.ratio()).build();
+    }
+
+    private static List<PrunedGroup> prune(Graph graph, PruningRun run, KeptChannels kept,
+            Calibration calibration, ProgressListener listener, Cancellation cancel) {
+        List<PrunedGroup> groups = new ArrayList<>();
+        for (int step = 1; run.hasNextStep(); step++) {
+            cancel.check();
+            calibration.beforeStep(graph);
+            for (Iterator<Group> it = run.stepInteractive(); it.hasNext(); ) {
+                Group g = it.next();
+                cancel.check();
+                kept.record(g);
+                groups.add(new PrunedGroup(step, g.root().node().name(),
+                        g.root().idxs().size(), g.members().stream().map(m -> m.node().name())
+                                .distinct().collect(Collectors.toList())));
+                g.prune();
+            }
+            listener.progress(new Progress("prune", step, run.steps()));
+        }
+        return groups;
+    }
+
+    private static long millis(long from, long to) {
+        return (to - from) / 1_000_000;
+    }
+}
