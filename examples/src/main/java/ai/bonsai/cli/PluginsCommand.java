@@ -1,5 +1,9 @@
 package ai.bonsai.cli;
 
+import ai.bonsai.api.importance.ImportanceCriterion;
+import ai.bonsai.api.plugin.ParameterDeclaration;
+import ai.bonsai.api.pruner.Pruner;
+import ai.bonsai.api.pruner.Regularizer;
 import ai.bonsai.core.plugin.ExtensionRegistry;
 import ai.bonsai.core.plugin.PluginFailure;
 import ai.bonsai.core.plugin.PluginHost;
@@ -9,7 +13,9 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -61,7 +67,14 @@ public final class PluginsCommand implements Callable<Integer> {
             kinds(host).forEach((kind, registry) -> {
                 out.printf("%n%s:%n", kind);
                 for (String name : registry.names()) {
-                    out.printf("  %-28s %s%n", name, host.origin(registry.get(name)));
+                    Object extension = registry.get(name);
+                    out.printf("  %-28s %s%n", name, host.origin(extension));
+                    aliases(extension).ifPresent(a -> out.printf("      aliases: %s%n", a));
+                    for (ParameterDeclaration p : parameters(extension)) {
+                        out.printf("      %s (%s, default %s): %s%n", p.name(),
+                                p.type().name().toLowerCase(Locale.ROOT),
+                                p.defaultValue(), p.doc());
+                    }
                 }
             });
             others(host, out);
@@ -92,6 +105,26 @@ public final class PluginsCommand implements Callable<Integer> {
             out.printf("%nother extensions:%n");
             lines.forEach(out::print);
         }
+    }
+
+    private static List<ParameterDeclaration> parameters(Object extension) {
+        if (extension instanceof ImportanceCriterion c) {
+            return c.parameters();
+        }
+        if (extension instanceof Pruner p) {
+            return p.parameters();
+        }
+        if (extension instanceof Regularizer r) {
+            return r.parameters();
+        }
+        return List.of();
+    }
+
+    private static Optional<String> aliases(Object extension) {
+        if (extension instanceof ImportanceCriterion c && !c.aliases().isEmpty()) {
+            return Optional.of(String.join(", ", c.aliases().keySet()));
+        }
+        return Optional.empty();
     }
 
     private static Map<String, ExtensionRegistry<?>> kinds(PluginHost host) {

@@ -78,7 +78,7 @@ public final class ServeCommand implements Callable<Integer> {
         ServiceConfig config = new ServiceConfig(host, port, Optional.ofNullable(token)
                 .filter(t -> !t.isBlank()), maxUploadMb * 1024 * 1024, queue, workers, dir);
         CountDownLatch stopped = new CountDownLatch(1);
-        try (PluginHost plugins = PluginHost.builder().build();
+        try (PluginHost plugins = PluginHosts.open(spec);
                 Bonsai bonsai = Bonsai.builder().optPluginHost(plugins).optThreads(workers).build()) {
             PruningService service = new PruningService(bonsai, config);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {

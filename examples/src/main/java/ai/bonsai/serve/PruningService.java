@@ -145,8 +145,25 @@ public final class PruningService implements AutoCloseable {
                 if (e.status() == 401) {
                     exchange.getResponseHeaders().add("WWW-Authenticate", "Bearer");
                 }
+                discardBody(exchange);
                 send(exchange, e.status(), body);
             }
+        }
+    }
+
+    /**
+     * Reads what is left of a refused request's body (up to the upload limit), so that the client,
+     * which may still be sending it, reads the error response instead of a reset connection.
+     */
+    private void discardBody(HttpExchange exchange) {
+        byte[] buffer = new byte[64 * 1024];
+        long left = config.maxUploadBytes();
+        try (InputStream in = exchange.getRequestBody()) {
+            for (int n; left > 0 && (n = in.read(buffer)) > 0; ) {
+                left -= n;
+            }
+        } catch (IOException e) {
+            // the client stopped sending: nothing left to read
         }
     }
 

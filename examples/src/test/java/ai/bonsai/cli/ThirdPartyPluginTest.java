@@ -13,6 +13,7 @@ import ai.bonsai.api.plugin.PluginException;
 import ai.bonsai.api.pruner.PruningConfig;
 import ai.bonsai.core.exec.GraphExecutor;
 import ai.bonsai.core.importance.MagnitudeImportance;
+import ai.bonsai.core.io.BundleFormat;
 import ai.bonsai.core.plugin.PluginHost;
 import ai.bonsai.core.pruner.KeptChannels;
 import ai.bonsai.core.pruner.MetaPruner;
@@ -24,8 +25,13 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.FloatBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -113,6 +119,57 @@ class ThirdPartyPluginTest {
                     .hasMessageContaining("unknown importance 'channel-scale'; available: ")
                     .hasMessageContaining("magnitude");
         }
+    }
+
+    @Test
+    void aPlanSelectsTheCriterionByNameAndWithoutTheJarExitsTwoWritingNothing() throws IOException {
+        Path withJar = Files.createDirectories(plugins.resolve("with"));
+        Path without = Files.createDirectories(plugins.resolve("without"));
+        TestPlugins.copyThirdPartyInto(withJar);
+        Path work = Files.createDirectories(plugins.resolve("work"));
+        try (PluginHost host = PluginHost.builder().optPluginsDir(withJar).build();
+                Graph g = scaledNetwork(host)) {
+            new BundleFormat().write(g, work.resolve("scaled.bonsai"));
+        }
+        Path plan = Files.writeString(work.resolve("plan.yaml"), """
+                model: {path: scaled.bonsai}
+                importance: {name: channel-scale, parameters: {p: 2}}
+                pruner: {ratio: 0.5}
+                outputs: {model: pruned.bonsai, summary: summary.json}
+                """);
+
+        String defaultFolder = System.setProperty("bonsai.plugins.dir", without.toString());
+        try {
+            runPlanWithAndWithoutTheJar(plan, work, withJar, without);
+        } finally {
+            if (defaultFolder == null) {
+                System.clearProperty("bonsai.plugins.dir");
+            } else {
+                System.setProperty("bonsai.plugins.dir", defaultFolder);
+            }
+        }
+    }
+
+    private static void runPlanWithAndWithoutTheJar(Path plan, Path work, Path withJar,
+            Path without) throws IOException {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        assertThat(BonsaiCli.execute(new PrintWriter(out), new PrintWriter(err), "prune",
+                "--plugins", withJar.toString(), "--plan", plan.toString())).as(err.toString())
+                .isZero();
+        JsonNode summary = new ObjectMapper().readTree(work.resolve("summary.json").toFile());
+        assertThat(summary.at("/kept_out_channels/conv1").toString()).isEqualTo("[0,2,4,6]");
+
+        Files.delete(work.resolve("pruned.bonsai"));
+        Files.delete(work.resolve("summary.json"));
+        StringWriter err2 = new StringWriter();
+        assertThat(BonsaiCli.execute(new PrintWriter(new StringWriter()), new PrintWriter(err2),
+                "prune", "--plugins", without.toString(), "--plan", plan.toString()))
+                .isEqualTo(2);
+        assertThat(err2.toString()).contains("importance.name: unknown importance"
+                + " 'channel-scale'; available: ");
+        assertThat(work.resolve("pruned.bonsai")).doesNotExist();
+        assertThat(work.resolve("summary.json")).doesNotExist();
     }
 
     private static List<Integer> prune(Graph g, ImportanceCriterion criterion) {

@@ -2,8 +2,10 @@ package com.example.bonsai;
 
 import ai.bonsai.api.ConfigException;
 import ai.bonsai.api.importance.ImportanceCriterion;
+import ai.bonsai.api.plugin.ParameterDeclaration;
 import ai.bonsai.api.prune.Group;
 import ai.bonsai.api.prune.GroupMember;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.pf4j.Extension;
@@ -31,6 +33,12 @@ public final class ChannelScaleImportance implements ImportanceCriterion {
     @Override
     public String name() {
         return "channel-scale";
+    }
+
+    @Override
+    public List<ParameterDeclaration> parameters() {
+        return List.of(new ParameterDeclaration("p", ParameterDeclaration.Type.NUMBER, "1",
+                "exponent of |scale|, positive"));
     }
 
     @Override
