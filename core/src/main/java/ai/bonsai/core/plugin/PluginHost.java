@@ -12,6 +12,7 @@ import ai.bonsai.api.pruner.Regularizer;
 import ai.bonsai.core.graph.DefaultGraphBuilder;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
+import com.google.inject.Module;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,6 +22,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.pf4j.DefaultPluginManager;
 import org.pf4j.ExtensionFactory;
+import org.pf4j.ExtensionPoint;
 import org.pf4j.PluginDescriptorFinder;
 import org.pf4j.PluginManager;
 import org.pf4j.PluginState;
@@ -50,9 +52,12 @@ public final class PluginHost implements AutoCloseable {
     private final ExtensionRegistry<ModelFormat> formats;
     private final List<PluginFailure> failures = new ArrayList<>();
 
-    private PluginHost(List<Path> roots) {
-        Injector injector = Guice.createInjector(new BonsaiModule(), binder -> binder
-                .bind(ExtensionLookup.class).toInstance(new PluginExtensionLookup(this::pluginManager)));
+    private PluginHost(List<Path> roots, Injector parent) {
+        Module lookup = binder -> binder.bind(ExtensionLookup.class)
+                .toInstance(new PluginExtensionLookup(this::pluginManager));
+        Injector injector = parent == null
+                ? Guice.createInjector(new BonsaiModule(), lookup)
+                : parent.createChildInjector(new BonsaiModule(), lookup);
         GuiceExtensionFactory factory = new GuiceExtensionFactory(injector);
         this.plugins = new DefaultPluginManager(roots) {
             @Override
@@ -121,7 +126,7 @@ public final class PluginHost implements AutoCloseable {
             synchronized (PluginHost.class) {
                 h = classpathHost;
                 if (h == null) {
-                    h = new PluginHost(List.of());
+                    h = new PluginHost(List.of(), null);
                     classpathHost = h;
                 }
             }
@@ -144,6 +149,18 @@ public final class PluginHost implements AutoCloseable {
 
     private PluginManager pluginManager() {
         return plugins;
+    }
+
+    /**
+     * Returns the extensions of any extension point (a plugin's own points included), built by
+     * the host's injector, from the classpath and every plugin jar.
+     *
+     * @param type the extension point
+     * @param <T> its type
+     * @return the extensions
+     */
+    public <T extends ExtensionPoint> List<T> extensions(Class<T> type) {
+        return plugins.getExtensions(type);
     }
 
     private <T> ExtensionRegistry<T> freshRegistry(String kind, Class<T> type,
@@ -322,6 +339,7 @@ public final class PluginHost implements AutoCloseable {
 
         private Path pluginsDir = Path.of(System.getProperty("bonsai.plugins.dir", "plugins"));
         private final List<Path> extraDirs = new ArrayList<>();
+        private Injector parentInjector;
 
         private Builder() {
         }
@@ -350,6 +368,19 @@ public final class PluginHost implements AutoCloseable {
         }
 
         /**
+         * Makes the host's injector a child of an application's own Guice injector: extensions
+         * (built-in and from plugin jars) may then {@code @Inject} the application's services as
+         * well as Bonsai's ({@link BonsaiModule}, {@link ExtensionLookup}).
+         *
+         * @param parent the application's injector
+         * @return this builder
+         */
+        public Builder optInjector(Injector parent) {
+            this.parentInjector = parent;
+            return this;
+        }
+
+        /**
          * Loads the plugins and builds the registries. A jar that fails to load is recorded in
          * {@link PluginHost#failures()} and the others are loaded.
          *
@@ -365,7 +396,7 @@ public final class PluginHost implements AutoCloseable {
                     throw new PluginException("plugins folder '" + dir + "' does not exist");
                 }
             }
-            return new PluginHost(roots);
+            return new PluginHost(roots, parentInjector);
         }
     }
 }
