@@ -15,15 +15,16 @@ final class ModelFiles {
     }
 
     /**
-     * Reads a model with the first format that claims the file.
+     * Reads a model with the first format that claims the file (or folder: a Hugging Face or
+     * diffusers checkpoint).
      *
      * @param host the plugin host
-     * @param file the model file
+     * @param file the model file or folder
      * @return the graph
      * @throws ModelFormatException if the file is missing or no format claims it
      */
     static Graph read(PluginHost host, Path file) {
-        if (!Files.isRegularFile(file)) {
+        if (!Files.exists(file)) {
             throw new ModelFormatException("model file '" + file + "' does not exist");
         }
         return formatFor(host, file).read(file, host.newGraphBuilder(baseName(file), 0));

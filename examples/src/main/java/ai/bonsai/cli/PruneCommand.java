@@ -152,7 +152,7 @@ public final class PruneCommand implements Callable<Integer> {
                 PruneReport report = PruneReport.of(pruningPlan.model().get().path()
                         .map(Path::toString).orElse(loaded.name()), result,
                         pruningPlan.pruner().global());
-                bonsai.save(result, target, pruningPlan.outputs().format());
+                bonsai.save(result, pruningPlan);
                 report.print(printer);
                 printer.printf("wrote %s%n", target);
                 if (pruningPlan.outputs().summary().isPresent()) {

@@ -85,6 +85,42 @@ class LauncherCommandsTest {
     }
 
     @Test
+    void checkpointFoldersArePrunedIntoFoldersOfTheSameFormat() throws Exception {
+        Path llama = copyFolder(Path.of("../plugin-llm/src/test/resources/fixtures/tiny_llama"),
+                tmp.resolve("tiny_llama"));
+        Launcher.Result prune = Launcher.run(tmp, Map.of(), "prune", llama.toString(), "--ratio",
+                "0.25", "--out", tmp.resolve("llama_pruned").toString());
+        assertThat(prune.exitCode()).as(prune.stderr()).isZero();
+        JsonNode config = JSON.readTree(tmp.resolve("llama_pruned/config.json").toFile());
+        assertThat(config.get("model_type").asText()).isEqualTo("llama");
+        assertThat(config.get("intermediate_size").asInt()).isEqualTo(132);
+        Launcher.Result inspect = Launcher.run(tmp, Map.of(), "inspect",
+                tmp.resolve("llama_pruned").toString());
+        assertThat(inspect.exitCode()).as(inspect.stderr()).isZero();
+        assertThat(inspect.stdout()).contains("llm.rms_norm");
+
+        Path unet = copyFolder(Path.of("../plugin-diffusion/src/test/resources/ddpm_unet_micro"),
+                tmp.resolve("unet"));
+        Launcher.Result pruneUnet = Launcher.run(tmp, Map.of(), "prune", unet.toString(),
+                "--ratio", "0.3", "--ignore", "conv_out", "--out", tmp.resolve("unet_pruned")
+                        .toString());
+        assertThat(pruneUnet.exitCode()).as(pruneUnet.stderr()).isZero();
+        assertThat(tmp.resolve("unet_pruned/diffusion_pytorch_model.safetensors")).exists();
+        assertThat(JSON.readTree(tmp.resolve("unet_pruned/config.json").toFile())
+                .get("_class_name").asText()).isEqualTo("UNet2DModel");
+    }
+
+    private static Path copyFolder(Path from, Path to) throws IOException {
+        Files.createDirectories(to);
+        try (var files = Files.list(from)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Files.copy(f, to.resolve(f.getFileName()));
+            }
+        }
+        return to;
+    }
+
+    @Test
     void serveRunsAJobFromAnHttpClientOnLocalhost() throws Exception {
         List<String> command = new ArrayList<>(List.of(Launcher.path().toString(), "serve",
                 "--port", "0", "--jobs-dir", tmp.resolve("jobs").toString()));

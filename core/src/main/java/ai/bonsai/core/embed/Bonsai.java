@@ -123,14 +123,15 @@ public final class Bonsai implements AutoCloseable {
     }
 
     /**
-     * Loads a model file with the format that claims it.
+     * Loads a model file (or a model folder, such as a Hugging Face checkpoint) with the format
+     * that claims it.
      *
-     * @param file the model file
+     * @param file the model file or folder
      * @return the model; close it
      * @throws ModelFormatException if the file is missing, unreadable or claimed by no format
      */
     public BonsaiModel load(Path file) {
-        if (!Files.isRegularFile(file)) {
+        if (!Files.exists(file)) {
             throw new ModelFormatException("model file '" + file + "' does not exist");
         }
         ModelFormat format;
@@ -276,6 +277,19 @@ public final class Bonsai implements AutoCloseable {
      */
     public void save(PruningResult result, Path file, Optional<String> format) {
         save(result.model(), file, format, result.settings());
+    }
+
+    /**
+     * Saves a run's pruned model where its plan says ({@code outputs.model}), in the plan's
+     * output format ({@link PlanResolver#outputFormat}: a folder no format claims by name gets
+     * the input's format), atomically, with the run's settings as provenance.
+     *
+     * @param result the run's result
+     * @param plan the plan of the run, with an output model
+     */
+    public void save(PruningResult result, PruningPlan plan) {
+        resolver.outputFormat(plan).write(result.model().graph(),
+                plan.outputs().model().orElseThrow(), result.settings());
     }
 
     /**

@@ -84,8 +84,13 @@ public final class PlanBinder {
     }
 
     private static Path existing(PlanSection s, String key, int index, int count, String file) {
+        return existing(s, key, index, count, file, false);
+    }
+
+    private static Path existing(PlanSection s, String key, int index, int count, String file,
+            boolean folderAllowed) {
         Path p = s.tree().baseDir().resolve(file).normalize();
-        if (!Files.isRegularFile(p)) {
+        if (!(Files.isRegularFile(p) || folderAllowed && Files.isDirectory(p))) {
             String field = count == 1 && s.raw(key) instanceof String ? s.field(key)
                     : s.field(key) + "[" + index + "]";
             throw new PlanException(s.tree().valuePlace(field), field,
@@ -102,7 +107,7 @@ public final class PlanBinder {
                     "give either path (a model file) or adapter (an architecture), found "
                             + (file.isPresent() ? "both" : "neither"));
         }
-        Optional<Path> path = file.map(f -> existing(s, "path", 0, 1, f));
+        Optional<Path> path = file.map(f -> existing(s, "path", 0, 1, f, true));
         Map<String, String> options = new LinkedHashMap<>();
         s.map("options").forEach((k, v) -> options.put(k, String.valueOf(v)));
         Map<String, List<Long>> shapes = new LinkedHashMap<>();

@@ -14,6 +14,7 @@ import ai.bonsai.api.pruner.Regularizer;
 import ai.bonsai.core.importance.NamedParameters;
 import ai.bonsai.core.plugin.ExtensionRegistry;
 import ai.bonsai.core.plugin.PluginHost;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -201,15 +202,24 @@ public final class PlanResolver {
     }
 
     /**
-     * Returns the format the plan's pruned model is written in.
+     * Returns the format the plan's pruned model is written in: {@code outputs.format}, else the
+     * format that claims the output's name, else (a folder, or a name without an extension, that
+     * no format claims) the input model's format, so that a Hugging Face folder is written back
+     * as one.
      *
      * @param plan a plan with an output model
      * @return the format
      * @throws PlanException naming {@code outputs.format} or {@code outputs.model}
      */
     public ModelFormat outputFormat(PruningPlan plan) {
-        return format(plan, "outputs", plan.outputs().format(),
-                plan.outputs().model().orElseThrow());
+        Path out = plan.outputs().model().orElseThrow();
+        Optional<Path> input = plan.model().flatMap(ModelSource::path);
+        boolean folder = Files.isDirectory(out) || !out.getFileName().toString().contains(".");
+        boolean claimed = host.formats().all().stream().anyMatch(f -> f.supports(out));
+        if (plan.outputs().format().isEmpty() && folder && !claimed && input.isPresent()) {
+            return format(plan, "model", plan.model().get().format(), input.get());
+        }
+        return format(plan, "outputs", plan.outputs().format(), out);
     }
 
     private ModelFormat format(PruningPlan plan, String section, Optional<String> name, Path file) {
