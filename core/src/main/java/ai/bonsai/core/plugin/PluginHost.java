@@ -84,6 +84,8 @@ public final class PluginHost implements AutoCloseable {
             plugins.loadPlugins();
             plugins.startPlugins();
             collectStartFailures();
+            factory.install(plugins.getStartedPlugins().stream().map(PluginWrapper::getPlugin)
+                    .filter(Module.class::isInstance).map(Module.class::cast).toList());
         }
         this.opTypes = registry("op type", OpType.class, OpType::name);
         this.criteria = freshRegistry("importance", ImportanceCriterion.class,

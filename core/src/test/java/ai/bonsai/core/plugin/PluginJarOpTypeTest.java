@@ -12,25 +12,16 @@ import ai.bonsai.api.prune.IndexSet;
 import ai.bonsai.api.prune.PruningHandle;
 import ai.bonsai.core.depgraph.DependencyGraph;
 import ai.bonsai.core.exec.GraphExecutor;
+import ai.bonsai.core.testing.PluginJars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.jar.Attributes.Name;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
+import java.util.Map;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,6 +48,7 @@ class PluginJarOpTypeTest {
             import ai.djl.ndarray.NDList;
             import ai.djl.ndarray.types.Shape;
             import java.util.List;
+import java.util.Map;
             import org.pf4j.Extension;
 
             /** Scales every channel of an NCHW tensor by its own learned factor. */
@@ -106,38 +98,11 @@ class PluginJarOpTypeTest {
     private static Path plugins;
 
     @BeforeAll
-    static void buildPluginJar() throws IOException, URISyntaxException {
-        Path src = Files.createDirectories(work.resolve("src/com/example/layers"));
-        Path classes = Files.createDirectories(work.resolve("classes"));
-        Path file = Files.writeString(src.resolve("ChannelScaleOp.java"), SOURCE);
-        String classpath = Stream.of(OpType.class, NDList.class, Extension.class)
-                .map(PluginJarOpTypeTest::location).collect(Collectors.joining(java.io.File.pathSeparator));
-        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        int rc = javac.run(null, null, null, "-proc:none", "-classpath", classpath,
-                "-d", classes.toString(), file.toString());
-        assertThat(rc).as("javac exit code").isZero();
-        plugins = Files.createDirectories(work.resolve("plugins"));
-        Manifest manifest = new Manifest();
-        manifest.getMainAttributes().put(Name.MANIFEST_VERSION, "1.0");
-        manifest.getMainAttributes().putValue("Plugin-Id", "custom-layers");
-        manifest.getMainAttributes().putValue("Plugin-Version", "1.0.0");
-        manifest.getMainAttributes().putValue("Plugin-Provider", "a Bonsai user");
-        try (OutputStream out = Files.newOutputStream(plugins.resolve("custom-layers-1.0.0.jar"));
-                JarOutputStream jar = new JarOutputStream(out, manifest)) {
-            String cls = "com/example/layers/ChannelScaleOp.class";
-            jar.putNextEntry(new JarEntry(cls));
-            jar.write(Files.readAllBytes(classes.resolve(cls)));
-            jar.putNextEntry(new JarEntry("META-INF/extensions.idx"));
-            jar.write("com.example.layers.ChannelScaleOp\n".getBytes(StandardCharsets.UTF_8));
-        }
-    }
-
-    private static String location(Class<?> type) {
-        try {
-            return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
+    static void buildPluginJar() throws IOException {
+        plugins = PluginJars.build(work, "custom-layers", null,
+                Map.of("com.example.layers.ChannelScaleOp", SOURCE),
+                List.of("com.example.layers.ChannelScaleOp"),
+                OpType.class, NDList.class, Extension.class).getParent();
     }
 
     private static Graph model(PluginHost host) {
