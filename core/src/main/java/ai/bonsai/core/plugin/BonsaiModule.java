@@ -1,6 +1,8 @@
 package ai.bonsai.core.plugin;
 
+import ai.bonsai.api.graph.GraphRunner;
 import ai.bonsai.api.importance.GradientCriteria;
+import ai.bonsai.core.exec.DefaultGraphRunner;
 import ai.bonsai.core.importance.DefaultGradientCriteria;
 import com.google.inject.AbstractModule;
 
@@ -14,5 +16,6 @@ public final class BonsaiModule extends AbstractModule {
     protected void configure() {
         binder().disableCircularProxies();
         bind(GradientCriteria.class).to(DefaultGradientCriteria.class);
+        bind(GraphRunner.class).to(DefaultGraphRunner.class);
     }
 }
