@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
         description = "Structural pruning of neural networks on the JVM (DepGraph on DJL).",
         subcommands = {DemoCommand.class, PruneCommand.class, PlanCommand.class, RunCommand.class,
                 InspectCommand.class, BenchCommand.class, ExperimentCommand.class,
-                PluginsCommand.class, ServeCommand.class},
+                PluginsCommand.class, ServeCommand.class,
+                DetectCommand.class},
         footer = {"", "Start with 'bonsai demo': it prunes half the channels of ResNet-18 and"
                 + " shows what changed."})
 public final class BonsaiCli implements Runnable {
