@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code bonsai detect} on the {@code yolov8t} fixture (state dict and config, 160 x 160, 8
  * classes) through the YOLO plugin jar: the fixture's input tensor, written as a PNG, gives an
  * annotated PNG of the image's size and a JSON list whose best box is one of PyTorch's
- * {@code output0} boxes.
+ * {@code output0} boxes; a model no detector accepts is a usage error.
  */
 class DetectCommandTest {
 
@@ -91,6 +91,21 @@ class DetectCommandTest {
             }
         }
         assertIsAPyTorchBox(boxes.get(0), output0);
+    }
+
+    @Test
+    void aModelNoDetectorAcceptsExitsTwoAndWritesNothing() throws IOException {
+        Path image = work.resolve("image.png");
+        ImageIO.write(new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB), "png", image.toFile());
+        Path model = Files.copy(Resources.path("fixtures/tiny_mlp.onnx"), work.resolve("mlp.onnx"));
+        Path png = work.resolve("out.png");
+
+        int status = BonsaiCli.execute(new PrintWriter(out), new PrintWriter(err), "detect",
+                model.toString(), "--image", image.toString(), "--out", png.toString());
+
+        assertThat(status).isEqualTo(2);
+        assertThat(err.toString()).contains("no detector accepts").contains("[yolo]");
+        assertThat(png).doesNotExist();
     }
 
     /** The best box equals the clipped box of an anchor of PyTorch's output (8-bit PNG input). */

@@ -16,6 +16,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.lang.management.ManagementFactory;
 import java.nio.FloatBuffer;
@@ -162,7 +163,7 @@ class YoloV8sBenchmark {
         }
 
         @Override
-        public void close() throws Exception {
+        public void close() throws OrtException {
             input.close();
             session.close();
         }
