@@ -19,10 +19,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * {@code bonsai detect} on the {@code yolov8t} fixture (state dict and config, 160 x 160, 8
- * classes) through the YOLO plugin jar: the fixture's input tensor, written as a PNG, gives an
+ * {@code bonsai detect} on the {@code yolov8t} fixture (state dict and config, and the
+ * BN-fused ONNX export; 160 x 160, 8 classes) through the YOLO and ONNX plugin jars: the fixture's input tensor, written as a PNG, gives an
  * annotated PNG of the image's size and a JSON list whose best box is one of PyTorch's
  * {@code output0} boxes; a model no detector accepts is a usage error.
  */
@@ -45,7 +47,7 @@ class DetectCommandTest {
         TestPlugins.copyInto(dir);
         System.setProperty(PLUGINS_DIR, dir.toString());
         work = Files.createDirectories(tmp.resolve("work"));
-        for (String f : new String[] {"config.json", "yolov8t.safetensors"}) {
+        for (String f : new String[] {"config.json", "yolov8t.safetensors", "yolov8t_fused.onnx"}) {
             Files.copy(Resources.path("yolov8t/" + f), work.resolve(f));
         }
     }
@@ -55,8 +57,9 @@ class DetectCommandTest {
         System.clearProperty(PLUGINS_DIR);
     }
 
-    @Test
-    void drawsAndListsTheBoxesOfTheFixtureImage() throws IOException {
+    @ParameterizedTest
+    @ValueSource(strings = {"yolov8t.safetensors", "yolov8t_fused.onnx"})
+    void drawsAndListsTheBoxesOfTheFixtureImage(String modelFile) throws IOException {
         Path image = work.resolve("image.png");
         float[] output0;
         try (NDManager m = NDManager.newBaseManager()) {
@@ -69,7 +72,7 @@ class DetectCommandTest {
         Path json = work.resolve("boxes.json");
 
         int status = BonsaiCli.execute(new PrintWriter(out), new PrintWriter(err), "detect",
-                work.resolve("yolov8t.safetensors").toString(), "--image", image.toString(),
+                work.resolve(modelFile).toString(), "--image", image.toString(),
                 "--out", png.toString(), "--json", json.toString(), "--conf", "0.25", "--iou",
                 "0.45");
 
