@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
         subcommands = {DemoCommand.class, PruneCommand.class, PlanCommand.class, RunCommand.class,
                 InspectCommand.class, BenchCommand.class, ExperimentCommand.class,
                 PluginsCommand.class, ServeCommand.class,
-                SampleCommand.class},
+                SampleCommand.class, DetectCommand.class},
         footer = {"", "Start with 'bonsai demo': it prunes half the channels of ResNet-18 and"
                 + " shows what changed."})
 public final class BonsaiCli implements Runnable {

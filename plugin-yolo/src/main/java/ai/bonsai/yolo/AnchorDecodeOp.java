@@ -48,7 +48,7 @@ public final class AnchorDecodeOp implements OpType {
             throw new GraphException("attribute 'grid' must hold a height and a width per stride,"
                     + " found " + grid.length + " values for " + strides.length + " strides");
         }
-        long anchors = anchorCount(grid);
+        long anchors = AnchorGrid.count(grid);
         if (in.size() != 2 || in.get(0).dimension() != 3 || in.get(1).dimension() != 3
                 || in.get(0).get(1) != 4 || in.get(0).get(2) != anchors
                 || in.get(1).get(2) != anchors || in.get(0).get(0) != in.get(1).get(0)) {
@@ -63,22 +63,12 @@ public final class AnchorDecodeOp implements OpType {
     public NDList forward(Node node, NDList inputs, ForwardContext context) {
         long[] grid = node.attributes().getLongs("grid");
         long[] strides = node.attributes().getLongs("strides");
-        int anchors = Math.toIntExact(anchorCount(grid));
-        float[] points = new float[2 * anchors];
-        float[] scale = new float[anchors];
-        int a = 0;
-        for (int level = 0; level < strides.length; level++) {
-            for (long y = 0; y < grid[2 * level]; y++) {
-                for (long x = 0; x < grid[2 * level + 1]; x++) {
-                    points[a] = x + 0.5f;
-                    points[anchors + a] = y + 0.5f;
-                    scale[a++] = strides[level];
-                }
-            }
-        }
+        AnchorGrid anchors = AnchorGrid.of(grid, strides);
         NDArray distances = inputs.get(0);
-        NDArray centres = context.manager().create(points, new Shape(1, 2, anchors));
-        NDArray stride = context.manager().create(scale, new Shape(1, 1, anchors));
+        NDArray centres = context.manager().create(anchors.centres(),
+                new Shape(1, 2, anchors.count()));
+        NDArray stride = context.manager().create(anchors.strides(),
+                new Shape(1, 1, anchors.count()));
         NDArray topLeft = centres.sub(distances.get(new NDIndex(":, 0:2")));
         NDArray bottomRight = centres.add(distances.get(new NDIndex(":, 2:4")));
         NDArray centre = topLeft.add(bottomRight).div(context.scalar(2, topLeft));
@@ -90,13 +80,5 @@ public final class AnchorDecodeOp implements OpType {
     @Override
     public ChannelSemantics channels(Node node) {
         return ChannelSemantics.opaque(2, 1);
-    }
-
-    private static long anchorCount(long[] grid) {
-        long n = 0;
-        for (int k = 0; k + 1 < grid.length; k += 2) {
-            n += grid[k] * grid[k + 1];
-        }
-        return n;
     }
 }
