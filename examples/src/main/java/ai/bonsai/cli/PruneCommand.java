@@ -1,5 +1,6 @@
 package ai.bonsai.cli;
 
+import ai.bonsai.api.pruner.FamilyDefaults;
 import ai.bonsai.core.embed.Bonsai;
 import ai.bonsai.core.embed.BonsaiModel;
 import ai.bonsai.core.embed.Cancellation;
@@ -133,42 +134,77 @@ public final class PruneCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter printer = spec.commandLine().getOut();
-        PruningPlan pruningPlan = PlanBinder.bind(tree());
-        if (pruningPlan.model().isEmpty()) {
-            throw pruningPlan.places().error("model.path",
+        PlanTree tree = tree();
+        PruningPlan given = PlanBinder.bind(tree);
+        if (given.model().isEmpty()) {
+            throw given.places().error("model.path",
                     "required: give MODEL or model.path in the plan");
         }
-        Path target = pruningPlan.outputs().model().orElseThrow(() -> pruningPlan.places()
+        Path target = given.outputs().model().orElseThrow(() -> given.places()
                 .error("outputs.model", "required: give --out FILE or outputs.model in the plan"));
         try (PluginHost host = PluginHosts.open(spec);
                 Bonsai bonsai = Bonsai.builder().optPluginHost(host).optThreads(1).build()) {
-            bonsai.validate(pruningPlan);
-            try (BonsaiModel loaded = bonsai.load(pruningPlan);
-                    PhaseBars bars = new PhaseBars(ProgressBars.of(spec));
-                    PruningResult result = bonsai.prune(loaded, pruningPlan,
-                            p -> progress(printer, bars, p), Cancellation.none())) {
-                bars.close();
-                report(printer, result, pruningPlan);
-                PruneReport report = PruneReport.of(pruningPlan.model().get().path()
-                        .map(Path::toString).orElse(loaded.name()), result,
-                        pruningPlan.pruner().global());
-                bonsai.save(result, pruningPlan);
-                report.print(printer);
-                printer.printf("wrote %s%n", target);
-                if (pruningPlan.outputs().summary().isPresent()) {
-                    Path summary = pruningPlan.outputs().summary().get();
-                    JsonFiles.write(report.toJson(), summary, "pruning summary");
-                    printer.printf("wrote %s%n", summary);
-                }
-                if (pruningPlan.outputs().report().isPresent()) {
-                    Path page = pruningPlan.outputs().report().get();
-                    ReportPage.write(PruningReport.of(report.model(), loaded.graph(), result), page);
-                    printer.printf("wrote %s%n", page);
+            bonsai.validate(given);
+            try (BonsaiModel loaded = bonsai.load(given)) {
+                PruningPlan pruningPlan = withFamilyDefaults(host, loaded, tree, given, printer);
+                bonsai.validate(pruningPlan);
+                try (PhaseBars bars = new PhaseBars(ProgressBars.of(spec));
+                        PruningResult result = bonsai.prune(loaded, pruningPlan,
+                                p -> progress(printer, bars, p), Cancellation.none())) {
+                    bars.close();
+                    write(printer, bonsai, loaded, result, pruningPlan, target);
                 }
             }
         }
         printer.flush();
         return 0;
+    }
+
+    private static void write(PrintWriter printer, Bonsai bonsai, BonsaiModel loaded,
+            PruningResult result, PruningPlan pruningPlan, Path target) {
+        report(printer, result, pruningPlan);
+        PruneReport report = PruneReport.of(pruningPlan.model().get().path()
+                .map(Path::toString).orElse(loaded.name()), result,
+                pruningPlan.pruner().global());
+        bonsai.save(result, pruningPlan);
+        report.print(printer);
+        printer.printf("wrote %s%n", target);
+        if (pruningPlan.outputs().summary().isPresent()) {
+            Path summary = pruningPlan.outputs().summary().get();
+            JsonFiles.write(report.toJson(), summary, "pruning summary");
+            printer.printf("wrote %s%n", summary);
+        }
+        if (pruningPlan.outputs().report().isPresent()) {
+            Path page = pruningPlan.outputs().report().get();
+            ReportPage.write(PruningReport.of(report.model(), loaded.graph(), result), page);
+            printer.printf("wrote %s%n", page);
+        }
+    }
+
+    /**
+     * Fills the fields the plan and the options leave unset with the defaults of the loaded
+     * model's family ({@link FamilyDefaults} from the plugins), and says which it applied.
+     */
+    private static PruningPlan withFamilyDefaults(PluginHost host, BonsaiModel loaded,
+            PlanTree tree, PruningPlan plan, PrintWriter printer) {
+        for (FamilyDefaults family : host.extensions(FamilyDefaults.class)) {
+            if (!family.appliesTo(loaded.graph())) {
+                continue;
+            }
+            List<String> applied = new ArrayList<>();
+            family.planFields().forEach((field, value) -> {
+                if (!tree.has(field)) {
+                    tree.set(field, value, "the " + family.name() + " defaults");
+                    applied.add(field + " = " + value);
+                }
+            });
+            if (!applied.isEmpty()) {
+                printer.printf("%s defaults: %s%n", family.name(), String.join(", ", applied));
+                return PlanBinder.bind(tree);
+            }
+            return plan;
+        }
+        return plan;
     }
 
     private PlanTree tree() {

@@ -193,6 +193,23 @@ public final class PlanTree {
     }
 
     /**
+     * Tells whether a field is set (by the plan file or an option).
+     *
+     * @param path the dotted field path
+     * @return true if present
+     */
+    @SuppressWarnings("unchecked")
+    public boolean has(String path) {
+        String[] parts = path.split("\\.");
+        Object section = root;
+        for (int i = 0; i < parts.length - 1 && section instanceof Map; i++) {
+            section = ((Map<String, Object>) section).get(parts[i]);
+        }
+        return section instanceof Map && ((Map<String, Object>) section)
+                .containsKey(parts[parts.length - 1]);
+    }
+
+    /**
      * Removes a field, as an option that replaces it does ({@code --target-macs} removes the
      * plan's ratio).
      *
