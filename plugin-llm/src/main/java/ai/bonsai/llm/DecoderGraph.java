@@ -5,6 +5,7 @@ import ai.bonsai.api.graph.Graph;
 import ai.bonsai.api.graph.GraphBuilder;
 import ai.bonsai.api.graph.Value;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.Map;
 import java.util.function.BiFunction;
@@ -71,7 +72,7 @@ public final class DecoderGraph {
 
     private Graph build(Shape inputShape) {
         long h = config.hiddenSize();
-        Value ids = b.input(INPUT, inputShape);
+        Value ids = b.input(INPUT, inputShape, DataType.INT64);
         Value table = b.op("parameter", "model.embed_tokens.weight", Attributes.of()
                 .with("shape", new long[] {config.vocabSize(), h}).with("channel_dim", 1));
         Value x = b.op(EmbeddingLookupOp.NAME, "model.embed_tokens", Attributes.of(), ids, table);

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Supplier;
 
 /**
@@ -32,6 +33,29 @@ public interface GraphBuilder {
      * @return the input value
      */
     Value input(String name, Shape shape);
+
+    /**
+     * The metadata key prefix recording a graph input's element type when it is not float32
+     * ({@code input.dtype.input_ids -> int64}), for formats that declare input types (ONNX).
+     */
+    String INPUT_DATA_TYPE_PREFIX = "input.dtype.";
+
+    /**
+     * Declares a graph input of another element type than float32 (token ids, masks) and records
+     * it under {@link #INPUT_DATA_TYPE_PREFIX}, so that exported models declare it.
+     *
+     * @param name the input name
+     * @param shape its static shape
+     * @param dataType its element type
+     * @return the input value
+     */
+    default Value input(String name, Shape shape, DataType dataType) {
+        Value v = input(name, shape);
+        if (dataType != DataType.FLOAT32) {
+            metadata(INPUT_DATA_TYPE_PREFIX + name, dataType.name().toLowerCase(Locale.ROOT));
+        }
+        return v;
+    }
 
     /**
      * Adds a node and returns all of its outputs.

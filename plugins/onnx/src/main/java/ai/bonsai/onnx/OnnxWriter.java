@@ -2,11 +2,13 @@ package ai.bonsai.onnx;
 
 import ai.bonsai.api.BonsaiException;
 import ai.bonsai.api.graph.Graph;
+import ai.bonsai.api.graph.GraphBuilder;
 import ai.bonsai.api.graph.Node;
 import ai.bonsai.api.graph.Parameter;
 import ai.bonsai.api.graph.Value;
 import ai.bonsai.api.model.AtomicFile;
 import ai.bonsai.api.model.ModelFormatException;
+import ai.djl.ndarray.types.DataType;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
@@ -18,6 +20,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.IdentityHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -103,7 +106,8 @@ final class OnnxWriter {
             emitter.emit(n);
         }
         for (Value v : graph.inputs()) {
-            int type = Integer.parseInt(meta.getOrDefault(OnnxMetadata.INPUT_TYPE_PREFIX + v.name(), "1"));
+            int type = Integer.parseInt(meta.getOrDefault(OnnxMetadata.INPUT_TYPE_PREFIX + v.name(),
+                    declaredType(meta.get(GraphBuilder.INPUT_DATA_TYPE_PREFIX + v.name()))));
             g.addInput(valueInfo(v.name(), type, v.shape().getShape(),
                     meta.get(OnnxMetadata.INPUT_DIM0_PREFIX + v.name())));
         }
@@ -142,6 +146,15 @@ final class OnnxWriter {
             }
         }
         return total;
+    }
+
+    /** The ONNX element type code of an input type a builder declared, float when none was. */
+    private static String declaredType(String djlType) {
+        if (djlType == null) {
+            return "1";
+        }
+        return String.valueOf(OnnxDataType.ofDjl(DataType.valueOf(djlType.toUpperCase(Locale.ROOT)))
+                .orElse(OnnxDataType.FLOAT).code());
     }
 
     private static ValueInfoProto valueInfo(String name, int elemType, long[] dims, String dim0) {

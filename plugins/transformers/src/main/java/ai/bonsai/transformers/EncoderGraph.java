@@ -4,6 +4,7 @@ import ai.bonsai.api.ConfigException;
 import ai.bonsai.api.graph.Attributes;
 import ai.bonsai.api.graph.GraphBuilder;
 import ai.bonsai.api.graph.Value;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,9 +50,9 @@ final class EncoderGraph {
         }
         int h = config.hidden();
         String emb = names.embeddings();
-        Value ids = b.input("input_ids", input);
-        Value mask = b.input("attention_mask", input);
-        Value types = b.input("token_type_ids", input);
+        Value ids = b.input("input_ids", input, DataType.INT64);
+        Value mask = b.input("attention_mask", input, DataType.INT64);
+        Value types = b.input("token_type_ids", input, DataType.INT64);
         Value words = embedding(emb + ".word_embeddings", config.vocabSize(), ids);
         Value tokenTypes = embedding(emb + ".token_type_embeddings", config.typeVocabSize(), types);
         Value table = b.op("parameter", emb + ".position_embeddings.weight", Attributes.of()

@@ -23,9 +23,12 @@ import org.pf4j.Extension;
 @Extension
 public final class PaddingMaskOp implements OpType {
 
+    /** The registry name. */
+    public static final String NAME = "transformers.padding_mask";
+
     @Override
     public String name() {
-        return "transformers.padding_mask";
+        return NAME;
     }
 
     @Override

@@ -1,0 +1,42 @@
+package ai.bonsai.onnx;
+
+import ai.bonsai.api.graph.Node;
+import ai.bonsai.api.graph.Value;
+import ai.bonsai.api.onnx.OnnxExportContext;
+import ai.bonsai.api.onnx.OnnxImportContext;
+import ai.bonsai.api.onnx.OnnxNode;
+import ai.bonsai.api.onnx.OnnxOpId;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Core's {@code parameter} op (an unwrapped tensor: a class token, position embeddings, a layer
+ * scale) written as an initializer passed through an {@code Identity} whose output keeps the
+ * node's value name (the initializer cannot: ONNX names are unique). Nothing is imported:
+ * initializers read as operands already become parameters.
+ */
+final class ParameterCodec extends FamilyCodec {
+
+    @Override
+    public Set<OnnxOpId> imports() {
+        return Set.of();
+    }
+
+    @Override
+    public Set<String> exports() {
+        return Set.of("parameter");
+    }
+
+    @Override
+    public Optional<List<Value>> importNode(OnnxNode node, OnnxImportContext context) {
+        return DECLINE;
+    }
+
+    @Override
+    public void exportNode(Node node, OnnxExportContext context) {
+        last(context, "Identity", List.of(context.initializer("value",
+                node.parameter("").array())), Map.of());
+    }
+}
