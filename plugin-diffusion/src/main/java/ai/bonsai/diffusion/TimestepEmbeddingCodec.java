@@ -2,15 +2,11 @@ package ai.bonsai.diffusion;
 
 import ai.bonsai.api.graph.Attributes;
 import ai.bonsai.api.graph.Node;
-import ai.bonsai.api.graph.Value;
 import ai.bonsai.api.onnx.OnnxExportContext;
-import ai.bonsai.api.onnx.OnnxImportContext;
 import ai.bonsai.api.onnx.OnnxNode;
 import ai.bonsai.api.onnx.OnnxOpCodec;
-import ai.bonsai.api.onnx.OnnxOpId;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.pf4j.Extension;
 
@@ -36,18 +32,8 @@ public final class TimestepEmbeddingCodec implements OnnxOpCodec {
     }
 
     @Override
-    public Set<OnnxOpId> imports() {
-        return Set.of();
-    }
-
-    @Override
     public Set<String> exports() {
         return Set.of(TimestepEmbeddingOp.NAME);
-    }
-
-    @Override
-    public Optional<List<Value>> importNode(OnnxNode node, OnnxImportContext context) {
-        return Optional.empty();
     }
 
     @Override

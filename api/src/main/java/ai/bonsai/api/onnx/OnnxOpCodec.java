@@ -42,11 +42,14 @@ import org.pf4j.ExtensionPoint;
 public interface OnnxOpCodec extends ExtensionPoint {
 
     /**
-     * Returns the ONNX operators this codec imports.
+     * Returns the ONNX operators this codec imports; none by default (an export-only codec, whose
+     * op's ONNX form the importer already reads as other ops).
      *
      * @return the operators (possibly none)
      */
-    Set<OnnxOpId> imports();
+    default Set<OnnxOpId> imports() {
+        return Set.of();
+    }
 
     /**
      * Returns the Bonsai op types this codec writes.
@@ -63,10 +66,13 @@ public interface OnnxOpCodec extends ExtensionPoint {
      * @param node the node
      * @param context the import
      * @return the values of the node's outputs in order (outputs past the list must be unused),
-     *     or empty to decline a configuration Bonsai cannot express
+     *     or empty to decline a configuration Bonsai cannot express (the default, for codecs that
+     *     import nothing)
      * @throws RuntimeException for a malformed node; the importer names the file and the node
      */
-    Optional<List<Value>> importNode(OnnxNode node, OnnxImportContext context);
+    default Optional<List<Value>> importNode(OnnxNode node, OnnxImportContext context) {
+        return Optional.empty();
+    }
 
     /**
      * Writes one node of an op type from {@link #exports()} as ONNX nodes that read the node's

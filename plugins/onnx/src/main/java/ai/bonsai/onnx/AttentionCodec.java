@@ -2,15 +2,11 @@ package ai.bonsai.onnx;
 
 import ai.bonsai.api.graph.Attributes;
 import ai.bonsai.api.graph.Node;
-import ai.bonsai.api.graph.Value;
 import ai.bonsai.api.onnx.OnnxExportContext;
-import ai.bonsai.api.onnx.OnnxImportContext;
 import ai.bonsai.api.onnx.OnnxNode;
-import ai.bonsai.api.onnx.OnnxOpId;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -28,18 +24,8 @@ import java.util.Set;
 final class AttentionCodec extends FamilyCodec {
 
     @Override
-    public Set<OnnxOpId> imports() {
-        return Set.of();
-    }
-
-    @Override
     public Set<String> exports() {
         return Set.of("attention");
-    }
-
-    @Override
-    public Optional<List<Value>> importNode(OnnxNode node, OnnxImportContext c) {
-        return DECLINE;
     }
 
     @Override

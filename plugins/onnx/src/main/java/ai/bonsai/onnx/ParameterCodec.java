@@ -1,14 +1,10 @@
 package ai.bonsai.onnx;
 
 import ai.bonsai.api.graph.Node;
-import ai.bonsai.api.graph.Value;
 import ai.bonsai.api.onnx.OnnxExportContext;
-import ai.bonsai.api.onnx.OnnxImportContext;
 import ai.bonsai.api.onnx.OnnxNode;
-import ai.bonsai.api.onnx.OnnxOpId;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -20,18 +16,8 @@ import java.util.Set;
 final class ParameterCodec extends FamilyCodec {
 
     @Override
-    public Set<OnnxOpId> imports() {
-        return Set.of();
-    }
-
-    @Override
     public Set<String> exports() {
         return Set.of("parameter");
-    }
-
-    @Override
-    public Optional<List<Value>> importNode(OnnxNode node, OnnxImportContext context) {
-        return DECLINE;
     }
 
     @Override

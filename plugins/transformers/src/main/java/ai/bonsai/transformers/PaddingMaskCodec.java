@@ -1,15 +1,11 @@
 package ai.bonsai.transformers;
 
 import ai.bonsai.api.graph.Node;
-import ai.bonsai.api.graph.Value;
 import ai.bonsai.api.onnx.OnnxExportContext;
-import ai.bonsai.api.onnx.OnnxImportContext;
 import ai.bonsai.api.onnx.OnnxNode;
 import ai.bonsai.api.onnx.OnnxOpCodec;
-import ai.bonsai.api.onnx.OnnxOpId;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.pf4j.Extension;
 
@@ -25,18 +21,8 @@ public final class PaddingMaskCodec implements OnnxOpCodec {
     private static final long FIRST_OPSET_WITH_AXES_INPUT = 13;
 
     @Override
-    public Set<OnnxOpId> imports() {
-        return Set.of();
-    }
-
-    @Override
     public Set<String> exports() {
         return Set.of(PaddingMaskOp.NAME);
-    }
-
-    @Override
-    public Optional<List<Value>> importNode(OnnxNode node, OnnxImportContext context) {
-        return Optional.empty();
     }
 
     @Override
