@@ -147,7 +147,9 @@ public final class PruneCommand implements Callable<Integer> {
             bonsai.validate(given);
             try (BonsaiModel loaded = bonsai.load(given)) {
                 PruningPlan pruningPlan = withFamilyDefaults(host, loaded, tree, given, printer);
-                bonsai.validate(pruningPlan);
+                if (pruningPlan != given) {
+                    bonsai.validate(pruningPlan);
+                }
                 try (PhaseBars bars = new PhaseBars(ProgressBars.of(spec));
                         PruningResult result = bonsai.prune(loaded, pruningPlan,
                                 p -> progress(printer, bars, p), Cancellation.none())) {
