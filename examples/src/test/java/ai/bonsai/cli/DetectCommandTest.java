@@ -30,7 +30,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class DetectCommandTest {
 
-    private static final String PLUGINS_DIR = "bonsai.plugins.dir";
     private static final int SIZE = 160;
 
     private final StringWriter out = new StringWriter();
@@ -43,9 +42,7 @@ class DetectCommandTest {
 
     @BeforeEach
     void plugins() throws IOException {
-        Path dir = Files.createDirectories(tmp.resolve("plugins"));
-        TestPlugins.copyInto(dir);
-        System.setProperty(PLUGINS_DIR, dir.toString());
+        TestPlugins.useAsDefault(tmp.resolve("plugins"));
         work = Files.createDirectories(tmp.resolve("work"));
         for (String f : new String[] {"config.json", "yolov8t.safetensors", "yolov8t_fused.onnx"}) {
             Files.copy(Resources.path("yolov8t/" + f), work.resolve(f));
@@ -54,7 +51,7 @@ class DetectCommandTest {
 
     @AfterEach
     void clearPluginsDir() {
-        System.clearProperty(PLUGINS_DIR);
+        TestPlugins.clearDefault();
     }
 
     @ParameterizedTest

@@ -20,7 +20,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -38,21 +37,17 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class EncoderOnnxExportTest {
 
-    private static final String PLUGINS_DIR = "bonsai.plugins.dir";
-
     @TempDir
     Path tmp;
 
     @BeforeEach
     void plugins() throws IOException {
-        Path dir = Files.createDirectories(tmp.resolve("plugins"));
-        TestPlugins.copyInto(dir);
-        System.setProperty(PLUGINS_DIR, dir.toString());
+        TestPlugins.useAsDefault(tmp.resolve("plugins"));
     }
 
     @AfterEach
     void clearPluginsDir() {
-        System.clearProperty(PLUGINS_DIR);
+        TestPlugins.clearDefault();
     }
 
     @ParameterizedTest

@@ -23,8 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FamilyDefaultsTest {
 
-    private static final String PLUGINS_DIR = "bonsai.plugins.dir";
-
     @TempDir
     Path tmp;
 
@@ -32,16 +30,14 @@ class FamilyDefaultsTest {
 
     @BeforeEach
     void plugins() throws IOException {
-        Path dir = Files.createDirectories(tmp.resolve("plugins"));
-        TestPlugins.copyInto(dir);
-        System.setProperty(PLUGINS_DIR, dir.toString());
+        TestPlugins.useAsDefault(tmp.resolve("plugins"));
         model = Files.copy(Resources.path("yolov8t/yolov8t_fused.onnx"),
                 tmp.resolve("yolov8t_fused.onnx"));
     }
 
     @AfterEach
     void clearPluginsDir() {
-        System.clearProperty(PLUGINS_DIR);
+        TestPlugins.clearDefault();
     }
 
     @Test

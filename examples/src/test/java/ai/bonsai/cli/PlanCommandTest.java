@@ -28,8 +28,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class PlanCommandTest {
 
-    private static final String PLUGINS_DIR = "bonsai.plugins.dir";
-
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
 
@@ -40,9 +38,7 @@ class PlanCommandTest {
 
     @BeforeEach
     void plugins() throws IOException {
-        Path dir = Files.createDirectories(tmp.resolve("plugins"));
-        TestPlugins.copyInto(dir);
-        System.setProperty(PLUGINS_DIR, dir.toString());
+        TestPlugins.useAsDefault(tmp.resolve("plugins"));
         work = Files.createDirectories(tmp.resolve("work"));
         Files.copy(Resources.path("fixtures/tiny_resnet.onnx"), work.resolve("net.onnx"));
         Files.copy(Resources.path("fixtures/tiny_resnet.input.safetensors"),
@@ -51,7 +47,7 @@ class PlanCommandTest {
 
     @AfterEach
     void clearPluginsDir() {
-        System.clearProperty(PLUGINS_DIR);
+        TestPlugins.clearDefault();
     }
 
     private int run(String... args) {

@@ -28,8 +28,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class PruneCommandParityTest {
 
-    private static final String PLUGINS_DIR = "bonsai.plugins.dir";
-
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
 
@@ -38,14 +36,12 @@ class PruneCommandParityTest {
 
     @BeforeEach
     void plugins() throws IOException {
-        Path dir = Files.createDirectories(tmp.resolve("plugins"));
-        TestPlugins.copyInto(dir);
-        System.setProperty(PLUGINS_DIR, dir.toString());
+        TestPlugins.useAsDefault(tmp.resolve("plugins"));
     }
 
     @AfterEach
     void clearPluginsDir() {
-        System.clearProperty(PLUGINS_DIR);
+        TestPlugins.clearDefault();
     }
 
     static Stream<Arguments> settings() {

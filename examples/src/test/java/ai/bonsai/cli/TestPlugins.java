@@ -10,6 +10,8 @@ import java.util.stream.Stream;
 /** The plugin jars the build copied to {@code target/test-plugins}, for tests that load them. */
 public final class TestPlugins {
 
+    private static final String DEFAULT_DIR = "bonsai.plugins.dir";
+
     private TestPlugins() {
     }
 
@@ -22,6 +24,25 @@ public final class TestPlugins {
      */
     public static List<String> copyInto(Path dir) throws IOException {
         return copy(Path.of(System.getProperty("bonsai.test.plugins.dir")), dir);
+    }
+
+    /**
+     * Copies the built plugin jars into a folder and makes it the default plugins folder ({@code
+     * bonsai.plugins.dir}) of the hosts the test opens, as the launcher does for a distribution.
+     *
+     * @param dir the folder, created if missing
+     * @return the folder
+     * @throws IOException if a copy fails
+     */
+    public static Path useAsDefault(Path dir) throws IOException {
+        copyInto(Files.createDirectories(dir));
+        System.setProperty(DEFAULT_DIR, dir.toString());
+        return dir;
+    }
+
+    /** Forgets the default plugins folder {@link #useAsDefault} set. */
+    public static void clearDefault() {
+        System.clearProperty(DEFAULT_DIR);
     }
 
     /**
