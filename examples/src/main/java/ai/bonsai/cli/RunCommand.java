@@ -1,9 +1,9 @@
 package ai.bonsai.cli;
 
 import ai.bonsai.api.graph.Graph;
+import ai.bonsai.api.model.Safetensors;
 import ai.bonsai.core.exec.GraphExecutor;
 import ai.bonsai.core.io.NamedInputs;
-import ai.bonsai.core.io.Safetensors;
 import ai.bonsai.core.plugin.PluginHost;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;

@@ -1,7 +1,7 @@
 package ai.bonsai.examples;
 
 import ai.bonsai.api.graph.Graph;
-import ai.bonsai.core.io.Safetensors;
+import ai.bonsai.api.model.Safetensors;
 import ai.bonsai.core.io.WeightLoader;
 import ai.bonsai.core.plugin.PluginHost;
 import java.nio.file.Path;

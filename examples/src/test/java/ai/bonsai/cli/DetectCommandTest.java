@@ -3,7 +3,7 @@ package ai.bonsai.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.bonsai.core.io.Safetensors;
+import ai.bonsai.api.model.Safetensors;
 import ai.bonsai.core.testing.Resources;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.bonsai.api.graph.Graph;
+import ai.bonsai.api.model.Safetensors;
 import ai.bonsai.core.exec.GraphExecutor;
-import ai.bonsai.core.io.Safetensors;
 import ai.bonsai.core.plugin.PluginHost;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;

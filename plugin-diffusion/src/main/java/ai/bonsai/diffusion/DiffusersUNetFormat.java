@@ -3,18 +3,14 @@ package ai.bonsai.diffusion;
 import ai.bonsai.api.graph.Graph;
 import ai.bonsai.api.graph.GraphBuilder;
 import ai.bonsai.api.graph.Node;
-import ai.bonsai.api.graph.Parameter;
 import ai.bonsai.api.model.AtomicFile;
 import ai.bonsai.api.model.ModelFormat;
 import ai.bonsai.api.model.ModelFormatException;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
+import ai.bonsai.api.model.Safetensors;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -82,7 +78,7 @@ public final class DiffusersUNetFormat implements ModelFormat {
         Path configFile = path.resolve(DiffusersFolder.CONFIG);
         JsonNode json = DiffusersFolder.readJson(configFile);
         UNetConfig config = UNetConfig.parse(json, configFile.toString());
-        DiffusersFolder.readWeights(path.resolve(DiffusersFolder.WEIGHTS), builder.manager())
+        Safetensors.read(path.resolve(DiffusersFolder.WEIGHTS), builder.manager())
                 .forEach(builder::parameterValue);
         builder.metadata(CONFIG_METADATA, json.toString());
         builder.metadata("source", path.toString());
@@ -115,8 +111,7 @@ public final class DiffusersUNetFormat implements ModelFormat {
         if (!provenance.isEmpty()) {
             provenance.forEach(out.putObject("bonsai_provenance")::put);
         }
-        AtomicFile.write(path.resolve(DiffusersFolder.WEIGHTS), "safetensors file",
-                tmp -> writeWeights(graph, tmp));
+        Safetensors.write(graph, path.resolve(DiffusersFolder.WEIGHTS));
         AtomicFile.write(path.resolve(DiffusersFolder.CONFIG), "config file",
                 tmp -> DiffusersFolder.JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), out));
     }
@@ -178,21 +173,5 @@ public final class DiffusersUNetFormat implements ModelFormat {
 
     private static int outWidth(Node n) {
         return Math.toIntExact(n.parameter("weight").shape().get(0));
-    }
-
-    private static void writeWeights(Graph graph, Path file) throws IOException {
-        NDList list = new NDList();
-        Map<NDArray, String> oldNames = new HashMap<>();
-        for (Parameter p : graph.parameters().values()) {
-            NDArray a = p.array();
-            oldNames.put(a, a.getName());
-            a.setName(p.name());
-            list.add(a);
-        }
-        try (OutputStream out = Files.newOutputStream(file)) {
-            list.encode(out, NDList.Encoding.SAFETENSORS);
-        } finally {
-            oldNames.forEach(NDArray::setName);
-        }
     }
 }

@@ -2,8 +2,8 @@ package ai.bonsai.llm;
 
 import ai.bonsai.api.graph.Graph;
 import ai.bonsai.api.model.ModelSpec;
+import ai.bonsai.api.model.Safetensors;
 import ai.bonsai.core.exec.GraphExecutor;
-import ai.bonsai.core.io.Safetensors;
 import ai.bonsai.core.plugin.PluginHost;
 import ai.bonsai.core.testing.Resources;
 import ai.djl.ndarray.NDArray;

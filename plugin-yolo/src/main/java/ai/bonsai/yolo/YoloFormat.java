@@ -7,11 +7,9 @@ import ai.bonsai.api.graph.Node;
 import ai.bonsai.api.model.AtomicFile;
 import ai.bonsai.api.model.ModelFormat;
 import ai.bonsai.api.model.ModelFormatException;
+import ai.bonsai.api.model.Safetensors;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -86,7 +84,7 @@ public final class YoloFormat implements ModelFormat {
             dir = path;
         }
         YoloConfig config = YoloConfigJson.read(dir.resolve(CONFIG));
-        Map<String, NDArray> tensors = readTensors(weights, builder);
+        Map<String, NDArray> tensors = Safetensors.read(weights, builder.manager());
         Graph graph;
         try {
             graph = YoloV8Builder.build(builder, config, 1, tensors);
@@ -132,11 +130,7 @@ public final class YoloFormat implements ModelFormat {
         }
         YoloConfig config = YoloConfigJson.fromJson(json, "metadata '" + YoloV8Builder.CONFIG_KEY
                 + "' of graph '" + graph.name() + "'").withWidths(widths(graph));
-        AtomicFile.write(path.resolve(WEIGHTS), "safetensors file", tmp -> {
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                encode(graph, out);
-            }
-        });
+        Safetensors.write(graph, path.resolve(WEIGHTS));
         AtomicFile.write(path.resolve(CONFIG), "YOLO config",
                 tmp -> Files.writeString(tmp, YoloConfigJson.toJson(config, provenance)));
     }
@@ -164,41 +158,6 @@ public final class YoloFormat implements ModelFormat {
             }
         }
         return new LayerWidths(out, splits);
-    }
-
-    private static void encode(Graph graph, OutputStream out) throws IOException {
-        NDList list = new NDList();
-        Map<NDArray, String> oldNames = new LinkedHashMap<>();
-        graph.parameters().forEach((name, p) -> {
-            NDArray a = p.array();
-            oldNames.put(a, a.getName());
-            a.setName(name);
-            list.add(a);
-        });
-        try {
-            list.encode(out, NDList.Encoding.SAFETENSORS);
-        } finally {
-            oldNames.forEach(NDArray::setName);
-        }
-    }
-
-    private static Map<String, NDArray> readTensors(Path file, GraphBuilder builder) {
-        Map<String, NDArray> byName = new LinkedHashMap<>();
-        try (InputStream in = Files.newInputStream(file)) {
-            for (NDArray a : NDList.decode(builder.manager(), in)) {
-                if (a.getName() == null || byName.putIfAbsent(a.getName(), a) != null) {
-                    throw new ModelFormatException("safetensors file '" + file
-                            + "' has an unnamed or repeated tensor '" + a.getName() + "'");
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof ModelFormatException m) {
-                throw m;
-            }
-            throw new ModelFormatException("cannot read safetensors file '" + file + "': "
-                    + e.getMessage(), e);
-        }
-        return byName;
     }
 
     private static List<Path> weightFiles(Path dir) {

@@ -1,7 +1,7 @@
 package ai.bonsai.yolo;
 
 import ai.bonsai.api.graph.Graph;
-import ai.bonsai.core.io.Safetensors;
+import ai.bonsai.api.model.Safetensors;
 import ai.bonsai.core.plugin.PluginHost;
 import ai.bonsai.core.testing.Resources;
 import ai.djl.ndarray.NDArray;

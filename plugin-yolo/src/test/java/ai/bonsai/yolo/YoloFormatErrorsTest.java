@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.bonsai.api.graph.Graph;
 import ai.bonsai.api.model.ModelFormatException;
-import ai.bonsai.core.io.Safetensors;
+import ai.bonsai.api.model.Safetensors;
 import ai.bonsai.core.testing.TinyResNet;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

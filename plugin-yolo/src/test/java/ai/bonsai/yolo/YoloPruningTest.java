@@ -4,12 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.bonsai.api.graph.Graph;
 import ai.bonsai.api.graph.Node;
-import ai.bonsai.api.model.ModelSpec;
+import ai.bonsai.api.model.Safetensors;
 import ai.bonsai.core.count.ModelCost;
 import ai.bonsai.core.count.OpCounter;
 import ai.bonsai.core.exec.GraphExecutor;
 import ai.bonsai.core.importance.MagnitudeImportance;
-import ai.bonsai.core.io.Safetensors;
 import ai.bonsai.core.plugin.PluginHost;
 import ai.bonsai.core.pruner.MetaPruner;
 import ai.djl.ndarray.NDArray;

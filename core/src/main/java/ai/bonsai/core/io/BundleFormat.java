@@ -10,6 +10,7 @@ import ai.bonsai.api.graph.Value;
 import ai.bonsai.api.model.AtomicFile;
 import ai.bonsai.api.model.ModelFormat;
 import ai.bonsai.api.model.ModelFormatException;
+import ai.bonsai.api.model.Safetensors;
 import ai.bonsai.core.graph.DefaultGraph;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

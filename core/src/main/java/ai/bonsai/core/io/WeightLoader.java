@@ -4,6 +4,7 @@ import ai.bonsai.api.graph.Graph;
 import ai.bonsai.api.graph.Node;
 import ai.bonsai.api.graph.Parameter;
 import ai.bonsai.api.model.ModelFormatException;
+import ai.bonsai.api.model.Safetensors;
 import ai.bonsai.core.graph.DefaultGraph;
 import ai.bonsai.core.graph.DefaultParameter;
 import ai.djl.ndarray.NDArray;

@@ -1,8 +1,8 @@
 package ai.bonsai.core.testing;
 
 import ai.bonsai.api.graph.Graph;
+import ai.bonsai.api.model.Safetensors;
 import ai.bonsai.core.exec.GraphExecutor;
-import ai.bonsai.core.io.Safetensors;
 import ai.bonsai.core.io.WeightLoader;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;

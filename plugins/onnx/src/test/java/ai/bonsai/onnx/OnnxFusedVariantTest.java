@@ -37,7 +37,7 @@ class OnnxFusedVariantTest {
             assertThat(g.nodes()).noneMatch(n -> n.op().name().equals("batch_norm"));
             assertThat(g.node("conv1").attributes().getBoolean("bias")).isTrue();
             assertThat(Fixtures.maxAbsDiffToPyTorch(g, "tiny_resnet")).isLessThan(1e-4f);
-            float[] pytorch = ai.bonsai.core.io.Safetensors.read(
+            float[] pytorch = ai.bonsai.api.model.Safetensors.read(
                     Resources.path("fixtures/tiny_resnet.output.safetensors"), m).get("output").toFloatArray();
             assertThat(Ort.maxAbsDiff(pytorch, Ort.run(fused, "input", Fixtures.input("tiny_resnet", m))))
                     .isLessThan(1e-4f);

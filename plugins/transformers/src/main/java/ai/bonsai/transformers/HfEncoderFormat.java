@@ -6,6 +6,7 @@ import ai.bonsai.api.graph.Parameter;
 import ai.bonsai.api.model.AtomicFile;
 import ai.bonsai.api.model.ModelFormat;
 import ai.bonsai.api.model.ModelFormatException;
+import ai.bonsai.api.model.Safetensors;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -86,7 +87,7 @@ public final class HfEncoderFormat implements ModelFormat {
         ObjectNode config;
         try (NDManager scratch = NDManager.newBaseManager()) {
             Map<String, NDArray> before = source.map(s -> s.resolve(EncoderFolder.WEIGHTS_FILE))
-                    .filter(Files::isRegularFile).map(f -> SafetensorsFiles.read(f, scratch)).orElse(Map.of());
+                    .filter(Files::isRegularFile).map(f -> Safetensors.read(f, scratch)).orElse(Map.of());
             EncoderNames names = original.names();
             config = EncoderConfigWriter.write(original, now, i -> HeadMatcher.keptHeads(graph, before,
                     names.projection(i, "query"), original.layers().get(i).heads(), original.layers().get(i).headSize()),
@@ -96,7 +97,7 @@ public final class HfEncoderFormat implements ModelFormat {
         for (Parameter p : graph.parameters().values()) {
             tensors.put(p.name(), p.array());
         }
-        SafetensorsFiles.write(tensors, path.resolve(EncoderFolder.WEIGHTS_FILE));
+        Safetensors.write(tensors, path.resolve(EncoderFolder.WEIGHTS_FILE));
         AtomicFile.write(path.resolve(EncoderFolder.CONFIG_FILE), "config",
                 tmp -> EncoderFolder.json().writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), config));
         source.ifPresent(s -> copyAuxiliaryFiles(s, path));

@@ -4,6 +4,7 @@ import ai.bonsai.api.graph.Graph;
 import ai.bonsai.api.graph.GraphBuilder;
 import ai.bonsai.api.graph.GraphException;
 import ai.bonsai.api.model.ModelFormatException;
+import ai.bonsai.api.model.Safetensors;
 import ai.djl.ndarray.NDArray;
 import java.nio.file.Path;
 import java.util.Map;
@@ -34,7 +35,7 @@ final class StateDict {
      */
     static Graph load(Path file, GraphBuilder builder, Predicate<String> skip, Supplier<Graph> nodes) {
         Set<String> supplied = new TreeSet<>();
-        for (Map.Entry<String, NDArray> e : SafetensorsFiles.read(file, builder.manager()).entrySet()) {
+        for (Map.Entry<String, NDArray> e : Safetensors.read(file, builder.manager()).entrySet()) {
             if (skip.test(e.getKey())) {
                 e.getValue().close();
             } else {

@@ -3,8 +3,8 @@ package ai.bonsai.transformers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.bonsai.api.graph.Graph;
+import ai.bonsai.api.model.Safetensors;
 import ai.bonsai.core.importance.MagnitudeImportance;
-import ai.bonsai.core.io.Safetensors;
 import ai.bonsai.core.pruner.MetaPruner;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;

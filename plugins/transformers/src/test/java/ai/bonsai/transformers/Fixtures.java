@@ -1,10 +1,10 @@
 package ai.bonsai.transformers;
 
 import ai.bonsai.api.graph.Graph;
-import ai.bonsai.core.exec.GraphExecutor;
-import ai.bonsai.core.io.Safetensors;
-import ai.bonsai.core.plugin.PluginHost;
 import ai.bonsai.api.model.ModelSpec;
+import ai.bonsai.api.model.Safetensors;
+import ai.bonsai.core.exec.GraphExecutor;
+import ai.bonsai.core.plugin.PluginHost;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;

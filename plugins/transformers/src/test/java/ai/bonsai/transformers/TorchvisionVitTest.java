@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.bonsai.api.graph.Graph;
 import ai.bonsai.api.model.ModelSpec;
+import ai.bonsai.api.model.Safetensors;
 import ai.bonsai.api.pruner.PruningConfig;
 import ai.bonsai.core.count.OpCounter;
 import ai.bonsai.core.importance.MagnitudeImportance;
-import ai.bonsai.core.io.Safetensors;
 import ai.bonsai.core.pruner.MetaPruner;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;

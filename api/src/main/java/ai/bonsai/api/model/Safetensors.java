@@ -1,9 +1,7 @@
-package ai.bonsai.core.io;
+package ai.bonsai.api.model;
 
 import ai.bonsai.api.graph.Graph;
 import ai.bonsai.api.graph.Parameter;
-import ai.bonsai.api.model.AtomicFile;
-import ai.bonsai.api.model.ModelFormatException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
