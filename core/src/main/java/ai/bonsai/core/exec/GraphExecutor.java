@@ -27,7 +27,8 @@ import java.util.function.Function;
  *
  * <p>Outputs are attached to the manager of the first input; intermediates live in a
  * sub-manager closed at the end of the pass, and in eval mode each intermediate is released as
- * soon as its last consumer has run.
+ * soon as its last consumer has run. Passes that will be differentiated (training mode, gradients)
+ * run with libtorch's oneDNN kernels off ({@link OneDnnSwitch}).
  *
  * <pre>{@code
  * GraphExecutor exec = new GraphExecutor(graph);
@@ -93,6 +94,9 @@ public final class GraphExecutor {
         checkInputs(inputs);
         NDManager outManager = inputs.head().getManager();
         NDManager pass = outManager.newSubManager();
+        if (training) {
+            pass.attachInternal("onednn-off", OneDnnSwitch.hold());
+        }
         NDList outs;
         try {
             outs = run(inputs, training, pass, observer);
@@ -136,7 +140,8 @@ public final class GraphExecutor {
         Map<String, NDArray> grads = new LinkedHashMap<>();
         try (NDManager pass = outManager.newSubManager()) {
             synchronized (GRADIENT_COLLECTOR) {
-                try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                try (OneDnnSwitch.Hold oneDnnOff = OneDnnSwitch.hold();
+                        GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                     NDList outs = run(inputs, training, pass, NO_OBSERVER);
                     NDArray l = loss.apply(outs);
                     l.attach(pass);
