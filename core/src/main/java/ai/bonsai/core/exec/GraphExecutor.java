@@ -27,8 +27,10 @@ import java.util.function.Function;
  *
  * <p>Outputs are attached to the manager of the first input; intermediates live in a
  * sub-manager closed at the end of the pass, and in eval mode each intermediate is released as
- * soon as its last consumer has run. Passes that will be differentiated (training mode, gradients)
- * run with libtorch's oneDNN kernels off ({@link OneDnnSwitch}).
+ * soon as its last consumer has run. Passes that will be differentiated run with libtorch's
+ * oneDNN kernels off ({@link OneDnnSwitch}): a training-mode pass from its start until its
+ * temporaries are released, and every {@link #gradients} pass, so that their results do not
+ * depend on what ran before.
  *
  * <pre>{@code
  * GraphExecutor exec = new GraphExecutor(graph);

@@ -10,14 +10,15 @@ import org.slf4j.LoggerFactory;
  * Keeps libtorch's oneDNN (MKLDNN) kernels off while a pass that will be differentiated is alive,
  * and on otherwise.
  *
- * <p>The oneDNN build inside libtorch 2.7.1 computes a convolution's input gradient on AVX-512
- * machines with a kernel that reads uninitialised memory when the number of output channels is
- * not a multiple of 16: the gradient is NaN wherever that memory happens to hold a NaN pattern,
- * so it varies from run to run. Pruned models have such channel counts everywhere. PyTorch then
+ * <p>The oneDNN path inside libtorch 2.7.1 computes a convolution's input gradient from
+ * uninitialised memory when the number of output channels is small and not a multiple of 16 (6
+ * and 8 out of 16 input channels do, 16, 17 and 32 do not): the gradient is NaN wherever that
+ * memory happens to hold a NaN pattern, so it varies from run to run. Pruned models have such channel counts everywhere. PyTorch then
  * computes the same convolutions with its own kernels, the ones {@code
  * torch.backends.mkldnn.enabled = False} selects in Python; this class flips that flag ({@code
- * at::globalContext().setUserEnabledMkldnn}) through JNA, since DJL has no binding for it. Inference
- * keeps oneDNN, which is two to six times faster on convolutions.
+ * at::globalContext().setUserEnabledMkldnn}) through JNA, since DJL has no binding for it. The
+ * forward half of such a pass runs without oneDNN too, so that its rounding does not depend on
+ * what ran before; inference keeps oneDNN, which is two to six times faster on convolutions.
  *
  * <p>Holds are counted: oneDNN is off while at least one is open. Where libtorch's context cannot
  * be reached (another engine), holding does nothing and a warning is logged once.
@@ -92,8 +93,8 @@ public final class OneDnnSwitch {
             setEnabled.invokeVoid(new Object[] {context, enabled});
         } catch (UnsatisfiedLinkError | RuntimeException e) {
             unavailable = true;
-            LOG.warn("cannot switch libtorch's oneDNN kernels off for gradient passes ({}); on "
-                    + "AVX-512 machines convolution gradients may then hold NaN", e.toString());
+            LOG.warn("cannot switch libtorch's oneDNN kernels off for backward passes ({}); "
+                    + "convolution gradients may then hold NaN", e.toString());
         }
     }
 

@@ -15,10 +15,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * libtorch's oneDNN computes a convolution's input gradient on AVX-512 machines from
- * uninitialised memory when the output channels are not a multiple of 16 (NaN in about a third of
- * the elements on the first pass, depending on what the memory held). Gradient passes therefore
- * run with oneDNN off; on machines without AVX-512 these tests pass either way.
+ * libtorch's oneDNN computes a convolution's input gradient from uninitialised memory when the
+ * output channels are few and not a multiple of 16 (NaN in a third of the elements or more,
+ * depending on what the memory held), so backward passes run with oneDNN off. The freed memory is
+ * filled with NaN patterns before each pass ({@link NativeMemoryChurn}) so that the fault shows
+ * whenever the kernel reads it.
  */
 class OneDnnSwitchTest {
 
