@@ -50,7 +50,7 @@ final class ConstantFolder {
         NDManager m = ctx.builder().manager();
         switch (n.getOpType()) {
             case "Constant" -> {
-                define(n, constant(n, m));
+                ctx.define(n.getOutput(0), new Operand.Known(constant(n, m), n.getOutput(0)));
                 return true;
             }
             case "Shape" -> {

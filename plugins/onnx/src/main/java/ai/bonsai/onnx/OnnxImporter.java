@@ -6,14 +6,14 @@ import ai.bonsai.api.graph.Graph;
 import ai.bonsai.api.graph.GraphBuilder;
 import ai.bonsai.api.graph.Value;
 import ai.bonsai.api.model.ModelFormatException;
+import ai.bonsai.api.onnx.OnnxNode;
+import ai.bonsai.api.onnx.OnnxOpCodec;
+import ai.bonsai.api.onnx.OnnxOpId;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
-import ai.bonsai.api.onnx.OnnxNode;
-import ai.bonsai.api.onnx.OnnxOpCodec;
-import ai.bonsai.api.onnx.OnnxOpId;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
@@ -57,6 +57,7 @@ final class OnnxImporter {
     private final ConstantFolder folder;
     private final Patterns patterns;
     private final Codecs codecs;
+    private final InputShapes inputShapes;
 
     /**
      * Prepares an import.
@@ -64,9 +65,11 @@ final class OnnxImporter {
      * @param file the parsed model
      * @param builder a fresh builder
      * @param codecs the op codecs
+     * @param inputShapes the sizes of the graph inputs' symbolic dimensions, by input name
      */
-    OnnxImporter(OnnxModelFile file, GraphBuilder builder, Codecs codecs) {
+    OnnxImporter(OnnxModelFile file, GraphBuilder builder, Codecs codecs, Map<String, Shape> inputShapes) {
         this.file = file;
+        this.inputShapes = new InputShapes(file.path(), inputShapes);
         this.builder = builder;
         this.codecs = codecs;
         this.graph = file.model().getGraph();
@@ -194,38 +197,45 @@ final class OnnxImporter {
         for (StringStringEntryProto e : m.getMetadataPropsList()) {
             builder.metadata(OnnxMetadata.PROPS_PREFIX + e.getKey(), e.getValue());
         }
+        metadataIfSet(OnnxMetadata.DOC_STRING, m.getDocString());
+        metadataIfSet(OnnxMetadata.GRAPH_DOC_STRING, graph.getDocString());
+        metadataIfSet(OnnxMetadata.MODEL_DOMAIN, m.getDomain());
+        metadataIfSet(OnnxMetadata.MODEL_VERSION, m.getModelVersion() == 0 ? "" : String.valueOf(m.getModelVersion()));
+        for (ValueInfoProto v : graph.getInputList()) {
+            metadataIfSet(OnnxMetadata.VALUE_DOC_PREFIX + v.getName(), v.getDocString());
+        }
+        for (ValueInfoProto v : graph.getOutputList()) {
+            metadataIfSet(OnnxMetadata.VALUE_DOC_PREFIX + v.getName(), v.getDocString());
+        }
+    }
+
+    private void metadataIfSet(String key, String value) {
+        if (!value.isEmpty()) {
+            builder.metadata(key, value);
+        }
     }
 
     private void declareInputs() {
+        List<String> declared = new ArrayList<>();
+        for (ValueInfoProto in : graph.getInputList()) {
+            if (!initializers.containsKey(in.getName())) {
+                declared.add(in.getName());
+            }
+        }
+        inputShapes.checkNames(declared);
         for (ValueInfoProto in : graph.getInputList()) {
             if (initializers.containsKey(in.getName())) {
                 continue;
             }
-            TensorShapeProto shape = in.getType().getTensorType().getShape();
-            if (!in.getType().hasTensorType() || !in.getType().getTensorType().hasShape()) {
-                throw new ModelFormatException(file.path() + ": graph input '" + in.getName()
-                        + "' has no tensor shape");
-            }
-            long[] dims = new long[shape.getDimCount()];
-            for (int d = 0; d < dims.length; d++) {
-                TensorShapeProto.Dimension dim = shape.getDim(d);
-                if (dim.hasDimValue() && dim.getDimValue() > 0) {
-                    dims[d] = dim.getDimValue();
-                } else if (d == 0) {
-                    dims[d] = 1;
-                    builder.metadata(OnnxMetadata.INPUT_DIM0_PREFIX + in.getName(),
-                            dim.hasDimParam() ? dim.getDimParam() : "batch");
-                } else {
-                    throw new ModelFormatException(file.path() + ": graph input '" + in.getName()
-                            + "' dimension " + d + " is not static ("
-                            + (dim.hasDimParam() ? "'" + dim.getDimParam() + "'" : "unknown")
-                            + "); Bonsai needs static sizes after the batch dimension");
-                }
+            Shape shape = inputShapes.resolve(in);
+            if (in.getType().getTensorType().hasShape()) {
+                builder.metadata(OnnxMetadata.INPUT_DIMS_PREFIX + in.getName(),
+                        InputShapes.declared(in.getType().getTensorType().getShape()));
             }
             builder.metadata(OnnxMetadata.INPUT_TYPE_PREFIX + in.getName(),
                     String.valueOf(in.getType().getTensorType().getElemType()));
             names.reserve(in.getName());
-            values.put(in.getName(), new Operand.Dynamic(builder.input(in.getName(), new Shape(dims))));
+            values.put(in.getName(), new Operand.Dynamic(builder.input(in.getName(), shape)));
         }
     }
 
@@ -241,6 +251,10 @@ final class OnnxImporter {
             builder.metadata(OnnxMetadata.OUTPUT_PREFIX + outs.size(), o.getName());
             builder.metadata(OnnxMetadata.OUTPUT_TYPE_PREFIX + outs.size(),
                     String.valueOf(o.getType().getTensorType().getElemType()));
+            if (o.getType().getTensorType().hasShape()) {
+                builder.metadata(OnnxMetadata.OUTPUT_DIMS_PREFIX + outs.size(),
+                        InputShapes.declared(o.getType().getTensorType().getShape()));
+            }
             outs.add(v);
         }
         if (outs.isEmpty()) {
@@ -495,6 +509,9 @@ final class OnnxImporter {
         List<String> original = new ArrayList<>();
         for (NodeProto n : onnx) {
             original.add(n.getName());
+            if (!n.getName().isEmpty()) {
+                metadataIfSet(OnnxMetadata.NODE_DOC_PREFIX + n.getName(), n.getDocString());
+            }
         }
         builder.metadata(OnnxMetadata.NODE_NAMES_PREFIX + name, String.join("\n", original));
         return name;
@@ -518,7 +535,7 @@ final class OnnxImporter {
         } else if (shared) {
             a = a.duplicate();
         }
-        supplyArray(node, local, a.getShape().equals(shape) ? a : a.reshape(shape));
+        supplyArray(node, local, a.getShape().equals(shape) ? a : a.reshape(shape), known.initializer());
     }
 
     /**
@@ -529,7 +546,40 @@ final class OnnxImporter {
      * @param array the value
      */
     void supplyArray(String node, String local, NDArray array) {
+        supplyArray(node, local, array, null);
+    }
+
+    /**
+     * Supplies a parameter value derived from a tensor of the model (transposed, scaled), which
+     * is written back under that tensor's name.
+     *
+     * @param node the Bonsai node name
+     * @param local the local name
+     * @param array the value
+     * @param source the initializer or {@code Constant} output it comes from, or null
+     */
+    void supplyArray(String node, String local, NDArray array, String source) {
         builder.parameterValue(node + "." + local, array);
+        recordSource(node + "." + local, source);
+    }
+
+    /**
+     * Records the tensor of the source model that a parameter comes from, so the writer gives it
+     * back its name (and its {@code Constant} node).
+     */
+    private void recordSource(String parameter, String source) {
+        if (source == null || source.isEmpty()) {
+            return;
+        }
+        builder.metadata(OnnxMetadata.TENSOR_NAME_PREFIX + parameter, source);
+        if (!initializers.containsKey(source)) {
+            producer(source).filter(p -> p.getOpType().equals("Constant")).ifPresent(p -> {
+                builder.metadata(OnnxMetadata.CONSTANT_NODE_PREFIX + parameter, p.getName());
+                if (!p.getName().isEmpty()) {
+                    metadataIfSet(OnnxMetadata.NODE_DOC_PREFIX + p.getName(), p.getDocString());
+                }
+            });
+        }
     }
 
     /**
@@ -553,6 +603,7 @@ final class OnnxImporter {
             a = a.duplicate();
         }
         builder.parameterValue(name + ".value", a);
+        recordSource(name + ".value", k.initializer());
         Value v = builder.op(OnnxConstantOp.NAME, name, Attributes.of()
                 .with("shape", a.getShape().getShape())
                 .with("dtype", a.getDataType().name().toLowerCase(java.util.Locale.ROOT)));

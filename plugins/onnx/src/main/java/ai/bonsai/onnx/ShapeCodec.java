@@ -182,7 +182,8 @@ final class ShapeCodec extends FamilyCodec {
     public void exportNode(Node node, OnnxExportContext c) {
         Attributes a = node.attributes();
         switch (node.op().name()) {
-            case "flatten", "reshape" -> reshapeTo(node, c, "Reshape");
+            case "flatten" -> flatten(node, c, a);
+            case "reshape" -> reshapeTo(node, c, "Reshape");
             case "expand" -> reshapeTo(node, c, "Expand");
             case "concat" -> {
                 List<String> inputs = new ArrayList<>();
@@ -197,6 +198,18 @@ final class ShapeCodec extends FamilyCodec {
                     c.longs("steps", a.has("step") ? a.getLong("step") : 1)), Map.of());
             case "permute" -> last(c, "Transpose", List.of(c.input(0)), Map.of("perm", perm(node, a.getLongs("dims"))));
             default -> transpose(node, c, a);
+        }
+    }
+
+    /** Writes a flattening from dimension 1 to the last as Flatten, which holds for every input size. */
+    private static void flatten(Node node, OnnxExportContext c, Attributes a) {
+        int rank = node.input().shape().dimension();
+        long start = a.getLong("start_dim") < 0 ? a.getLong("start_dim") + rank : a.getLong("start_dim");
+        long end = a.getLong("end_dim") < 0 ? a.getLong("end_dim") + rank : a.getLong("end_dim");
+        if (start == 1 && end == rank - 1) {
+            last(c, "Flatten", List.of(c.input(0)), Map.of("axis", 1L));
+        } else {
+            reshapeTo(node, c, "Reshape");
         }
     }
 
