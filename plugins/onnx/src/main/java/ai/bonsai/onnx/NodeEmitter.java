@@ -13,7 +13,6 @@ import ai.djl.ndarray.NDArray;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -84,7 +83,7 @@ final class NodeEmitter implements OnnxExportContext {
         switch (n.op().name()) {
             case OnnxConstantOp.NAME -> tensors.add(n.parameter("value").name(), TensorEncoder.encode(
                     valueNames.get(n.output()), n.parameter("value").array()), out);
-            case OnnxOpaqueOp.NAME -> opaque(a);
+            case OnnxOpaqueOp.NAME, OnnxElementwiseOp.NAME -> opaque(a);
             default -> throw new ModelFormatException("node '" + n.name() + "': op type '"
                     + n.op().name() + "' cannot be written to ONNX");
         }
@@ -215,9 +214,9 @@ final class NodeEmitter implements OnnxExportContext {
     private void opaque(Attributes a) {
         NodeProto template;
         try {
-            template = NodeProto.parseFrom(Base64.getDecoder().decode(a.getString("onnx_node")));
-        } catch (com.google.protobuf.InvalidProtocolBufferException | IllegalArgumentException e) {
-            throw new ModelFormatException("node '" + node.name() + "': attribute onnx_node is corrupt", e);
+            template = NodeTemplate.decode(a, node.name());
+        } catch (ai.bonsai.api.graph.GraphException e) {
+            throw new ModelFormatException(e.getMessage(), e);
         }
         List<String> inputs = new ArrayList<>();
         int next = 0;

@@ -12,6 +12,7 @@ import ai.bonsai.api.onnx.OnnxOpId;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
@@ -21,7 +22,6 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -58,6 +58,7 @@ final class OnnxImporter {
     private final Patterns patterns;
     private final Codecs codecs;
     private final InputShapes inputShapes;
+    private long batch = 1;
 
     /**
      * Prepares an import.
@@ -107,18 +108,7 @@ final class OnnxImporter {
                 continue;
             }
             checkInputsDefined(n, i);
-            try {
-                if (!folder.tryFold(n) && !tryCodec(n, codecs.plugged(OnnxNodes.id(n)))
-                        && !patterns.tryMatch(n) && !tryCodec(n, codecs.builtIn(OnnxNodes.id(n)))) {
-                    addOpaque(n, null);
-                }
-            } catch (ModelFormatException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                // a malformed node surfaces as whatever the graph builder or the engine throws
-                throw error(n, e.getMessage(), e);
-            }
-            done.add(n);
+            importNode(n);
         }
         declareOutputs();
         builder.metadata(OnnxMetadata.OPAQUE_NODES, opaque.toString());
@@ -128,6 +118,62 @@ final class OnnxImporter {
         } catch (BonsaiException e) {
             throw new ModelFormatException(file.path() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Imports one node: folded, inlined, by a codec or pattern, as an element-wise op, or opaque. */
+    private void importNode(NodeProto n) {
+        try {
+            if (!folder.tryFold(n) && !inlineIf(n) && !tryCodec(n, codecs.plugged(OnnxNodes.id(n)))
+                    && !patterns.tryMatch(n) && !tryCodec(n, codecs.builtIn(OnnxNodes.id(n)))
+                    && !tryElementwise(n)) {
+                addOpaque(n, null);
+            }
+        } catch (ModelFormatException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // a malformed node surfaces as whatever the graph builder or the engine throws
+            throw error(n, e.getMessage(), e);
+        }
+        done.add(n);
+    }
+
+    /**
+     * Imports an {@code If} whose condition is a constant (an exporter's check on static shapes)
+     * as the nodes of the branch it takes.
+     */
+    private boolean inlineIf(NodeProto n) {
+        if (!n.getOpType().equals("If") || !n.getDomain().isEmpty() || known(n, 0).isEmpty()) {
+            return false;
+        }
+        boolean condition = known(n, 0).get().scalar() != 0;
+        GraphProto branch = new OnnxAttributes(n).graph(condition ? "then_branch" : "else_branch")
+                .orElseThrow(() -> error(n, "the " + (condition ? "then" : "else") + " branch is missing", null));
+        if (branch.getOutputCount() != n.getOutputCount()) {
+            throw error(n, "the branch taken has " + branch.getOutputCount() + " outputs, the node "
+                    + n.getOutputCount(), null);
+        }
+        for (NodeProto inner : branch.getNodeList()) {
+            importNode(inner);
+        }
+        for (int k = 0; k < n.getOutputCount(); k++) {
+            String inner = branch.getOutput(k).getName();
+            define(n.getOutput(k), operand(inner).orElseThrow(() -> error(n, "branch output '" + inner
+                    + "' is not defined", null)));
+        }
+        return true;
+    }
+
+    /** Imports a standard element-wise op of a computed value as {@code onnx_elementwise}. */
+    private boolean tryElementwise(NodeProto n) {
+        if (!n.getDomain().isEmpty() || !StandardKernels.ELEMENTWISE.contains(n.getOpType())
+                || n.getInputCount() != 1 || n.getOutputCount() != 1 || !isDynamic(n, 0)) {
+            return false;
+        }
+        Value x = value(n, 0);
+        define(n.getOutput(0), builder.op(OnnxElementwiseOp.NAME, name(null, List.of(n)), Attributes.of()
+                .with("onnx_op_type", n.getOpType()).with("onnx_opset", file.opset())
+                .with(NodeTemplate.ATTRIBUTE, NodeTemplate.encode(n)), x));
+        return true;
     }
 
     private boolean tryCodec(NodeProto n, Optional<OnnxOpCodec> codec) {
@@ -177,6 +223,30 @@ final class OnnxImporter {
             }
             for (String in : n.getInputList()) {
                 consumers.computeIfAbsent(in, k -> new ArrayList<>()).add(n);
+            }
+            indexSubgraphs(n);
+        }
+    }
+
+    /**
+     * Indexes the branches and bodies of a control-flow node: their initializers, value_info and
+     * the values their nodes read (an outer value a branch reads is not an intermediate to fuse).
+     */
+    private void indexSubgraphs(NodeProto n) {
+        for (AttributeProto a : n.getAttributeList()) {
+            List<GraphProto> graphs = new ArrayList<>(a.getGraphsList());
+            if (a.hasG()) {
+                graphs.add(a.getG());
+            }
+            for (GraphProto g : graphs) {
+                g.getInitializerList().forEach(t -> initializers.put(t.getName(), t));
+                g.getValueInfoList().forEach(v -> infos.put(v.getName(), v));
+                for (NodeProto inner : g.getNodeList()) {
+                    for (String in : inner.getInputList()) {
+                        consumers.computeIfAbsent(in, k -> new ArrayList<>()).add(inner);
+                    }
+                    indexSubgraphs(inner);
+                }
             }
         }
     }
@@ -228,6 +298,9 @@ final class OnnxImporter {
                 continue;
             }
             Shape shape = inputShapes.resolve(in);
+            if (values.isEmpty() && shape.dimension() > 0) {
+                batch = shape.get(0);
+            }
             if (in.getType().getTensorType().hasShape()) {
                 builder.metadata(OnnxMetadata.INPUT_DIMS_PREFIX + in.getName(),
                         InputShapes.declared(in.getType().getTensorType().getShape()));
@@ -620,25 +693,19 @@ final class OnnxImporter {
      * @return one value per output slot, null for an absent output
      */
     List<Value> addOpaque(NodeProto n, List<Shape> shapes) {
-        List<Shape> outShapes = shapes != null ? shapes : declaredShapes(n);
+        List<Shape> outShapes = shapes != null ? shapes : outputShapes(n);
         List<Value> ins = new ArrayList<>();
-        NodeProto.Builder template = n.toBuilder().clearName().clearInput().clearOutput();
         for (int k = 0; k < n.getInputCount(); k++) {
-            if (n.getInput(k).isEmpty()) {
-                template.addInput("");
-            } else {
-                template.addInput("?");
+            if (!n.getInput(k).isEmpty()) {
                 ins.add(value(n, k));
             }
-        }
-        for (String out : n.getOutputList()) {
-            template.addOutput(out.isEmpty() ? "" : "?");
         }
         String name = name(null, List.of(n));
         Attributes a = Attributes.of()
                 .with("onnx_op_type", n.getOpType())
                 .with("onnx_domain", n.getDomain())
-                .with("onnx_node", Base64.getEncoder().encodeToString(template.build().toByteArray()));
+                .with("onnx_opset", file.opset())
+                .with(NodeTemplate.ATTRIBUTE, NodeTemplate.encode(n));
         List<Value> outs = builder.node(OnnxOpaqueOp.NAME, name, OpaqueShapes.encode(a, outShapes),
                 ins.toArray(new Value[0]));
         List<Value> bySlot = new ArrayList<>();
@@ -654,7 +721,45 @@ final class OnnxImporter {
         return Collections.unmodifiableList(bySlot);
     }
 
-    private List<Shape> declaredShapes(NodeProto n) {
+    /**
+     * Returns the output shapes of a node kept opaque: by the standard op's shape rule, else
+     * (custom domains, or a rule that cannot know them) from the model's value_info.
+     */
+    private List<Shape> outputShapes(NodeProto n) {
+        try {
+            Optional<List<Shape>> inferred = ShapeInference.infer(n, operands(n), opset());
+            if (inferred.isPresent()) {
+                return inferred.get();
+            }
+        } catch (ShapeInference.Unknown e) {
+            return declaredShapes(n, e.getMessage());
+        }
+        return declaredShapes(n, null);
+    }
+
+    private ShapeInference.Operands operands(NodeProto n) {
+        return new ShapeInference.Operands() {
+            @Override
+            public Optional<Shape> shape(int k) {
+                return input(n, k).map(op -> op instanceof Operand.Dynamic d ? d.value().shape()
+                        : ((Operand.Known) op).array().getShape());
+            }
+
+            @Override
+            public Optional<NDArray> constant(int k) {
+                return known(n, k).map(Operand.Known::array);
+            }
+        };
+    }
+
+    /**
+     * Reads the static output shapes of a node from the model's value_info (a symbolic first
+     * dimension is the batch size of the first graph input).
+     *
+     * @param n the node
+     * @param unknowable why the standard op's rule cannot know them, or null for an op without a rule
+     */
+    private List<Shape> declaredShapes(NodeProto n, String unknowable) {
         List<Shape> shapes = new ArrayList<>();
         for (String out : n.getOutputList()) {
             if (out.isEmpty()) {
@@ -662,21 +767,24 @@ final class OnnxImporter {
             }
             ValueInfoProto info = infos.get(out);
             if (info == null || !info.getType().getTensorType().hasShape()) {
-                throw error(n, "op '" + n.getOpType() + "' has no Bonsai op type, and its output '"
-                        + out + "' has no static shape in the model's value_info (run ONNX shape "
-                        + "inference on the model first)", null);
+                throw error(n, unknowable != null
+                        ? "the shape of output '" + out + "' cannot be known before running the model ("
+                                + unknowable + "), and the model's value_info gives none"
+                        : "op '" + n.getOpType() + "'" + (n.getDomain().isEmpty() ? "" : " of domain '"
+                                + n.getDomain() + "'") + " has no Bonsai op type and no shape rule, and its output '"
+                                + out + "' has no static shape in the model's value_info", null);
             }
             TensorShapeProto sp = info.getType().getTensorType().getShape();
             long[] dims = new long[sp.getDimCount()];
             for (int d = 0; d < dims.length; d++) {
                 TensorShapeProto.Dimension dim = sp.getDim(d);
-                if (!dim.hasDimValue()) {
-                    if (d != 0) {
-                        throw error(n, "output '" + out + "' dimension " + d + " is not static", null);
-                    }
-                    dims[d] = 1;
-                } else {
+                if (dim.hasDimValue() && dim.getDimValue() > 0) {
                     dims[d] = dim.getDimValue();
+                } else if (d == 0) {
+                    dims[d] = batch;
+                } else {
+                    throw error(n, "output '" + out + "' dimension " + d + " is not static in the model's "
+                            + "value_info" + (unknowable == null ? "" : " (" + unknowable + ")"), null);
                 }
             }
             shapes.add(new Shape(dims));

@@ -1,6 +1,5 @@
 package ai.bonsai.onnx;
 
-import static ai.bonsai.onnx.OnnxModels.integer;
 import static ai.bonsai.onnx.OnnxModels.ints;
 import static ai.bonsai.onnx.OnnxModels.node;
 import static ai.bonsai.onnx.OnnxModels.string;
@@ -115,7 +114,7 @@ class OnnxFidelityTest {
                 .addInitializer(weight("a.weight", 1, 8, 3, 3, 3))
                 .addInitializer(weight("b.weight", 2, 8, 8, 1, 1))
                 .addInitializer(weight("c.weight", 3, 4, 8, 1, 1))
-                .addInitializer(floats("scales", 1, 1, 1.5f, 1.7f))
+                .addInitializer(OnnxModels.floats("scales", new long[] {4}, 1, 1, 1.5f, 1.7f))
                 .addInitializer(OnnxModels.int64s("sizes", 1, 8, 7, 11))
                 .addInitializer(OnnxModels.int64s("sizes2", 1, 8, 5, 4))
                 .addNode(node("Conv", "/a/Conv", List.of("input", "a.weight"), List.of("a"), ints("pads", 1, 1, 1, 1)))
@@ -177,14 +176,6 @@ class OnnxFidelityTest {
         Path pruned = dir.resolve("pruned.onnx");
         new OnnxFormat().write(graph, pruned);
         assertThat(Ort.maxAbsDiff(djl(graph, x), Ort.run(pruned, "input", x))).isLessThan(1e-5f);
-    }
-
-    private static TensorProto floats(String name, float... v) {
-        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(1).addDims(v.length);
-        for (float f : v) {
-            t.addFloatData(f);
-        }
-        return t.build();
     }
 
     private static float[] djl(Graph g, NDArray x) {
