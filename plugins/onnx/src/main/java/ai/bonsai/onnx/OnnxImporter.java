@@ -43,6 +43,8 @@ final class OnnxImporter {
     private final OnnxModelFile file;
     private final GraphBuilder builder;
     private final GraphProto graph;
+    private final OpsetConverter.Converted converted;
+    private final List<NodeProto> nodes;
     private final TensorDecoder decoder;
     private final Map<String, TensorProto> initializers = new HashMap<>();
     private final Map<String, Operand> values = new HashMap<>();
@@ -74,6 +76,8 @@ final class OnnxImporter {
         this.builder = builder;
         this.codecs = codecs;
         this.graph = file.model().getGraph();
+        this.converted = OpsetConverter.convert(graph, file.opset());
+        this.nodes = converted.nodes();
         this.decoder = new TensorDecoder(file.path());
         this.folder = new ConstantFolder(this);
         this.patterns = new Patterns(this);
@@ -89,7 +93,6 @@ final class OnnxImporter {
         index();
         recordModelMetadata();
         declareInputs();
-        List<NodeProto> nodes = graph.getNodeList();
         for (NodeProto n : nodes) {
             if (n.getOpType().equals("Constant") && n.getInputCount() == 0 && n.getDomain().isEmpty()) {
                 try {
@@ -213,7 +216,9 @@ final class OnnxImporter {
         for (ValueInfoProto v : graph.getOutputList()) {
             infos.put(v.getName(), v);
         }
-        List<NodeProto> nodes = graph.getNodeList();
+        for (TensorProto t : converted.constants()) {
+            initializers.put(t.getName(), t);
+        }
         for (int i = 0; i < nodes.size(); i++) {
             NodeProto n = nodes.get(i);
             for (String out : n.getOutputList()) {
@@ -344,7 +349,7 @@ final class OnnxImporter {
             Integer producer = producers.get(in);
             if (producer != null && producer >= index) {
                 throw error(n, "input '" + in + "' is produced by a later node '"
-                        + graph.getNode(producer).getName()
+                        + nodes.get(producer).getName()
                         + "' (the graph has a cycle or is not topologically sorted)", null);
             }
             throw error(n, "input '" + in + "' is not a graph input, an initializer or the output "
@@ -355,12 +360,13 @@ final class OnnxImporter {
     // ---- helpers for codecs, patterns and folding ----
 
     /**
-     * Returns the default-domain opset.
+     * Returns the default-domain opset of the forms the nodes take: the model's, or {@link
+     * OpsetConverter#TARGET} for models of older opsets, whose nodes are converted.
      *
      * @return the opset version
      */
     long opset() {
-        return file.opset();
+        return Math.max(file.opset(), OpsetConverter.TARGET);
     }
 
     /**
@@ -371,6 +377,9 @@ final class OnnxImporter {
      */
     long opset(String domain) {
         String d = new OnnxOpId(domain, "").domain();
+        if (d.isEmpty()) {
+            return opset();
+        }
         return file.model().getOpsetImportList().stream()
                 .filter(o -> new OnnxOpId(o.getDomain(), "").domain().equals(d))
                 .mapToLong(OperatorSetIdProto::getVersion).findFirst().orElse(0);
@@ -542,7 +551,7 @@ final class OnnxImporter {
      */
     Optional<NodeProto> producer(String name) {
         Integer i = producers.get(name);
-        return i == null ? Optional.empty() : Optional.of(graph.getNode(i));
+        return i == null ? Optional.empty() : Optional.of(nodes.get(i));
     }
 
     /**
@@ -685,7 +694,8 @@ final class OnnxImporter {
     }
 
     /**
-     * Keeps a node as an {@code onnx_opaque} node that blocks channel pruning through it.
+     * Keeps a node as an {@code onnx_opaque} node that blocks channel pruning through it, in the
+     * form the model holds it (the original of a node converted from an older opset).
      *
      * @param n the node
      * @param shapes its output shapes when known from the mapping, or null to take them from the
@@ -694,18 +704,19 @@ final class OnnxImporter {
      */
     List<Value> addOpaque(NodeProto n, List<Shape> shapes) {
         List<Shape> outShapes = shapes != null ? shapes : outputShapes(n);
+        NodeProto source = converted.originals().getOrDefault(n, n);
         List<Value> ins = new ArrayList<>();
-        for (int k = 0; k < n.getInputCount(); k++) {
-            if (!n.getInput(k).isEmpty()) {
-                ins.add(value(n, k));
+        for (int k = 0; k < source.getInputCount(); k++) {
+            if (!source.getInput(k).isEmpty()) {
+                ins.add(value(source, k));
             }
         }
-        String name = name(null, List.of(n));
+        String name = name(null, List.of(source));
         Attributes a = Attributes.of()
-                .with("onnx_op_type", n.getOpType())
-                .with("onnx_domain", n.getDomain())
+                .with("onnx_op_type", source.getOpType())
+                .with("onnx_domain", source.getDomain())
                 .with("onnx_opset", file.opset())
-                .with(NodeTemplate.ATTRIBUTE, NodeTemplate.encode(n));
+                .with(NodeTemplate.ATTRIBUTE, NodeTemplate.encode(source));
         List<Value> outs = builder.node(OnnxOpaqueOp.NAME, name, OpaqueShapes.encode(a, outShapes),
                 ins.toArray(new Value[0]));
         List<Value> bySlot = new ArrayList<>();
@@ -717,7 +728,7 @@ final class OnnxImporter {
             }
             bySlot.add(v);
         }
-        opaque.append(opaque.length() == 0 ? "" : "\n").append(name).append('\t').append(n.getOpType());
+        opaque.append(opaque.length() == 0 ? "" : "\n").append(name).append('\t').append(source.getOpType());
         return Collections.unmodifiableList(bySlot);
     }
 

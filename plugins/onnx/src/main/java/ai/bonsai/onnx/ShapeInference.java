@@ -531,7 +531,7 @@ final class ShapeInference {
             long[] ends;
             long[] axes;
             long[] steps;
-            if (opset < 10) {
+            if (at.has("starts")) {
                 starts = at.ints("starts").orElseThrow();
                 ends = at.ints("ends").orElseThrow();
                 axes = at.ints("axes").orElse(null);
@@ -599,7 +599,7 @@ final class ShapeInference {
 
         private List<Shape> pad() {
             long[] s = x(0);
-            long[] pads = opset < 11 ? at.ints("pads").orElseThrow() : longs(1, "pads");
+            long[] pads = at.has("pads") ? at.ints("pads").orElseThrow() : longs(1, "pads");
             long[] axes = opset >= 18 && in.shape(3).isPresent() ? longs(3, "axes")
                     : LongStream.range(0, s.length).toArray();
             long[] y = s.clone();
@@ -677,7 +677,7 @@ final class ShapeInference {
 
         private List<Shape> topK() {
             long[] s = x(0).clone();
-            long k = opset < 10 ? at.i("k", 1) : longs(1, "k")[0];
+            long k = at.has("k") ? at.i("k", 1) : longs(1, "k")[0];
             s[axis(at.i("axis", -1), s.length)] = k;
             return List.of(new Shape(s), new Shape(s));
         }
