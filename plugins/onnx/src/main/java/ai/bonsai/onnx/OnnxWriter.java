@@ -185,7 +185,7 @@ final class OnnxWriter {
     private static void constantsUnderTheirSourceNames(Graph graph, Map<Value, String> names) {
         Set<String> used = new HashSet<>(names.values());
         for (Node n : graph.nodes()) {
-            if (!n.op().name().equals(OnnxConstantOp.NAME)) {
+            if (!n.op().name().equals(OnnxConstantOp.NAME) || graph.outputs().contains(n.output())) {
                 continue;
             }
             String source = graph.metadata().get(OnnxMetadata.TENSOR_NAME_PREFIX + n.parameter("value").name());

@@ -15,7 +15,8 @@ import java.util.stream.IntStream;
  * DJL kernels of standard ONNX ops that have no Bonsai op type, so that graphs holding them run
  * on DJL (to compare with ONNX Runtime, to calibrate or fine-tune): the element-wise ops of
  * {@link #ELEMENTWISE}, LRN, the reductions, GlobalMaxPool, the variadic Max/Min/Sum/Mean,
- * LogSoftmax, Tile, DepthToSpace and SpaceToDepth. Constants come from {@link
+ * LogSoftmax, Tile, DepthToSpace, SpaceToDepth and Gather (a class token picked from a
+ * sequence). Constants come from {@link
  * ForwardContext#scalar}, never from DJL's number overloads.
  */
 final class StandardKernels {
@@ -27,7 +28,8 @@ final class StandardKernels {
 
     private static final Set<String> OTHERS = Set.of("LRN", "ReduceMax", "ReduceMin", "ReduceSum", "ReduceMean",
             "ReduceProd", "ReduceL1", "ReduceL2", "ReduceSumSquare", "ReduceLogSum", "ReduceLogSumExp",
-            "GlobalMaxPool", "Max", "Min", "Sum", "Mean", "LogSoftmax", "Tile", "DepthToSpace", "SpaceToDepth");
+            "GlobalMaxPool", "Max", "Min", "Sum", "Mean", "LogSoftmax", "Tile", "DepthToSpace", "SpaceToDepth",
+            "Gather");
 
     private StandardKernels() {
     }
@@ -69,6 +71,7 @@ final class StandardKernels {
             case "Tile" -> Optional.of(x.tile(in.get(1).toType(DataType.INT64, false).toLongArray()));
             case "DepthToSpace" -> Optional.of(depthToSpace(at, x));
             case "SpaceToDepth" -> Optional.of(spaceToDepth(at, x));
+            case "Gather" -> Optional.of(gather(at, x, in.get(1), c));
             default -> Optional.empty();
         };
     }
@@ -206,6 +209,22 @@ final class StandardKernels {
         long axis = at.i("axis", opset < 13 ? 1 : -1);
         int a = (int) (axis < 0 ? axis + rank : axis);
         return opset < 13 && a != rank - 1 ? Optional.empty() : Optional.of(x.logSoftmax(a));
+    }
+
+    /** Gather along an axis: data's dimensions before it, the indices' dimensions, data's after it. */
+    private static NDArray gather(OnnxAttributes at, NDArray x, NDArray indices, ForwardContext c) {
+        long[] s = x.getShape().getShape();
+        int axis = (int) (at.i("axis", 0) < 0 ? at.i("axis", 0) + s.length : at.i("axis", 0));
+        long[] idx = indices.toType(DataType.INT64, false).toLongArray();
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = idx[i] < 0 ? idx[i] + s[axis] : idx[i];
+        }
+        NDArray picked = x.get(new NDIndex(":, ".repeat(axis) + "{}", c.manager().create(idx)));
+        long[] out = new long[s.length - 1 + indices.getShape().dimension()];
+        System.arraycopy(s, 0, out, 0, axis);
+        System.arraycopy(indices.getShape().getShape(), 0, out, axis, indices.getShape().dimension());
+        System.arraycopy(s, axis + 1, out, axis + indices.getShape().dimension(), s.length - axis - 1);
+        return picked.reshape(new Shape(out));
     }
 
     private static NDArray depthToSpace(OnnxAttributes at, NDArray x) {

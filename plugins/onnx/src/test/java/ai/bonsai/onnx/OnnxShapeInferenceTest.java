@@ -227,7 +227,10 @@ class OnnxShapeInferenceTest {
                 .addInitializer(int64s("axis1", 1))
                 .addInitializer(int64s("axis2", 2))
                 .addInitializer(int64s("axes12", 1, 2))
-                .addInitializer(int64s("last", -1));
+                .addInitializer(int64s("last", -1))
+                .addInitializer(TensorProto.newBuilder().setName("first").setDataType(7).addInt64Data(0).build())
+                .addInitializer(TensorProto.newBuilder().setName("rows").setDataType(7).addDims(2).addDims(2)
+                        .addInt64Data(3).addInt64Data(-1).addInt64Data(0).addInt64Data(1).build());
         List<String> outputs = new ArrayList<>();
         for (String op : StandardKernels.ELEMENTWISE) {
             g.addNode(node(op, "/" + op, List.of("input"), List.of(op)));
@@ -254,7 +257,9 @@ class OnnxShapeInferenceTest {
                 node("DepthToSpace", "/d2s", List.of("input"), List.of("d2s"), integer("blocksize", 2)),
                 node("DepthToSpace", "/d2s_crd", List.of("input"), List.of("d2s_crd"), integer("blocksize", 2),
                         string("mode", "CRD")),
-                node("SpaceToDepth", "/s2d", List.of("input"), List.of("s2d"), integer("blocksize", 2)));
+                node("SpaceToDepth", "/s2d", List.of("input"), List.of("s2d"), integer("blocksize", 2)),
+                node("Gather", "/token", List.of("input", "first"), List.of("token"), integer("axis", 1)),
+                node("Gather", "/rows", List.of("input", "rows"), List.of("rows_out"), integer("axis", -2)));
         for (ai.onnx.proto.OnnxMl.NodeProto n : others) {
             g.addNode(n);
             outputs.add(n.getOutput(0));
