@@ -13,6 +13,7 @@ import ai.bonsai.core.plugin.PluginHost;
 import ai.bonsai.core.pruner.OutputClassifiers;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,6 +22,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -42,6 +44,11 @@ public final class InspectCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "The model file.")
     private Path model;
 
+    @Option(names = InputShapeOptions.OPTION, paramLabel = "NAME=DIMS",
+            description = "The full shape of a graph input whose dimensions are symbolic (a"
+                    + " dynamic batch, height or width), such as images=1,3,640,640; repeatable.")
+    private List<String> inputShapes = new ArrayList<>();
+
     @Spec
     private CommandSpec spec;
 
@@ -58,7 +65,8 @@ public final class InspectCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         try (PluginHost host = PluginHosts.open(spec);
-                Graph graph = ModelFiles.read(host, model)) {
+                Graph graph = ModelFiles.read(host, model,
+                        InputShapeOptions.shapes(inputShapes, spec.commandLine()))) {
             out.printf("model    %s (%d nodes)%n", model, graph.nodes().size());
             for (Value v : graph.inputs()) {
                 out.printf("input    %s %s%n", v.name(), v.shape());

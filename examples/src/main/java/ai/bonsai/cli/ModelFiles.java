@@ -5,8 +5,10 @@ import ai.bonsai.api.model.ModelFormat;
 import ai.bonsai.api.model.ModelFormatException;
 import ai.bonsai.api.plugin.PluginException;
 import ai.bonsai.core.plugin.PluginHost;
+import ai.djl.ndarray.types.Shape;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 /** Picks the {@link ModelFormat} of a model file among the host's formats, to read or write it. */
 final class ModelFiles {
@@ -24,10 +26,24 @@ final class ModelFiles {
      * @throws ModelFormatException if the file is missing or no format claims it
      */
     static Graph read(PluginHost host, Path file) {
+        return read(host, file, Map.of());
+    }
+
+    /**
+     * Reads a model as {@link #read(PluginHost, Path)}, giving the format the shapes that
+     * resolve the inputs' symbolic dimensions ({@code --input-shape}).
+     *
+     * @param host the plugin host
+     * @param file the model file or folder
+     * @param inputShapes the input shapes by input name (may be empty)
+     * @return the graph
+     * @throws ModelFormatException if the file is missing, no format claims it, or the shapes do not fit
+     */
+    static Graph read(PluginHost host, Path file, Map<String, Shape> inputShapes) {
         if (!Files.exists(file)) {
             throw new ModelFormatException("model file '" + file + "' does not exist");
         }
-        return formatFor(host, file).read(file, host.newGraphBuilder(baseName(file), 0));
+        return formatFor(host, file).read(file, host.newGraphBuilder(baseName(file), 0), inputShapes);
     }
 
     /**

@@ -107,6 +107,12 @@ public final class PruneCommand implements Callable<Integer> {
             description = "Round the channels left down to a multiple of N (default: 1).")
     private Integer roundTo;
 
+    @Option(names = InputShapeOptions.OPTION, paramLabel = "NAME=DIMS",
+            description = "The full shape of a graph input whose dimensions are symbolic (a"
+                    + " dynamic batch, height or width), such as images=1,3,640,640; repeatable;"
+                    + " replaces the plan's model.input_shapes.")
+    private List<String> inputShapes = new ArrayList<>();
+
     @Option(names = "--json", paramLabel = "FILE",
             description = "Also write params and MACs before/after and each pruned layer's kept"
                     + " output-channel indices as JSON (plan: outputs.summary).")
@@ -217,6 +223,12 @@ public final class PruneCommand implements Callable<Integer> {
         }
         if (out != null) {
             tree.set("outputs.model", out.toAbsolutePath().toString(), "--out");
+        }
+        if (!inputShapes.isEmpty()) {
+            Map<String, Object> shapes = new LinkedHashMap<>();
+            InputShapeOptions.dims(inputShapes, spec.commandLine())
+                    .forEach((name, dims) -> shapes.put(name, new ArrayList<Object>(dims)));
+            tree.set("model.input_shapes", shapes, InputShapeOptions.OPTION);
         }
         if (json != null) {
             tree.set("outputs.summary", json.toAbsolutePath().toString(), "--json");

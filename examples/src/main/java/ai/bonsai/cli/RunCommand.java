@@ -10,7 +10,9 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -42,6 +44,11 @@ public final class RunCommand implements Callable<Integer> {
             description = "Safetensors file to write the outputs to.")
     private Path out;
 
+    @Option(names = InputShapeOptions.OPTION, paramLabel = "NAME=DIMS",
+            description = "The full shape of a graph input whose dimensions are symbolic (a"
+                    + " dynamic batch, height or width), such as images=1,3,640,640; repeatable.")
+    private List<String> inputShapes = new ArrayList<>();
+
     @Spec
     private CommandSpec spec;
 
@@ -58,7 +65,8 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter printer = spec.commandLine().getOut();
         try (PluginHost host = PluginHosts.open(spec);
-                Graph graph = ModelFiles.read(host, model);
+                Graph graph = ModelFiles.read(host, model,
+                        InputShapeOptions.shapes(inputShapes, spec.commandLine()));
                 NDManager manager = NDManager.newBaseManager()) {
             NDList outputs = new NDList();
             for (NDList batch : NamedInputs.batches(graph, Safetensors.read(input, manager), input)) {

@@ -145,6 +145,24 @@ class ModelCommandsTest {
     }
 
     @Test
+    void inputShapesGoToThePlanWhichChecksThemAgainstTheModel() {
+        Path model = tinyResNetBundle();
+        Path target = tmp.resolve("p.bonsai");
+
+        assertThat(run("prune", model.toString(), "--input-shape", "input=1,3,64,64", "--out",
+                target.toString())).as("a plan error").isEqualTo(2);
+        assertThat(err.toString()).contains("model.input_shapes.input")
+                .contains("the model's input is (1, 3, 32, 32), the plan says (1, 3, 64, 64)");
+        assertThat(target).doesNotExist();
+
+        assertThat(run("prune", model.toString(), "--input-shape", "input=1,3,32,32", "--out",
+                target.toString())).as(err.toString()).isZero();
+        assertThat(target).exists();
+        assertThat(run("inspect", model.toString(), "--input-shape", "input=1,3,x,32")).isEqualTo(2);
+        assertThat(err.toString()).contains("--input-shape 'input=1,3,x,32': 'x' is not an integer");
+    }
+
+    @Test
     void pruneWithAnUnknownOutputFormatWritesNothing() throws IOException {
         Path model = tinyResNetBundle();
         Path target = tmp.resolve("pruned.xyz");

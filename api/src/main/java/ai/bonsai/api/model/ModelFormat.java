@@ -2,6 +2,7 @@ package ai.bonsai.api.model;
 
 import ai.bonsai.api.graph.Graph;
 import ai.bonsai.api.graph.GraphBuilder;
+import ai.djl.ndarray.types.Shape;
 import java.nio.file.Path;
 import java.util.Map;
 import org.pf4j.ExtensionPoint;
@@ -36,6 +37,22 @@ public interface ModelFormat extends ExtensionPoint {
      * @throws ModelFormatException naming the file and the node/initializer/field at fault
      */
     Graph read(Path path, GraphBuilder builder);
+
+    /**
+     * Reads a model whose graph inputs may declare symbolic dimensions (a dynamic batch, height
+     * or width), giving those dimensions the sizes of {@code inputShapes}. A format whose files
+     * carry static shapes only reads as {@link #read(Path, GraphBuilder)}; the caller checks the
+     * shapes it gets.
+     *
+     * @param path the file
+     * @param builder a fresh builder
+     * @param inputShapes the full shape of each input to resolve, by input name (may be empty)
+     * @return the graph
+     * @throws ModelFormatException naming the file and the input at fault, or as {@link #read(Path, GraphBuilder)}
+     */
+    default Graph read(Path path, GraphBuilder builder, Map<String, Shape> inputShapes) {
+        return read(path, builder);
+    }
 
     /**
      * Writes a model atomically (temp file, then rename).

@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -144,8 +145,8 @@ public final class Bonsai implements AutoCloseable {
     }
 
     /**
-     * Loads the model a plan names: a file (checked against the plan's input shapes) or an
-     * adapter's architecture.
+     * Loads the model a plan names: a file (whose symbolic input dimensions the plan's input
+     * shapes resolve, and which is checked against them) or an adapter's architecture.
      *
      * @param plan a plan with a model section
      * @return the model; close it
@@ -163,7 +164,10 @@ public final class Bonsai implements AutoCloseable {
             return track(architecture,
                     () -> adapter.build(spec, host.newGraphBuilder(architecture, 0)));
         }
-        BonsaiModel model = fromFile(source.path().orElseThrow(), resolver.modelFormat(plan));
+        Map<String, Shape> shapes = new LinkedHashMap<>();
+        source.inputShapes().forEach((name, dims) ->
+                shapes.put(name, new Shape(dims.stream().mapToLong(Long::longValue).toArray())));
+        BonsaiModel model = fromFile(source.path().orElseThrow(), resolver.modelFormat(plan), shapes);
         try {
             checkInputShapes(plan, source, model.graph());
         } catch (RuntimeException e) {
@@ -188,8 +192,13 @@ public final class Bonsai implements AutoCloseable {
     }
 
     private BonsaiModel fromFile(Path file, ModelFormat format) {
+        return fromFile(file, format, Map.of());
+    }
+
+    /** Reads a file, giving the format the input shapes that resolve symbolic dimensions. */
+    private BonsaiModel fromFile(Path file, ModelFormat format, Map<String, Shape> inputShapes) {
         String name = baseName(file);
-        return track(name, () -> format.read(file, host.newGraphBuilder(name, 0)));
+        return track(name, () -> format.read(file, host.newGraphBuilder(name, 0), inputShapes));
     }
 
     private BonsaiModel track(String name, Supplier<Graph> source) {

@@ -115,9 +115,8 @@ final class ActivationCodec extends FamilyCodec {
             case "tanh" -> simple(c, "Tanh");
             case "erf" -> simple(c, "Erf");
             case "identity", "dropout" -> simple(c, "Identity");
-            case "relu6" -> last(c, "Clip", List.of(c.input(0), scalar(c, "min", 0), scalar(c, "max", 6)), Map.of());
-            case "clip" -> last(c, "Clip", List.of(c.input(0), bound(c, "min", a.getDouble("min")),
-                    bound(c, "max", a.getDouble("max"))), Map.of());
+            case "relu6" -> clip(c, 0, 6);
+            case "clip" -> clip(c, a.getDouble("min"), a.getDouble("max"));
             case "leaky_relu" -> last(c, "LeakyRelu", List.of(c.input(0)),
                     Map.of("alpha", a.getDouble("negative_slope")));
             case "hard_sigmoid" -> last(c, "HardSigmoid", List.of(c.input(0)),
@@ -129,6 +128,22 @@ final class ActivationCodec extends FamilyCodec {
             case "prelu" -> prelu(node, c);
             default -> throw new IllegalArgumentException("not an activation: " + node.op().name());
         }
+    }
+
+    /** Clip with bounds as inputs, or as attributes before opset 11; an infinite bound is left out. */
+    private static void clip(OnnxExportContext c, double min, double max) {
+        if (c.opset() >= 11) {
+            last(c, "Clip", List.of(c.input(0), bound(c, "min", min), bound(c, "max", max)), Map.of());
+            return;
+        }
+        Map<String, Object> bounds = new java.util.HashMap<>();
+        if (!Double.isInfinite(min)) {
+            bounds.put("min", min);
+        }
+        if (!Double.isInfinite(max)) {
+            bounds.put("max", max);
+        }
+        last(c, "Clip", List.of(c.input(0)), bounds);
     }
 
     private static String bound(OnnxExportContext c, String what, double v) {

@@ -15,16 +15,19 @@ import java.util.Optional;
 
 /**
  * Evaluates nodes whose inputs are all known at import time, so that the shape sub-graphs
- * exporters emit (Shape, Gather, Unsqueeze, Concat, Constant, arithmetic feeding Reshape, Expand,
- * Slice, Resize), their shape checks (Equal, Where) and their constant tables (Range, Expand,
- * Transpose, ConstantOfShape, Cast: YOLO's anchor grid) vanish and their consumers see constants.
+ * exporters emit (Shape, Gather, Unsqueeze, Concat, Constant, arithmetic, Size, ReduceProd,
+ * Max/Min feeding Reshape, Expand, Slice, Resize), their shape checks (Equal, Where, Not, And, Or,
+ * comparisons; an {@code If} on such a check imports its branch) and their constant tables (Range,
+ * Expand, Transpose, ConstantOfShape, Cast: YOLO's anchor grid) vanish and their consumers see
+ * constants.
  * {@code Shape} of a graph value folds to its static shape.
  */
 final class ConstantFolder {
 
     private static final List<String> FOLDABLE = List.of("Gather", "Unsqueeze", "Squeeze", "Concat",
             "Cast", "Add", "Sub", "Mul", "Div", "Reshape", "Identity", "ConstantOfShape", "Slice", "Expand",
-            "Transpose", "Equal", "Where", "Range", "Pow");
+            "Transpose", "Equal", "Where", "Range", "Pow", "Not", "And", "Or", "Less", "Greater", "LessOrEqual",
+            "GreaterOrEqual", "Max", "Min", "Neg", "Abs", "Floor", "Ceil", "Sqrt", "Size", "ReduceProd");
 
     private final OnnxImporter ctx;
 
@@ -50,7 +53,7 @@ final class ConstantFolder {
         NDManager m = ctx.builder().manager();
         switch (n.getOpType()) {
             case "Constant" -> {
-                define(n, constant(n, m));
+                ctx.define(n.getOutput(0), new Operand.Known(constant(n, m), n.getOutput(0)));
                 return true;
             }
             case "Shape" -> {
@@ -145,8 +148,43 @@ final class ConstantFolder {
             case "Where" -> Optional.of(NDArrays.where(x.toType(DataType.BOOLEAN, false), in(n, 1), in(n, 2)));
             case "Range" -> Optional.of(range(x, in(n, 1), in(n, 2), m));
             case "Pow" -> Optional.of(x.pow(in(n, 1).toType(x.getDataType(), false)));
+            case "Not" -> Optional.of(x.logicalNot());
+            case "And" -> Optional.of(x.logicalAnd(in(n, 1)));
+            case "Or" -> Optional.of(x.logicalOr(in(n, 1)));
+            case "Less" -> Optional.of(x.lt(in(n, 1)));
+            case "Greater" -> Optional.of(x.gt(in(n, 1)));
+            case "LessOrEqual" -> Optional.of(x.lte(in(n, 1)));
+            case "GreaterOrEqual" -> Optional.of(x.gte(in(n, 1)));
+            case "Max", "Min" -> Optional.of(extremum(n));
+            case "Neg" -> Optional.of(x.neg());
+            case "Abs" -> Optional.of(x.abs());
+            case "Floor" -> Optional.of(x.floor());
+            case "Ceil" -> Optional.of(x.ceil());
+            case "Sqrt" -> Optional.of(x.sqrt());
+            case "Size" -> Optional.of(m.create(x.getShape().size()));
+            case "ReduceProd" -> Optional.of(reduceProd(n, at, x));
             default -> Optional.empty();
         };
+    }
+
+    private NDArray extremum(NodeProto n) {
+        NDArray y = in(n, 0);
+        for (int k = 1; k < n.getInputCount(); k++) {
+            y = n.getOpType().equals("Max") ? y.maximum(in(n, k)) : y.minimum(in(n, k));
+        }
+        return y.duplicate();
+    }
+
+    /** ReduceProd over the axes of the attribute or input 1 (all when none), as shape products need. */
+    private NDArray reduceProd(NodeProto n, OnnxAttributes at, NDArray x) {
+        int rank = x.getShape().dimension();
+        long[] axes = at.has("axes") || n.getInputCount() > 1 && !n.getInput(1).isEmpty() ? axes(n, at)
+                : java.util.stream.LongStream.range(0, rank).toArray();
+        if (axes.length == 0) {
+            axes = java.util.stream.LongStream.range(0, rank).toArray();
+        }
+        int[] dims = Arrays.stream(axes).mapToInt(a -> (int) (a < 0 ? a + rank : a)).toArray();
+        return x.prod(dims, at.i("keepdims", 1) != 0);
     }
 
     private static NDArray transpose(NDArray x, OnnxAttributes at) {

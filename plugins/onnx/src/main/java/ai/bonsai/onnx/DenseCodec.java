@@ -20,7 +20,8 @@ import java.util.Set;
  * The dense ops: Gemm with a constant B (and C) and MatMul with a constant 2-D weight as
  * {@code linear}, MatMul of two computed values as {@code matmul}, Gather along axis 0 of a
  * constant 2-D table as {@code embedding}, and back ({@code linear} as Gemm on 2-D inputs, else
- * as MatMul by the transposed weight plus Add). MatMul followed by the Add of a constant bias is
+ * as MatMul by the transposed weight plus Add; Gemm takes a zero bias before opset 11, where C is
+ * required). MatMul followed by the Add of a constant bias is
  * one {@code linear} through {@link Patterns}.
  */
 final class DenseCodec extends FamilyCodec {
@@ -144,6 +145,9 @@ final class DenseCodec extends FamilyCodec {
             List<String> inputs = new ArrayList<>(List.of(c.input(0), c.parameter("weight")));
             if (bias) {
                 inputs.add(c.parameter("bias"));
+            } else if (c.opset() < 11) {
+                long out = node.parameter("weight").shape().get(0);
+                inputs.add(c.floats("no_bias", new long[] {out}, new float[(int) out]));
             }
             last(c, "Gemm", inputs, Map.of("alpha", 1.0, "beta", 1.0, "transB", 1L));
             return;

@@ -13,7 +13,6 @@ import ai.djl.ndarray.NDArray;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +34,7 @@ final class NodeEmitter implements OnnxExportContext {
     private final long opset;
     private final Codecs codecs;
     private final Map<String, Long> domains;
+    private final TensorNames tensors;
     private final Set<String> usedNames = new HashSet<>();
     private Node node;
     private List<String> originalNames;
@@ -49,15 +49,17 @@ final class NodeEmitter implements OnnxExportContext {
      * @param opset the target opset
      * @param codecs the op codecs
      * @param domains the custom-domain opsets the model imports so far (extended by codecs)
+     * @param tensors the names parameters are written under
      */
     NodeEmitter(Graph graph, GraphProto.Builder out, Map<Value, String> valueNames, long opset, Codecs codecs,
-            Map<String, Long> domains) {
+            Map<String, Long> domains, TensorNames tensors) {
         this.graph = graph;
         this.out = out;
         this.valueNames = valueNames;
         this.opset = opset;
         this.codecs = codecs;
         this.domains = domains;
+        this.tensors = tensors;
     }
 
     /**
@@ -79,9 +81,9 @@ final class NodeEmitter implements OnnxExportContext {
         }
         Attributes a = n.attributes();
         switch (n.op().name()) {
-            case OnnxConstantOp.NAME -> out.addInitializer(TensorEncoder.encode(
-                    valueNames.get(n.output()), n.parameter("value").array()));
-            case OnnxOpaqueOp.NAME -> opaque(a);
+            case OnnxConstantOp.NAME -> tensors.add(n.parameter("value").name(), TensorEncoder.encode(
+                    valueNames.get(n.output()), n.parameter("value").array()), out);
+            case OnnxOpaqueOp.NAME, OnnxElementwiseOp.NAME -> opaque(a);
             default -> throw new ModelFormatException("node '" + n.name() + "': op type '"
                     + n.op().name() + "' cannot be written to ONNX");
         }
@@ -107,21 +109,34 @@ final class NodeEmitter implements OnnxExportContext {
     @Override
     public String parameter(String local) {
         Parameter p = node.parameter(local);
-        out.addInitializer(TensorEncoder.encode(p.name(), p.array()));
-        return p.name();
+        String name = tensors.nameOf(p.name());
+        tensors.add(p.name(), TensorEncoder.encode(name, p.array()), out);
+        return name;
     }
 
     @Override
     public String parameter(String local, long... shape) {
         Parameter p = node.parameter(local);
-        out.addInitializer(TensorEncoder.encode(p.name(), p.array(), shape));
-        return p.name();
+        String name = tensors.nameOf(p.name());
+        tensors.add(p.name(), TensorEncoder.encode(name, p.array(), shape), out);
+        return name;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A parameter read from a tensor of the source model is written under that tensor's name
+     * (the derived value has the source's layout again: a linear weight read from {@code MatMul}
+     * by {@code [in, out]}).
+     */
     @Override
     public String parameter(String local, String suffix, NDArray value) {
-        String name = node.parameter(local).name() + "_" + suffix;
-        out.addInitializer(TensorEncoder.encode(name, value));
+        Parameter p = node.parameter(local);
+        String name = tensors.nameOf(p.name());
+        if (name.equals(p.name())) {
+            name = p.name() + "_" + suffix;
+        }
+        tensors.add(p.name(), TensorEncoder.encode(name, value), out);
         return name;
     }
 
@@ -159,7 +174,12 @@ final class NodeEmitter implements OnnxExportContext {
     @Override
     public void emit(OnnxNode n) {
         String name = n.name().isEmpty() ? nextName(n.opType()) : n.name();
-        out.addNode(OnnxNodes.toProto(n, name, node.name()));
+        NodeProto.Builder b = OnnxNodes.toProto(n, name, node.name());
+        String doc = graph.metadata().get(OnnxMetadata.NODE_DOC_PREFIX + name);
+        if (doc != null) {
+            b.setDocString(doc);
+        }
+        out.addNode(b);
     }
 
     @Override
@@ -194,9 +214,9 @@ final class NodeEmitter implements OnnxExportContext {
     private void opaque(Attributes a) {
         NodeProto template;
         try {
-            template = NodeProto.parseFrom(Base64.getDecoder().decode(a.getString("onnx_node")));
-        } catch (com.google.protobuf.InvalidProtocolBufferException | IllegalArgumentException e) {
-            throw new ModelFormatException("node '" + node.name() + "': attribute onnx_node is corrupt", e);
+            template = NodeTemplate.decode(a, node.name());
+        } catch (ai.bonsai.api.graph.GraphException e) {
+            throw new ModelFormatException(e.getMessage(), e);
         }
         List<String> inputs = new ArrayList<>();
         int next = 0;

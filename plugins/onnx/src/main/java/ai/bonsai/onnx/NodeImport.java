@@ -6,6 +6,7 @@ import ai.bonsai.api.onnx.OnnxImportContext;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.onnx.proto.OnnxMl.NodeProto;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -73,9 +74,20 @@ final class NodeImport implements OnnxImportContext {
         ctx.supply(name, local, known, shape);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A value derived from one constant input of the same size (a transposed or scaled weight)
+     * is written back under that input's name.
+     */
     @Override
     public void parameter(String name, String local, NDArray value) {
-        ctx.supplyArray(name, local, value);
+        List<String> sources = new ArrayList<>();
+        for (int k = 0; k < node.getInputCount(); k++) {
+            ctx.known(node, k).filter(c -> c.initializer() != null && c.array().size() == value.size())
+                    .ifPresent(c -> sources.add(c.initializer()));
+        }
+        ctx.supplyArray(name, local, value, sources.size() == 1 ? sources.get(0) : null);
     }
 
     @Override

@@ -57,7 +57,8 @@ final class NormCodec extends FamilyCodec {
                 return DECLINE;
             }
         }
-        if (!isDynamic(c, 0) || n.longAttr("training_mode", 0) != 0 || extraOutputsUsed(n, c)) {
+        if (!isDynamic(c, 0) || n.longAttr("training_mode", 0) != 0 || n.longAttr("spatial", 1) != 1
+                || extraOutputsUsed(n, c)) {
             return DECLINE;
         }
         Value x = c.value(0);

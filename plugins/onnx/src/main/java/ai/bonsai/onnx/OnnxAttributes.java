@@ -1,6 +1,7 @@
 package ai.bonsai.onnx;
 
 import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import java.util.Optional;
@@ -105,5 +106,15 @@ final class OnnxAttributes {
      */
     Optional<TensorProto> tensor(String name) {
         return find(name).filter(AttributeProto::hasT).map(AttributeProto::getT);
+    }
+
+    /**
+     * Returns a graph attribute (a branch or loop body).
+     *
+     * @param name the attribute
+     * @return the graph, or empty when absent
+     */
+    Optional<GraphProto> graph(String name) {
+        return find(name).filter(AttributeProto::hasG).map(AttributeProto::getG);
     }
 }

@@ -6,6 +6,7 @@ import ai.bonsai.api.model.ModelFormat;
 import ai.bonsai.api.model.ModelFormatException;
 import ai.bonsai.api.onnx.OnnxOpCodec;
 import ai.bonsai.api.plugin.ExtensionLookup;
+import ai.djl.ndarray.types.Shape;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -72,9 +73,22 @@ public final class OnnxFormat implements ModelFormat {
 
     @Override
     public Graph read(Path path, GraphBuilder builder) {
+        return read(path, builder, Map.of());
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The sizes fill the inputs' symbolic dimensions ({@code dim_param} or unknown); static
+     * dimensions must match them. Without sizes a symbolic first (batch) dimension is 1, and any
+     * other symbolic dimension fails with a message that proposes sizes. The written model gets
+     * the original's symbolic dimensions back.
+     */
+    @Override
+    public Graph read(Path path, GraphBuilder builder, Map<String, Shape> inputShapes) {
         try {
             OnnxModelFile file = OnnxModelFile.open(path);
-            return new OnnxImporter(file, builder, codecs()).run();
+            return new OnnxImporter(file, builder, codecs(), inputShapes).run();
         } catch (ModelFormatException e) {
             builder.manager().close();
             throw e;

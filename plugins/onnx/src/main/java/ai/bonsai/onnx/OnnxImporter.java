@@ -6,14 +6,15 @@ import ai.bonsai.api.graph.Graph;
 import ai.bonsai.api.graph.GraphBuilder;
 import ai.bonsai.api.graph.Value;
 import ai.bonsai.api.model.ModelFormatException;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.onnx.proto.OnnxMl.GraphProto;
-import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.bonsai.api.onnx.OnnxNode;
 import ai.bonsai.api.onnx.OnnxOpCodec;
 import ai.bonsai.api.onnx.OnnxOpId;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
@@ -21,7 +22,6 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -43,6 +43,8 @@ final class OnnxImporter {
     private final OnnxModelFile file;
     private final GraphBuilder builder;
     private final GraphProto graph;
+    private final OpsetConverter.Converted converted;
+    private final List<NodeProto> nodes;
     private final TensorDecoder decoder;
     private final Map<String, TensorProto> initializers = new HashMap<>();
     private final Map<String, Operand> values = new HashMap<>();
@@ -57,6 +59,8 @@ final class OnnxImporter {
     private final ConstantFolder folder;
     private final Patterns patterns;
     private final Codecs codecs;
+    private final InputShapes inputShapes;
+    private long batch = 1;
 
     /**
      * Prepares an import.
@@ -64,12 +68,16 @@ final class OnnxImporter {
      * @param file the parsed model
      * @param builder a fresh builder
      * @param codecs the op codecs
+     * @param inputShapes the sizes of the graph inputs' symbolic dimensions, by input name
      */
-    OnnxImporter(OnnxModelFile file, GraphBuilder builder, Codecs codecs) {
+    OnnxImporter(OnnxModelFile file, GraphBuilder builder, Codecs codecs, Map<String, Shape> inputShapes) {
         this.file = file;
+        this.inputShapes = new InputShapes(file.path(), inputShapes);
         this.builder = builder;
         this.codecs = codecs;
         this.graph = file.model().getGraph();
+        this.converted = OpsetConverter.convert(graph, file.opset());
+        this.nodes = converted.nodes();
         this.decoder = new TensorDecoder(file.path());
         this.folder = new ConstantFolder(this);
         this.patterns = new Patterns(this);
@@ -85,7 +93,6 @@ final class OnnxImporter {
         index();
         recordModelMetadata();
         declareInputs();
-        List<NodeProto> nodes = graph.getNodeList();
         for (NodeProto n : nodes) {
             if (n.getOpType().equals("Constant") && n.getInputCount() == 0 && n.getDomain().isEmpty()) {
                 try {
@@ -104,18 +111,7 @@ final class OnnxImporter {
                 continue;
             }
             checkInputsDefined(n, i);
-            try {
-                if (!folder.tryFold(n) && !tryCodec(n, codecs.plugged(OnnxNodes.id(n)))
-                        && !patterns.tryMatch(n) && !tryCodec(n, codecs.builtIn(OnnxNodes.id(n)))) {
-                    addOpaque(n, null);
-                }
-            } catch (ModelFormatException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                // a malformed node surfaces as whatever the graph builder or the engine throws
-                throw error(n, e.getMessage(), e);
-            }
-            done.add(n);
+            importNode(n);
         }
         declareOutputs();
         builder.metadata(OnnxMetadata.OPAQUE_NODES, opaque.toString());
@@ -125,6 +121,62 @@ final class OnnxImporter {
         } catch (BonsaiException e) {
             throw new ModelFormatException(file.path() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Imports one node: folded, inlined, by a codec or pattern, as an element-wise op, or opaque. */
+    private void importNode(NodeProto n) {
+        try {
+            if (!folder.tryFold(n) && !inlineIf(n) && !tryCodec(n, codecs.plugged(OnnxNodes.id(n)))
+                    && !patterns.tryMatch(n) && !tryCodec(n, codecs.builtIn(OnnxNodes.id(n)))
+                    && !tryElementwise(n)) {
+                addOpaque(n, null);
+            }
+        } catch (ModelFormatException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // a malformed node surfaces as whatever the graph builder or the engine throws
+            throw error(n, e.getMessage(), e);
+        }
+        done.add(n);
+    }
+
+    /**
+     * Imports an {@code If} whose condition is a constant (an exporter's check on static shapes)
+     * as the nodes of the branch it takes.
+     */
+    private boolean inlineIf(NodeProto n) {
+        if (!n.getOpType().equals("If") || !n.getDomain().isEmpty() || known(n, 0).isEmpty()) {
+            return false;
+        }
+        boolean condition = known(n, 0).get().scalar() != 0;
+        GraphProto branch = new OnnxAttributes(n).graph(condition ? "then_branch" : "else_branch")
+                .orElseThrow(() -> error(n, "the " + (condition ? "then" : "else") + " branch is missing", null));
+        if (branch.getOutputCount() != n.getOutputCount()) {
+            throw error(n, "the branch taken has " + branch.getOutputCount() + " outputs, the node "
+                    + n.getOutputCount(), null);
+        }
+        for (NodeProto inner : branch.getNodeList()) {
+            importNode(inner);
+        }
+        for (int k = 0; k < n.getOutputCount(); k++) {
+            String inner = branch.getOutput(k).getName();
+            define(n.getOutput(k), operand(inner).orElseThrow(() -> error(n, "branch output '" + inner
+                    + "' is not defined", null)));
+        }
+        return true;
+    }
+
+    /** Imports a standard element-wise op of a computed value as {@code onnx_elementwise}. */
+    private boolean tryElementwise(NodeProto n) {
+        if (!n.getDomain().isEmpty() || !StandardKernels.ELEMENTWISE.contains(n.getOpType())
+                || n.getInputCount() != 1 || n.getOutputCount() != 1 || !isDynamic(n, 0)) {
+            return false;
+        }
+        Value x = value(n, 0);
+        define(n.getOutput(0), builder.op(OnnxElementwiseOp.NAME, name(null, List.of(n)), Attributes.of()
+                .with("onnx_op_type", n.getOpType()).with("onnx_opset", file.opset())
+                .with(NodeTemplate.ATTRIBUTE, NodeTemplate.encode(n)), x));
+        return true;
     }
 
     private boolean tryCodec(NodeProto n, Optional<OnnxOpCodec> codec) {
@@ -164,7 +216,9 @@ final class OnnxImporter {
         for (ValueInfoProto v : graph.getOutputList()) {
             infos.put(v.getName(), v);
         }
-        List<NodeProto> nodes = graph.getNodeList();
+        for (TensorProto t : converted.constants()) {
+            initializers.put(t.getName(), t);
+        }
         for (int i = 0; i < nodes.size(); i++) {
             NodeProto n = nodes.get(i);
             for (String out : n.getOutputList()) {
@@ -174,6 +228,30 @@ final class OnnxImporter {
             }
             for (String in : n.getInputList()) {
                 consumers.computeIfAbsent(in, k -> new ArrayList<>()).add(n);
+            }
+            indexSubgraphs(n);
+        }
+    }
+
+    /**
+     * Indexes the branches and bodies of a control-flow node: their initializers, value_info and
+     * the values their nodes read (an outer value a branch reads is not an intermediate to fuse).
+     */
+    private void indexSubgraphs(NodeProto n) {
+        for (AttributeProto a : n.getAttributeList()) {
+            List<GraphProto> graphs = new ArrayList<>(a.getGraphsList());
+            if (a.hasG()) {
+                graphs.add(a.getG());
+            }
+            for (GraphProto g : graphs) {
+                g.getInitializerList().forEach(t -> initializers.put(t.getName(), t));
+                g.getValueInfoList().forEach(v -> infos.put(v.getName(), v));
+                for (NodeProto inner : g.getNodeList()) {
+                    for (String in : inner.getInputList()) {
+                        consumers.computeIfAbsent(in, k -> new ArrayList<>()).add(inner);
+                    }
+                    indexSubgraphs(inner);
+                }
             }
         }
     }
@@ -194,38 +272,48 @@ final class OnnxImporter {
         for (StringStringEntryProto e : m.getMetadataPropsList()) {
             builder.metadata(OnnxMetadata.PROPS_PREFIX + e.getKey(), e.getValue());
         }
+        metadataIfSet(OnnxMetadata.DOC_STRING, m.getDocString());
+        metadataIfSet(OnnxMetadata.GRAPH_DOC_STRING, graph.getDocString());
+        metadataIfSet(OnnxMetadata.MODEL_DOMAIN, m.getDomain());
+        metadataIfSet(OnnxMetadata.MODEL_VERSION, m.getModelVersion() == 0 ? "" : String.valueOf(m.getModelVersion()));
+        for (ValueInfoProto v : graph.getInputList()) {
+            metadataIfSet(OnnxMetadata.VALUE_DOC_PREFIX + v.getName(), v.getDocString());
+        }
+        for (ValueInfoProto v : graph.getOutputList()) {
+            metadataIfSet(OnnxMetadata.VALUE_DOC_PREFIX + v.getName(), v.getDocString());
+        }
+    }
+
+    private void metadataIfSet(String key, String value) {
+        if (!value.isEmpty()) {
+            builder.metadata(key, value);
+        }
     }
 
     private void declareInputs() {
+        List<String> declared = new ArrayList<>();
+        for (ValueInfoProto in : graph.getInputList()) {
+            if (!initializers.containsKey(in.getName())) {
+                declared.add(in.getName());
+            }
+        }
+        inputShapes.checkNames(declared);
         for (ValueInfoProto in : graph.getInputList()) {
             if (initializers.containsKey(in.getName())) {
                 continue;
             }
-            TensorShapeProto shape = in.getType().getTensorType().getShape();
-            if (!in.getType().hasTensorType() || !in.getType().getTensorType().hasShape()) {
-                throw new ModelFormatException(file.path() + ": graph input '" + in.getName()
-                        + "' has no tensor shape");
+            Shape shape = inputShapes.resolve(in);
+            if (values.isEmpty() && shape.dimension() > 0) {
+                batch = shape.get(0);
             }
-            long[] dims = new long[shape.getDimCount()];
-            for (int d = 0; d < dims.length; d++) {
-                TensorShapeProto.Dimension dim = shape.getDim(d);
-                if (dim.hasDimValue() && dim.getDimValue() > 0) {
-                    dims[d] = dim.getDimValue();
-                } else if (d == 0) {
-                    dims[d] = 1;
-                    builder.metadata(OnnxMetadata.INPUT_DIM0_PREFIX + in.getName(),
-                            dim.hasDimParam() ? dim.getDimParam() : "batch");
-                } else {
-                    throw new ModelFormatException(file.path() + ": graph input '" + in.getName()
-                            + "' dimension " + d + " is not static ("
-                            + (dim.hasDimParam() ? "'" + dim.getDimParam() + "'" : "unknown")
-                            + "); Bonsai needs static sizes after the batch dimension");
-                }
+            if (in.getType().getTensorType().hasShape()) {
+                builder.metadata(OnnxMetadata.INPUT_DIMS_PREFIX + in.getName(),
+                        InputShapes.declared(in.getType().getTensorType().getShape()));
             }
             builder.metadata(OnnxMetadata.INPUT_TYPE_PREFIX + in.getName(),
                     String.valueOf(in.getType().getTensorType().getElemType()));
             names.reserve(in.getName());
-            values.put(in.getName(), new Operand.Dynamic(builder.input(in.getName(), new Shape(dims))));
+            values.put(in.getName(), new Operand.Dynamic(builder.input(in.getName(), shape)));
         }
     }
 
@@ -241,6 +329,10 @@ final class OnnxImporter {
             builder.metadata(OnnxMetadata.OUTPUT_PREFIX + outs.size(), o.getName());
             builder.metadata(OnnxMetadata.OUTPUT_TYPE_PREFIX + outs.size(),
                     String.valueOf(o.getType().getTensorType().getElemType()));
+            if (o.getType().getTensorType().hasShape()) {
+                builder.metadata(OnnxMetadata.OUTPUT_DIMS_PREFIX + outs.size(),
+                        InputShapes.declared(o.getType().getTensorType().getShape()));
+            }
             outs.add(v);
         }
         if (outs.isEmpty()) {
@@ -257,7 +349,7 @@ final class OnnxImporter {
             Integer producer = producers.get(in);
             if (producer != null && producer >= index) {
                 throw error(n, "input '" + in + "' is produced by a later node '"
-                        + graph.getNode(producer).getName()
+                        + nodes.get(producer).getName()
                         + "' (the graph has a cycle or is not topologically sorted)", null);
             }
             throw error(n, "input '" + in + "' is not a graph input, an initializer or the output "
@@ -268,12 +360,13 @@ final class OnnxImporter {
     // ---- helpers for codecs, patterns and folding ----
 
     /**
-     * Returns the default-domain opset.
+     * Returns the default-domain opset of the forms the nodes take: the model's, or {@link
+     * OpsetConverter#TARGET} for models of older opsets, whose nodes are converted.
      *
      * @return the opset version
      */
     long opset() {
-        return file.opset();
+        return Math.max(file.opset(), OpsetConverter.TARGET);
     }
 
     /**
@@ -284,6 +377,9 @@ final class OnnxImporter {
      */
     long opset(String domain) {
         String d = new OnnxOpId(domain, "").domain();
+        if (d.isEmpty()) {
+            return opset();
+        }
         return file.model().getOpsetImportList().stream()
                 .filter(o -> new OnnxOpId(o.getDomain(), "").domain().equals(d))
                 .mapToLong(OperatorSetIdProto::getVersion).findFirst().orElse(0);
@@ -455,7 +551,7 @@ final class OnnxImporter {
      */
     Optional<NodeProto> producer(String name) {
         Integer i = producers.get(name);
-        return i == null ? Optional.empty() : Optional.of(graph.getNode(i));
+        return i == null ? Optional.empty() : Optional.of(nodes.get(i));
     }
 
     /**
@@ -495,6 +591,9 @@ final class OnnxImporter {
         List<String> original = new ArrayList<>();
         for (NodeProto n : onnx) {
             original.add(n.getName());
+            if (!n.getName().isEmpty()) {
+                metadataIfSet(OnnxMetadata.NODE_DOC_PREFIX + n.getName(), n.getDocString());
+            }
         }
         builder.metadata(OnnxMetadata.NODE_NAMES_PREFIX + name, String.join("\n", original));
         return name;
@@ -518,7 +617,7 @@ final class OnnxImporter {
         } else if (shared) {
             a = a.duplicate();
         }
-        supplyArray(node, local, a.getShape().equals(shape) ? a : a.reshape(shape));
+        supplyArray(node, local, a.getShape().equals(shape) ? a : a.reshape(shape), known.initializer());
     }
 
     /**
@@ -529,7 +628,40 @@ final class OnnxImporter {
      * @param array the value
      */
     void supplyArray(String node, String local, NDArray array) {
+        supplyArray(node, local, array, null);
+    }
+
+    /**
+     * Supplies a parameter value derived from a tensor of the model (transposed, scaled), which
+     * is written back under that tensor's name.
+     *
+     * @param node the Bonsai node name
+     * @param local the local name
+     * @param array the value
+     * @param source the initializer or {@code Constant} output it comes from, or null
+     */
+    void supplyArray(String node, String local, NDArray array, String source) {
         builder.parameterValue(node + "." + local, array);
+        recordSource(node + "." + local, source);
+    }
+
+    /**
+     * Records the tensor of the source model that a parameter comes from, so the writer gives it
+     * back its name (and its {@code Constant} node).
+     */
+    private void recordSource(String parameter, String source) {
+        if (source == null || source.isEmpty()) {
+            return;
+        }
+        builder.metadata(OnnxMetadata.TENSOR_NAME_PREFIX + parameter, source);
+        if (!initializers.containsKey(source)) {
+            producer(source).filter(p -> p.getOpType().equals("Constant")).ifPresent(p -> {
+                builder.metadata(OnnxMetadata.CONSTANT_NODE_PREFIX + parameter, p.getName());
+                if (!p.getName().isEmpty()) {
+                    metadataIfSet(OnnxMetadata.NODE_DOC_PREFIX + p.getName(), p.getDocString());
+                }
+            });
+        }
     }
 
     /**
@@ -553,6 +685,7 @@ final class OnnxImporter {
             a = a.duplicate();
         }
         builder.parameterValue(name + ".value", a);
+        recordSource(name + ".value", k.initializer());
         Value v = builder.op(OnnxConstantOp.NAME, name, Attributes.of()
                 .with("shape", a.getShape().getShape())
                 .with("dtype", a.getDataType().name().toLowerCase(java.util.Locale.ROOT)));
@@ -561,7 +694,8 @@ final class OnnxImporter {
     }
 
     /**
-     * Keeps a node as an {@code onnx_opaque} node that blocks channel pruning through it.
+     * Keeps a node as an {@code onnx_opaque} node that blocks channel pruning through it, in the
+     * form the model holds it (the original of a node converted from an older opset).
      *
      * @param n the node
      * @param shapes its output shapes when known from the mapping, or null to take them from the
@@ -569,25 +703,20 @@ final class OnnxImporter {
      * @return one value per output slot, null for an absent output
      */
     List<Value> addOpaque(NodeProto n, List<Shape> shapes) {
-        List<Shape> outShapes = shapes != null ? shapes : declaredShapes(n);
+        List<Shape> outShapes = shapes != null ? shapes : outputShapes(n);
+        NodeProto source = converted.originals().getOrDefault(n, n);
         List<Value> ins = new ArrayList<>();
-        NodeProto.Builder template = n.toBuilder().clearName().clearInput().clearOutput();
-        for (int k = 0; k < n.getInputCount(); k++) {
-            if (n.getInput(k).isEmpty()) {
-                template.addInput("");
-            } else {
-                template.addInput("?");
-                ins.add(value(n, k));
+        for (int k = 0; k < source.getInputCount(); k++) {
+            if (!source.getInput(k).isEmpty()) {
+                ins.add(value(source, k));
             }
         }
-        for (String out : n.getOutputList()) {
-            template.addOutput(out.isEmpty() ? "" : "?");
-        }
-        String name = name(null, List.of(n));
+        String name = name(null, List.of(source));
         Attributes a = Attributes.of()
-                .with("onnx_op_type", n.getOpType())
-                .with("onnx_domain", n.getDomain())
-                .with("onnx_node", Base64.getEncoder().encodeToString(template.build().toByteArray()));
+                .with("onnx_op_type", source.getOpType())
+                .with("onnx_domain", source.getDomain())
+                .with("onnx_opset", file.opset())
+                .with(NodeTemplate.ATTRIBUTE, NodeTemplate.encode(source));
         List<Value> outs = builder.node(OnnxOpaqueOp.NAME, name, OpaqueShapes.encode(a, outShapes),
                 ins.toArray(new Value[0]));
         List<Value> bySlot = new ArrayList<>();
@@ -599,11 +728,49 @@ final class OnnxImporter {
             }
             bySlot.add(v);
         }
-        opaque.append(opaque.length() == 0 ? "" : "\n").append(name).append('\t').append(n.getOpType());
+        opaque.append(opaque.length() == 0 ? "" : "\n").append(name).append('\t').append(source.getOpType());
         return Collections.unmodifiableList(bySlot);
     }
 
-    private List<Shape> declaredShapes(NodeProto n) {
+    /**
+     * Returns the output shapes of a node kept opaque: by the standard op's shape rule, else
+     * (custom domains, or a rule that cannot know them) from the model's value_info.
+     */
+    private List<Shape> outputShapes(NodeProto n) {
+        try {
+            Optional<List<Shape>> inferred = ShapeInference.infer(n, operands(n), opset());
+            if (inferred.isPresent()) {
+                return inferred.get();
+            }
+        } catch (ShapeInference.Unknown e) {
+            return declaredShapes(n, e.getMessage());
+        }
+        return declaredShapes(n, null);
+    }
+
+    private ShapeInference.Operands operands(NodeProto n) {
+        return new ShapeInference.Operands() {
+            @Override
+            public Optional<Shape> shape(int k) {
+                return input(n, k).map(op -> op instanceof Operand.Dynamic d ? d.value().shape()
+                        : ((Operand.Known) op).array().getShape());
+            }
+
+            @Override
+            public Optional<NDArray> constant(int k) {
+                return known(n, k).map(Operand.Known::array);
+            }
+        };
+    }
+
+    /**
+     * Reads the static output shapes of a node from the model's value_info (a symbolic first
+     * dimension is the batch size of the first graph input).
+     *
+     * @param n the node
+     * @param unknowable why the standard op's rule cannot know them, or null for an op without a rule
+     */
+    private List<Shape> declaredShapes(NodeProto n, String unknowable) {
         List<Shape> shapes = new ArrayList<>();
         for (String out : n.getOutputList()) {
             if (out.isEmpty()) {
@@ -611,21 +778,24 @@ final class OnnxImporter {
             }
             ValueInfoProto info = infos.get(out);
             if (info == null || !info.getType().getTensorType().hasShape()) {
-                throw error(n, "op '" + n.getOpType() + "' has no Bonsai op type, and its output '"
-                        + out + "' has no static shape in the model's value_info (run ONNX shape "
-                        + "inference on the model first)", null);
+                throw error(n, unknowable != null
+                        ? "the shape of output '" + out + "' cannot be known before running the model ("
+                                + unknowable + "), and the model's value_info gives none"
+                        : "op '" + n.getOpType() + "'" + (n.getDomain().isEmpty() ? "" : " of domain '"
+                                + n.getDomain() + "'") + " has no Bonsai op type and no shape rule, and its output '"
+                                + out + "' has no static shape in the model's value_info", null);
             }
             TensorShapeProto sp = info.getType().getTensorType().getShape();
             long[] dims = new long[sp.getDimCount()];
             for (int d = 0; d < dims.length; d++) {
                 TensorShapeProto.Dimension dim = sp.getDim(d);
-                if (!dim.hasDimValue()) {
-                    if (d != 0) {
-                        throw error(n, "output '" + out + "' dimension " + d + " is not static", null);
-                    }
-                    dims[d] = 1;
-                } else {
+                if (dim.hasDimValue() && dim.getDimValue() > 0) {
                     dims[d] = dim.getDimValue();
+                } else if (d == 0) {
+                    dims[d] = batch;
+                } else {
+                    throw error(n, "output '" + out + "' dimension " + d + " is not static in the model's "
+                            + "value_info" + (unknowable == null ? "" : " (" + unknowable + ")"), null);
                 }
             }
             shapes.add(new Shape(dims));

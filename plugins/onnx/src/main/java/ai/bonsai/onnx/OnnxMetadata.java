@@ -32,8 +32,33 @@ public final class OnnxMetadata {
     public static final String NODE_NAMES_PREFIX = "onnx.node.";
     /** Prefix of the original name of graph output k ({@code onnx.output.0}). */
     public static final String OUTPUT_PREFIX = "onnx.output.";
-    /** Prefix of a graph input's symbolic first dimension ({@code onnx.input_dim0.input}). */
-    public static final String INPUT_DIM0_PREFIX = "onnx.input_dim0.";
+    /**
+     * Prefix of a graph input's declared dimensions ({@code onnx.input_dims.input}): one
+     * comma-separated entry per dimension, a number for a static size, the {@code dim_param}
+     * name for a symbolic one, {@code ?} for an unknown one.
+     */
+    public static final String INPUT_DIMS_PREFIX = "onnx.input_dims.";
+    /** Prefix of graph output k's declared dimensions ({@code onnx.output_dims.0}), as {@link #INPUT_DIMS_PREFIX}. */
+    public static final String OUTPUT_DIMS_PREFIX = "onnx.output_dims.";
+    /**
+     * Prefix of the name a parameter had in the source model ({@code onnx.tensor.l1.weight} gives
+     * {@code l1.w}): an initializer, or the output of a {@code Constant} node.
+     */
+    public static final String TENSOR_NAME_PREFIX = "onnx.tensor.";
+    /** Prefix of the {@code Constant} node a parameter came from ({@code onnx.constant_node.conv.weight}). */
+    public static final String CONSTANT_NODE_PREFIX = "onnx.constant_node.";
+    /** Prefix of an ONNX node's doc string, by original node name ({@code onnx.node_doc./conv1/Conv}). */
+    public static final String NODE_DOC_PREFIX = "onnx.node_doc.";
+    /** Prefix of a graph input's or output's doc string, by value name. */
+    public static final String VALUE_DOC_PREFIX = "onnx.value_doc.";
+    /** The source model's doc string. */
+    public static final String DOC_STRING = "onnx.doc_string";
+    /** The source graph's doc string. */
+    public static final String GRAPH_DOC_STRING = "onnx.graph_doc_string";
+    /** The source model's {@code domain}. */
+    public static final String MODEL_DOMAIN = "onnx.model_domain";
+    /** The source model's {@code model_version}. */
+    public static final String MODEL_VERSION = "onnx.model_version";
     /** Prefix of a graph input's ONNX element type code ({@code onnx.input_type.input}). */
     public static final String INPUT_TYPE_PREFIX = "onnx.input_type.";
     /** Prefix of graph output k's ONNX element type code ({@code onnx.output_type.0}). */

@@ -39,7 +39,7 @@ record OnnxModelFile(Path path, ModelProto model, long opset, CompletableFuture<
     /** The newest IR version read. */
     static final long MAX_IR = 10;
     /** The oldest default-domain opset read. */
-    static final long MIN_OPSET = 11;
+    static final long MIN_OPSET = 7;
     /** The newest default-domain opset read. */
     static final long MAX_OPSET = 21;
 

@@ -13,15 +13,19 @@ import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -36,6 +40,8 @@ final class OnnxWriter {
 
     /** The opset written for graphs that were not read from ONNX. */
     static final long DEFAULT_OPSET = 17;
+    /** IR versions below this one list every initializer among the graph inputs too. */
+    static final long IR_WITHOUT_INITIALIZER_INPUTS = 4;
     /** The metadata_props key of the provenance entry. */
     static final String PROVENANCE = "bonsai.provenance";
 
@@ -93,15 +99,18 @@ final class OnnxWriter {
                 names.put(graph.outputs().get(k), original);
             }
         }
+        constantsUnderTheirSourceNames(graph, names);
         GraphProto.Builder g = GraphProto.newBuilder()
-                .setName(meta.getOrDefault(OnnxMetadata.GRAPH_NAME, graph.name()));
+                .setName(meta.getOrDefault(OnnxMetadata.GRAPH_NAME, graph.name()))
+                .setDocString(meta.getOrDefault(OnnxMetadata.GRAPH_DOC_STRING, ""));
         Map<String, Long> domains = new TreeMap<>();
         meta.forEach((k, v) -> {
             if (k.startsWith(OnnxMetadata.DOMAIN_OPSET_PREFIX)) {
                 domains.put(k.substring(OnnxMetadata.DOMAIN_OPSET_PREFIX.length()), Long.parseLong(v));
             }
         });
-        NodeEmitter emitter = new NodeEmitter(graph, g, names, opset, codecs, domains);
+        NodeEmitter emitter = new NodeEmitter(graph, g, names, opset, codecs, domains,
+                new TensorNames(meta, names.values()));
         for (Node n : graph.nodes()) {
             emitter.emit(n);
         }
@@ -109,20 +118,32 @@ final class OnnxWriter {
             int type = Integer.parseInt(meta.getOrDefault(OnnxMetadata.INPUT_TYPE_PREFIX + v.name(),
                     declaredType(meta.get(GraphBuilder.INPUT_DATA_TYPE_PREFIX + v.name()))));
             g.addInput(valueInfo(v.name(), type, v.shape().getShape(),
-                    meta.get(OnnxMetadata.INPUT_DIM0_PREFIX + v.name())));
+                    meta.get(OnnxMetadata.INPUT_DIMS_PREFIX + v.name()), null, meta));
         }
         String batch = graph.inputs().stream()
-                .map(v -> meta.get(OnnxMetadata.INPUT_DIM0_PREFIX + v.name()))
-                .filter(java.util.Objects::nonNull).findFirst().orElse(null);
+                .map(v -> meta.get(OnnxMetadata.INPUT_DIMS_PREFIX + v.name()))
+                .filter(java.util.Objects::nonNull).map(d -> d.split(",", -1)[0])
+                .filter(d -> !isStatic(d)).findFirst().orElse(null);
         for (int k = 0; k < graph.outputs().size(); k++) {
             Value v = graph.outputs().get(k);
             int type = Integer.parseInt(meta.getOrDefault(OnnxMetadata.OUTPUT_TYPE_PREFIX + k, "1"));
-            g.addOutput(valueInfo(names.get(v), type, v.shape().getShape(), batch));
+            g.addOutput(valueInfo(names.get(v), type, v.shape().getShape(),
+                    meta.get(OnnxMetadata.OUTPUT_DIMS_PREFIX + k), batch, meta));
+        }
+        if (ir < IR_WITHOUT_INITIALIZER_INPUTS) {
+            for (TensorProto t : g.getInitializerList()) {
+                g.addInput(ValueInfoProto.newBuilder().setName(t.getName()).setType(TypeProto.newBuilder()
+                        .setTensorType(TypeProto.Tensor.newBuilder().setElemType(t.getDataType())
+                                .setShape(staticShape(t.getDimsList())))));
+            }
         }
         ModelProto.Builder m = ModelProto.newBuilder()
                 .setIrVersion(ir)
                 .setProducerName(meta.getOrDefault(OnnxMetadata.PRODUCER_NAME, "bonsai"))
                 .setProducerVersion(meta.getOrDefault(OnnxMetadata.PRODUCER_VERSION, Provenance.version()))
+                .setDocString(meta.getOrDefault(OnnxMetadata.DOC_STRING, ""))
+                .setDomain(meta.getOrDefault(OnnxMetadata.MODEL_DOMAIN, ""))
+                .setModelVersion(Long.parseLong(meta.getOrDefault(OnnxMetadata.MODEL_VERSION, "0")))
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset))
                 .setGraph(g);
         domains.forEach((domain, version) -> m.addOpsetImport(OperatorSetIdProto.newBuilder()
@@ -157,19 +178,61 @@ final class OnnxWriter {
                 .orElse(OnnxDataType.FLOAT).code());
     }
 
-    private static ValueInfoProto valueInfo(String name, int elemType, long[] dims, String dim0) {
+    /**
+     * Gives each {@code onnx_constant} the name its tensor had in the source model when no other
+     * value has it.
+     */
+    private static void constantsUnderTheirSourceNames(Graph graph, Map<Value, String> names) {
+        Set<String> used = new HashSet<>(names.values());
+        for (Node n : graph.nodes()) {
+            if (!n.op().name().equals(OnnxConstantOp.NAME) || graph.outputs().contains(n.output())) {
+                continue;
+            }
+            String source = graph.metadata().get(OnnxMetadata.TENSOR_NAME_PREFIX + n.parameter("value").name());
+            if (source != null && !source.equals(names.get(n.output())) && used.add(source)) {
+                names.put(n.output(), source);
+            }
+        }
+    }
+
+    private static boolean isStatic(String dim) {
+        return !dim.isEmpty() && dim.chars().allMatch(Character::isDigit);
+    }
+
+    /**
+     * Declares a graph input or output: the current sizes where the source declared static ones,
+     * the source's symbolic dimensions where it declared those (so the file accepts every size the
+     * source did), and the inputs' symbolic batch name on the first dimension of an output the
+     * source declared static or without a shape.
+     */
+    private static ValueInfoProto valueInfo(String name, int elemType, long[] dims, String declared, String batch,
+            Map<String, String> meta) {
+        String[] source = declared == null ? null : declared.split(",", -1);
+        if (source != null && source.length != dims.length) {
+            source = null;
+        }
         TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
         for (int d = 0; d < dims.length; d++) {
             TensorShapeProto.Dimension.Builder dim = TensorShapeProto.Dimension.newBuilder();
-            if (d == 0 && dim0 != null && dims.length > 0) {
-                dim.setDimParam(dim0);
-            } else {
+            String s = source != null && !(d == 0 && batch != null && isStatic(source[d])) ? source[d]
+                    : d == 0 ? batch : null;
+            if (s == null || isStatic(s)) {
                 dim.setDimValue(dims[d]);
+            } else if (!s.equals(InputShapes.UNKNOWN)) {
+                dim.setDimParam(s);
             }
             shape.addDim(dim);
         }
-        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder()
-                .setTensorType(TypeProto.Tensor.newBuilder().setElemType(elemType).setShape(shape)))
+        return ValueInfoProto.newBuilder().setName(name)
+                .setDocString(meta.getOrDefault(OnnxMetadata.VALUE_DOC_PREFIX + name, ""))
+                .setType(TypeProto.newBuilder()
+                        .setTensorType(TypeProto.Tensor.newBuilder().setElemType(elemType).setShape(shape)))
                 .build();
+    }
+
+    private static TensorShapeProto staticShape(List<Long> dims) {
+        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+        dims.forEach(d -> shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d)));
+        return shape.build();
     }
 }

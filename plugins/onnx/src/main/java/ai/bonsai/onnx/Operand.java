@@ -21,7 +21,8 @@ sealed interface Operand permits Operand.Dynamic, Operand.Known {
      * A constant.
      *
      * @param array the data
-     * @param initializer the initializer it comes from, or empty for computed constants
+     * @param initializer the initializer or {@code Constant} output it comes from, or null for
+     *     computed constants
      */
     record Known(NDArray array, String initializer) implements Operand {
 

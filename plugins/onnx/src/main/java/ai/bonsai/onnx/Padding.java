@@ -14,37 +14,41 @@ final class Padding {
     }
 
     /**
-     * Returns the pads {@code [top, left, bottom, right]}.
+     * Returns the pads of a Conv or pooling node, of any number of spatial dimensions: {@code
+     * pads}, none for {@code VALID}, or for {@code SAME_UPPER}/{@code SAME_LOWER} the padding
+     * that makes each output {@code ceil(input / stride)} long.
      *
      * @param at the node
-     * @param x the NCHW input shape
+     * @param x the N x C x spatial input shape
      * @param kernel the kernel size
      * @param strides the strides
      * @param dilations the dilations
-     * @return the pads, or null when the node is not 2-D
+     * @return the pads {@code [begin..., end...]} ({@code [top, left, bottom, right]} in 2-D), or
+     *     null when the ranks disagree or the pads are absent in form or number
      */
     static long[] of(OnnxNode at, Shape x, long[] kernel, long[] strides, long[] dilations) {
-        if (x.dimension() != 4 || kernel.length != 2 || strides.length != 2 || dilations.length != 2) {
+        int rank = kernel.length;
+        if (x.dimension() != rank + 2 || strides.length != rank || dilations.length != rank) {
             return null;
         }
         String auto = at.stringAttr("auto_pad", "NOTSET");
         switch (auto) {
             case "NOTSET" -> {
-                long[] pads = at.longsAttr("pads").orElse(new long[4]);
-                return pads.length == 4 ? pads : null;
+                long[] pads = at.longsAttr("pads").orElse(new long[2 * rank]);
+                return pads.length == 2 * rank ? pads : null;
             }
             case "VALID" -> {
-                return new long[4];
+                return new long[2 * rank];
             }
             case "SAME_UPPER", "SAME_LOWER" -> {
-                long[] pads = new long[4];
-                for (int d = 0; d < 2; d++) {
+                long[] pads = new long[2 * rank];
+                for (int d = 0; d < rank; d++) {
                     long in = x.get(d + 2);
                     long out = (in + strides[d] - 1) / strides[d];
                     long total = Math.max(0, (out - 1) * strides[d] + (kernel[d] - 1) * dilations[d] + 1 - in);
                     long small = total / 2;
                     pads[d] = auto.equals("SAME_UPPER") ? small : total - small;
-                    pads[d + 2] = total - pads[d];
+                    pads[d + rank] = total - pads[d];
                 }
                 return pads;
             }
@@ -52,6 +56,46 @@ final class Padding {
                 return null;
             }
         }
+    }
+
+    /**
+     * Returns the pads of a ConvTranspose node with an {@code output_shape}: the total padding
+     * that gives each spatial dimension its requested length, split as the operator's
+     * specification and ONNX Runtime do (the larger half at the beginning, at the end for {@code
+     * SAME_UPPER}).
+     *
+     * @param at the node
+     * @param x the N x C x spatial input shape
+     * @param kernel the kernel size
+     * @param strides the strides
+     * @param dilations the dilations
+     * @param outputPadding the output padding
+     * @return the pads {@code [begin..., end...]}, or null when the output shape does not fit
+     *     (longer than the full transposed convolution, or of another rank)
+     */
+    static long[] forOutputShape(OnnxNode at, Shape x, long[] kernel, long[] strides, long[] dilations,
+            long[] outputPadding) {
+        int rank = kernel.length;
+        long[] requested = at.longsAttr("output_shape").orElseThrow();
+        if (requested.length == rank + 2) {
+            requested = Arrays.copyOfRange(requested, 2, rank + 2);
+        }
+        if (x.dimension() != rank + 2 || requested.length != rank || strides.length != rank
+                || dilations.length != rank || outputPadding.length != rank) {
+            return null;
+        }
+        boolean upper = at.stringAttr("auto_pad", "NOTSET").equals("SAME_UPPER");
+        long[] pads = new long[2 * rank];
+        for (int d = 0; d < rank; d++) {
+            long total = strides[d] * (x.get(d + 2) - 1) + outputPadding[d] + (kernel[d] - 1) * dilations[d] + 1
+                    - requested[d];
+            if (total < 0) {
+                return null;
+            }
+            pads[d] = upper ? total / 2 : total - total / 2;
+            pads[d + rank] = total - pads[d];
+        }
+        return pads;
     }
 
     /**

@@ -229,7 +229,7 @@ final class Patterns {
         List<NodeProto> members = List.of(matMul, add.get());
         String name = ctx.name(w.get().initializer(), members);
         ctx.supplyArray(name, "weight", w.get().array().transpose().duplicate()
-                .toType(ai.djl.ndarray.types.DataType.FLOAT32, false));
+                .toType(ai.djl.ndarray.types.DataType.FLOAT32, false), w.get().initializer());
         ctx.supply(name, "bias", bias.get(), new Shape(out));
         ctx.define(add.get().getOutput(0), ctx.builder().op("linear", name,
                 Attributes.of().with("out_features", out).with("bias", true), x));

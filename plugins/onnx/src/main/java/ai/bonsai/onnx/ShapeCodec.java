@@ -150,7 +150,11 @@ final class ShapeCodec extends FamilyCodec {
                 Attributes.of().with("dim", axis).with("sizes", sizes), c.value(0)));
     }
 
-    /** Maps Slice with constant starts, ends, axes and positive steps (opset 10 and later). */
+    /**
+     * Maps Slice with constant starts, ends, axes and positive steps (opset 10 and later). An end
+     * past the dimension (exporters write {@code INT64_MAX} for "to the end") is kept, so the
+     * written model slices to the end at every input size.
+     */
     private static Optional<List<Value>> slice(OnnxImportContext c) {
         if (c.opset("") < 10 || c.constant(1).isEmpty() || c.constant(2).isEmpty()
                 || !absentOrConstant(c, 3) || !absentOrConstant(c, 4)) {
@@ -172,7 +176,7 @@ final class ShapeCodec extends FamilyCodec {
             y = c.builder().op("slice", i == 0 ? name : name + "_" + i, Attributes.of()
                     .with("dim", axes[i])
                     .with("start", Math.max(-length, Math.min(s[i], length)))
-                    .with("end", Math.max(-length, Math.min(e[i], length)))
+                    .with("end", e[i] > length ? e[i] : Math.max(-length, e[i]))
                     .with("step", steps[i]), y);
         }
         return Optional.of(List.of(y));
@@ -182,7 +186,8 @@ final class ShapeCodec extends FamilyCodec {
     public void exportNode(Node node, OnnxExportContext c) {
         Attributes a = node.attributes();
         switch (node.op().name()) {
-            case "flatten", "reshape" -> reshapeTo(node, c, "Reshape");
+            case "flatten" -> flatten(node, c, a);
+            case "reshape" -> reshapeTo(node, c, "Reshape");
             case "expand" -> reshapeTo(node, c, "Expand");
             case "concat" -> {
                 List<String> inputs = new ArrayList<>();
@@ -192,11 +197,37 @@ final class ShapeCodec extends FamilyCodec {
                 last(c, "Concat", inputs, Map.of("axis", a.getLong("dim")));
             }
             case "split", "chunk" -> split(node, c, a);
-            case "slice" -> last(c, "Slice", List.of(c.input(0), c.longs("starts", a.getLong("start")),
-                    c.longs("ends", a.getLong("end")), c.longs("axes", a.getLong("dim")),
-                    c.longs("steps", a.has("step") ? a.getLong("step") : 1)), Map.of());
+            case "slice" -> slice(node, c, a);
             case "permute" -> last(c, "Transpose", List.of(c.input(0)), Map.of("perm", perm(node, a.getLongs("dims"))));
             default -> transpose(node, c, a);
+        }
+    }
+
+    /** Writes Slice with inputs, or with attributes before opset 10 (which know step 1 only). */
+    private static void slice(Node node, OnnxExportContext c, Attributes a) {
+        long step = a.has("step") ? a.getLong("step") : 1;
+        if (c.opset() >= 10) {
+            last(c, "Slice", List.of(c.input(0), c.longs("starts", a.getLong("start")),
+                    c.longs("ends", a.getLong("end")), c.longs("axes", a.getLong("dim")), c.longs("steps", step)),
+                    Map.of());
+        } else if (step == 1) {
+            last(c, "Slice", List.of(c.input(0)), Map.of("starts", new long[] {a.getLong("start")},
+                    "ends", new long[] {a.getLong("end")}, "axes", new long[] {a.getLong("dim")}));
+        } else {
+            throw new ai.bonsai.api.model.ModelFormatException("node '" + node.name() + "': a slice with step "
+                    + step + " has no equivalent before opset 10 (the model's opset is " + c.opset() + ")");
+        }
+    }
+
+    /** Writes a flattening from dimension 1 to the last as Flatten, which holds for every input size. */
+    private static void flatten(Node node, OnnxExportContext c, Attributes a) {
+        int rank = node.input().shape().dimension();
+        long start = a.getLong("start_dim") < 0 ? a.getLong("start_dim") + rank : a.getLong("start_dim");
+        long end = a.getLong("end_dim") < 0 ? a.getLong("end_dim") + rank : a.getLong("end_dim");
+        if (start == 1 && end == rank - 1) {
+            last(c, "Flatten", List.of(c.input(0)), Map.of("axis", 1L));
+        } else {
+            reshapeTo(node, c, "Reshape");
         }
     }
 

@@ -23,11 +23,14 @@ import java.util.stream.LongStream;
 import java.util.stream.Stream;
 
 /**
- * The ops over feature maps (NCHW; NCL too for ConvTranspose): Conv (asymmetric pads become a
- * {@code pad} node), ConvTranspose, MaxPool, AveragePool, GlobalAveragePool, Pad (constant mode)
- * and Resize (integer scales), and {@code conv2d}, {@code conv_transpose1d/2d},
- * {@code max_pool2d}, {@code avg_pool2d}, {@code adaptive_avg_pool2d} (even windows),
- * {@code pad} and {@code upsample} back.
+ * The ops over feature maps (NCL, NCHW, NCDHW): Conv (1-D to 3-D; asymmetric pads become a
+ * {@code pad} node), ConvTranspose (1-D and 2-D; asymmetric pads and {@code output_shape} become a
+ * symmetric one and a {@code slice} per cropped dimension), MaxPool, AveragePool,
+ * GlobalAveragePool, Pad (constant mode) and Resize (integer factors as {@code upsample}, other
+ * scales and sizes as {@code onnx_resize}), and {@code conv1d/2d/3d}, {@code
+ * conv_transpose1d/2d}, {@code max_pool2d}, {@code avg_pool2d}, {@code adaptive_avg_pool2d} (even
+ * windows), {@code pad}, {@code upsample} and {@code onnx_resize} back, in the forms of the target
+ * opset (attribute-form Pad, Upsample and Resize-10 before opset 11).
  */
 final class SpatialCodec extends FamilyCodec {
 
@@ -39,8 +42,8 @@ final class SpatialCodec extends FamilyCodec {
 
     @Override
     public Set<String> exports() {
-        return Set.of("conv2d", "conv_transpose1d", "conv_transpose2d", "max_pool2d", "avg_pool2d",
-                "adaptive_avg_pool2d", "pad", "upsample");
+        return Set.of("conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "max_pool2d",
+                "avg_pool2d", "adaptive_avg_pool2d", "pad", "upsample", OnnxResizeOp.NAME);
     }
 
     @Override
@@ -59,42 +62,55 @@ final class SpatialCodec extends FamilyCodec {
     }
 
     private static Optional<List<Value>> conv(OnnxNode n, OnnxImportContext c) {
-        Optional<NDArray> w = convWeight(c, 4);
+        Optional<NDArray> w = convWeight(c, 3, 4, 5);
         if (w.isEmpty()) {
             return DECLINE;
         }
         Value x = c.value(0);
         Shape ws = w.get().getShape();
+        int rank = ws.dimension() - 2;
         long[] kernel = ws.slice(2).getShape();
-        long[] strides = n.longsAttr("strides").orElse(ones(2));
-        long[] dilations = n.longsAttr("dilations").orElse(ones(2));
+        long[] strides = n.longsAttr("strides").orElse(ones(rank));
+        long[] dilations = n.longsAttr("dilations").orElse(ones(rank));
         long[] pads = Padding.of(n, x.shape(), kernel, strides, dilations);
-        if (pads == null) {
+        if (pads == null || LongStream.of(pads).anyMatch(p -> p < 0)) {
             return DECLINE;
         }
         String name = c.nodeName(1);
-        if (pads[0] != pads[2] || pads[1] != pads[3]) {
-            x = c.builder().op("pad", name + ".pad", Attributes.of()
-                    .with("pads", new long[] {pads[1], pads[3], pads[0], pads[2]})
+        long[] padding = Padding.symmetric(pads);
+        if (padding == null) {
+            x = c.builder().op("pad", name + ".pad", Attributes.of().with("pads", torchPads(pads))
                     .with("mode", "constant").with("value", 0.0), x);
-            pads = new long[] {0, 0, 0, 0};
+            padding = new long[rank];
         }
         long groups = n.longAttr("group", 1);
-        return single(c, "conv2d", name, convAttributes(c, name, ws, ws.get(0), groups)
+        return single(c, "conv" + rank + "d", name, convAttributes(c, name, ws, ws.get(0), groups)
                 .with("kernel", kernel)
                 .with("stride", strides)
-                .with("padding", new long[] {pads[0], pads[1]})
+                .with("padding", padding)
                 .with("dilation", dilations), x);
+    }
+
+    /** ONNX pads {@code [begin..., end...]} in PyTorch's order: the last dimension's pair first. */
+    private static long[] torchPads(long[] pads) {
+        int rank = pads.length / 2;
+        long[] torch = new long[pads.length];
+        for (int d = 0; d < rank; d++) {
+            int fromLast = rank - 1 - d;
+            torch[2 * fromLast] = pads[d];
+            torch[2 * fromLast + 1] = pads[d + rank];
+        }
+        return torch;
     }
 
     /**
      * Maps ConvTranspose with a {@code [in, out/group, k...]} weight, whose layout PyTorch shares.
-     * An explicit {@code output_shape}, asymmetric pads, or an {@code auto_pad} that needs them have
-     * no PyTorch equivalent: declined.
+     * PyTorch pads both ends alike: asymmetric pads, and those an {@code output_shape} implies,
+     * become the smaller pad of each dimension and a {@code slice} that crops the rest.
      */
     private static Optional<List<Value>> convTranspose(OnnxNode n, OnnxImportContext c) {
         Optional<NDArray> w = convWeight(c, 3, 4);
-        if (w.isEmpty() || n.has("output_shape")) {
+        if (w.isEmpty()) {
             return DECLINE;
         }
         Value x = c.value(0);
@@ -104,20 +120,35 @@ final class SpatialCodec extends FamilyCodec {
         long[] strides = n.longsAttr("strides").orElse(ones(rank));
         long[] dilations = n.longsAttr("dilations").orElse(ones(rank));
         long[] outputPadding = n.longsAttr("output_padding").orElse(new long[rank]);
-        long[] padding = Padding.symmetric(
-                Padding.transposed(n, x.shape(), kernel, strides, dilations, outputPadding));
-        if (padding == null) {
+        long[] pads = n.has("output_shape")
+                ? Padding.forOutputShape(n, x.shape(), kernel, strides, dilations, outputPadding)
+                : Padding.transposed(n, x.shape(), kernel, strides, dilations, outputPadding);
+        if (pads == null || LongStream.of(pads).anyMatch(p -> p < 0)) {
             return DECLINE;
+        }
+        long[] padding = new long[rank];
+        for (int d = 0; d < rank; d++) {
+            padding[d] = Math.min(pads[d], pads[d + rank]);
         }
         long groups = n.longAttr("group", 1);
         String name = c.nodeName(1);
-        return single(c, "conv_transpose" + rank + "d", name,
+        Value y = c.builder().op("conv_transpose" + rank + "d", name,
                 convAttributes(c, name, ws, ws.get(1) * groups, groups)
                         .with("kernel", kernel)
                         .with("stride", strides)
                         .with("padding", padding)
                         .with("output_padding", outputPadding)
                         .with("dilation", dilations), x);
+        for (int d = 0; d < rank; d++) {
+            long begin = pads[d] - padding[d];
+            long end = pads[d + rank] - padding[d];
+            if (begin + end > 0) {
+                y = c.builder().op("slice", name + ".crop" + (rank > 1 ? String.valueOf(d) : ""), Attributes.of()
+                        .with("dim", (long) d + 2).with("start", begin)
+                        .with("end", y.shape().get(d + 2) - end).with("step", 1L), y);
+            }
+        }
+        return Optional.of(List.of(y));
     }
 
     /** Returns the constant weight of one of the ranks when the input is computed and the bias absent or constant. */
@@ -178,71 +209,104 @@ final class SpatialCodec extends FamilyCodec {
             return DECLINE;
         }
         Optional<long[]> pads = c.opset("") < 11 ? n.longsAttr("pads") : c.constant(1).map(FamilyCodec::longs);
-        if (pads.isEmpty() || !absentOrConstant(c, 2)) {
+        if (pads.isEmpty() || !absentOrConstant(c, 2) || LongStream.of(pads.get()).anyMatch(p -> p < 0)) {
             return DECLINE;
         }
         double value = c.constant(2).map(FamilyCodec::scalar).orElse(n.doubleAttr("value", 0f));
-        long[] p = pads.get();
-        int rank = p.length / 2;
-        long[] torch = new long[p.length];
-        for (int d = 0; d < rank; d++) {
-            int fromLast = rank - 1 - d;
-            torch[2 * fromLast] = p[d];
-            torch[2 * fromLast + 1] = p[d + rank];
-            if (p[d] < 0 || p[d + rank] < 0) {
-                return DECLINE;
-            }
-        }
-        return unary(c, "pad", Attributes.of().with("pads", torch).with("mode", "constant").with("value", value));
+        return unary(c, "pad", Attributes.of().with("pads", torchPads(pads.get())).with("mode", "constant")
+                .with("value", value));
     }
 
-    /** Maps Resize by integer scales (nearest/floor/asymmetric or linear/half-pixel), opset 11 and later. */
+    /**
+     * Maps Resize (opset 11 and later; older forms are converted on import) of the spatial
+     * dimensions by constant scales or sizes: integer factors with PyTorch's nearest or bilinear
+     * coordinates as {@code upsample}, any other size in nearest or linear mode as {@code
+     * onnx_resize}.
+     */
     private static Optional<List<Value>> resize(OnnxNode n, OnnxImportContext c) {
-        if (!isDynamic(c, 0) || c.opset("") < 11 || c.value(0).shape().dimension() != 4) {
+        if (!isDynamic(c, 0) || c.opset("") < 11 || c.value(0).shape().dimension() < 3
+                || n.longAttr("antialias", 0) != 0 || !n.stringAttr("keep_aspect_ratio_policy", "stretch").equals("stretch")) {
             return DECLINE;
         }
         Shape x = c.value(0).shape();
-        Optional<NDArray> scales = c.constant(2).filter(k -> k.size() == 4);
-        Optional<NDArray> sizes = c.constant(3).filter(k -> k.size() == 4);
-        long[] scale = new long[2];
-        for (int d = 0; d < 2; d++) {
-            double f;
-            if (scales.isPresent()) {
-                f = scales.get().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).toDoubleArray()[d + 2];
-            } else if (sizes.isPresent()) {
-                f = (double) longs(sizes.get())[d + 2] / x.get(d + 2);
+        int rank = x.dimension();
+        long[] axes = n.longsAttr("axes").map(a -> LongStream.of(a).map(d -> d < 0 ? d + rank : d).toArray())
+                .orElse(LongStream.range(0, rank).toArray());
+        Optional<NDArray> scales = c.constant(2).filter(k -> k.size() == axes.length);
+        Optional<NDArray> sizes = c.constant(3).filter(k -> k.size() == axes.length);
+        if (scales.isEmpty() && sizes.isEmpty()) {
+            return DECLINE;
+        }
+        long[] out = x.getShape().clone();
+        float[] factor = new float[rank];
+        Arrays.fill(factor, 1f);
+        for (int i = 0; i < axes.length; i++) {
+            int d = (int) axes[i];
+            if (sizes.isPresent()) {
+                out[d] = longs(sizes.get())[i];
+                factor[d] = (float) out[d] / x.get(d);
             } else {
-                return DECLINE;
+                factor[d] = (float) scalarAt(scales.get(), i);
+                out[d] = (long) (factor[d] * (float) x.get(d));
             }
-            if (f < 1 || f != Math.rint(f)) {
-                return DECLINE;
-            }
-            scale[d] = (long) f;
+        }
+        if (out[0] != x.get(0) || out[1] != x.get(1) || factor[0] != 1f || factor[1] != 1f
+                || LongStream.of(out).anyMatch(l -> l < 1)) {
+            return DECLINE;
         }
         String mode = n.stringAttr("mode", "nearest");
         String transform = n.stringAttr("coordinate_transformation_mode", "half_pixel");
-        Attributes a = Attributes.of().with("scale", scale);
-        if (mode.equals("nearest") && transform.equals("asymmetric")
-                && n.stringAttr("nearest_mode", "round_prefer_floor").equals("floor")) {
-            a = a.with("mode", "nearest");
-        } else if (mode.equals("linear") && (transform.equals("half_pixel") || transform.equals("pytorch_half_pixel"))) {
-            a = a.with("mode", "bilinear").with("align_corners", false);
-        } else {
+        String nearest = n.stringAttr("nearest_mode", "round_prefer_floor");
+        float[] spatial = Arrays.copyOfRange(factor, 2, rank);
+        Optional<List<Value>> byFactors = rank == 4 ? upsample(c, spatial, out, x, mode, transform, nearest) : DECLINE;
+        if (byFactors.isPresent()) {
+            return byFactors;
+        }
+        if (!Set.of("nearest", "linear").contains(mode) || !Set.of("half_pixel", "pytorch_half_pixel",
+                "align_corners", "asymmetric", "tf_half_pixel_for_nn").contains(transform)) {
             return DECLINE;
         }
-        return unary(c, "upsample", a);
+        return unary(c, OnnxResizeOp.NAME, Attributes.of().with("mode", mode)
+                .with("coordinate_transformation_mode", transform).with("nearest_mode", nearest)
+                .with("output_size", Arrays.copyOfRange(out, 2, rank))
+                .with("scales", OnnxResizeOp.scales(spatial)).with("by_sizes", sizes.isPresent()));
+    }
+
+    private static double scalarAt(NDArray a, int i) {
+        return a.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).toDoubleArray()[i];
+    }
+
+    /** Integer factors with PyTorch's nearest (asymmetric, floor) or bilinear (half-pixel) coordinates. */
+    private static Optional<List<Value>> upsample(OnnxImportContext c, float[] factor, long[] out, Shape x, String mode,
+            String transform, String nearest) {
+        long[] scale = new long[2];
+        for (int d = 0; d < 2; d++) {
+            if (factor[d] < 1 || factor[d] != Math.rint(factor[d]) || out[d + 2] != x.get(d + 2) * (long) factor[d]) {
+                return DECLINE;
+            }
+            scale[d] = (long) factor[d];
+        }
+        Attributes a = Attributes.of().with("scale", scale);
+        if (mode.equals("nearest") && transform.equals("asymmetric") && nearest.equals("floor")) {
+            return unary(c, "upsample", a.with("mode", "nearest"));
+        }
+        if (mode.equals("linear") && (transform.equals("half_pixel") || transform.equals("pytorch_half_pixel"))) {
+            return unary(c, "upsample", a.with("mode", "bilinear").with("align_corners", false));
+        }
+        return DECLINE;
     }
 
     @Override
     public void exportNode(Node node, OnnxExportContext c) {
         Attributes a = node.attributes();
         switch (node.op().name()) {
-            case "conv2d" -> conv(node, c, a, "Conv");
+            case "conv1d", "conv2d", "conv3d" -> conv(node, c, a, "Conv");
             case "conv_transpose1d", "conv_transpose2d" -> conv(node, c, a, "ConvTranspose");
             case "max_pool2d", "avg_pool2d" -> pool(node, c, a);
             case "adaptive_avg_pool2d" -> adaptivePool(node, c, a);
             case "pad" -> pad(node, c, a);
-            default -> upsample(c, a);
+            case "upsample" -> upsample(node, c, a);
+            default -> resize(node, c, a);
         }
     }
 
@@ -269,10 +333,15 @@ final class SpatialCodec extends FamilyCodec {
         long[] p = a.getLongs("padding");
         boolean max = node.op().name().equals("max_pool2d");
         Map<String, Object> attrs = new LinkedHashMap<>(Map.of(
-                "ceil_mode", a.getBoolean("ceil_mode") ? 1L : 0L,
                 "kernel_shape", a.getLongs("kernel"),
                 "pads", new long[] {p[0], p[1], p[0], p[1]},
                 "strides", a.getLongs("stride")));
+        if (c.opset() >= 10) {
+            attrs.put("ceil_mode", a.getBoolean("ceil_mode") ? 1L : 0L);
+        } else if (a.getBoolean("ceil_mode")) {
+            throw new ModelFormatException("node '" + node.name() + "': pooling with ceil_mode has no "
+                    + "equivalent before opset 10 (the model's opset is " + c.opset() + ")");
+        }
         if (!max) {
             attrs.put("count_include_pad", 1L);
         }
@@ -303,20 +372,93 @@ final class SpatialCodec extends FamilyCodec {
             onnx[d] = torch[2 * k];
             onnx[d + rank] = torch[2 * k + 1];
         }
+        if (c.opset() < 11) {
+            last(c, "Pad", List.of(c.input(0)), Map.of("mode", "constant", "pads", onnx, "value", a.getDouble("value")));
+            return;
+        }
         last(c, "Pad", List.of(c.input(0), c.longs("pads", onnx), scalar(c, "value", a.getDouble("value"))),
                 Map.of("mode", "constant"));
     }
 
-    private static void upsample(OnnxExportContext c, Attributes a) {
+    private static void upsample(Node node, OnnxExportContext c, Attributes a) {
         long[] s = a.getLongs("scale");
+        float[] factors = {1f, 1f, s[0], s[1]};
+        boolean nearest = a.getString("mode").equals("nearest");
+        if (c.opset() < 11) {
+            if (!nearest) {
+                throw new ModelFormatException("node '" + node.name() + "': bilinear upsampling with half-pixel "
+                        + "coordinates has no equivalent before opset 11 (the model's opset is " + c.opset() + ")");
+            }
+            legacyResize(c, "nearest", factors);
+            return;
+        }
         String roi = c.opset() < 13 ? c.floats("roi", new long[] {0}) : "";
-        String scales = c.floats("scales", new long[] {4}, 1f, 1f, s[0], s[1]);
-        if (a.getString("mode").equals("nearest")) {
+        String scales = c.floats("scales", new long[] {4}, factors);
+        if (nearest) {
             last(c, "Resize", List.of(c.input(0), roi, scales), Map.of("mode", "nearest",
                     "coordinate_transformation_mode", "asymmetric", "nearest_mode", "floor"));
         } else {
             last(c, "Resize", List.of(c.input(0), roi, scales), Map.of("mode", "linear",
                     "coordinate_transformation_mode", "pytorch_half_pixel"));
+        }
+    }
+
+    /**
+     * Writes {@code onnx_resize}: Resize by the model's scales, or, when it gave sizes, to the
+     * batch and channels of the input (read with Shape and Slice, so that they may differ from the
+     * import's) and the fixed spatial size; before opset 11 as Upsample or Resize-10, which know
+     * asymmetric coordinates and scales only.
+     */
+    private static void resize(Node node, OnnxExportContext c, Attributes a) {
+        int rank = node.input().shape().dimension();
+        float[] factors = new float[rank];
+        Arrays.fill(factors, 1f);
+        System.arraycopy(OnnxResizeOp.scales(a), 0, factors, 2, rank - 2);
+        String mode = a.getString("mode");
+        String transform = a.getString("coordinate_transformation_mode");
+        boolean bySizes = a.getBoolean("by_sizes");
+        if (c.opset() < 11) {
+            if (bySizes || !transform.equals("asymmetric")) {
+                throw new ModelFormatException("node '" + node.name() + "': Resize " + (bySizes ? "to sizes"
+                        : "with " + transform + " coordinates") + " has no equivalent before opset 11 (the model's "
+                        + "opset is " + c.opset() + ")");
+            }
+            legacyResize(c, mode, factors);
+            return;
+        }
+        Map<String, Object> attrs = new LinkedHashMap<>(Map.of("mode", mode, "coordinate_transformation_mode",
+                transform));
+        if (mode.equals("nearest")) {
+            attrs.put("nearest_mode", a.getString("nearest_mode"));
+        }
+        String roi = c.opset() < 13 ? c.floats("roi", new long[] {0}) : "";
+        if (!bySizes) {
+            last(c, "Resize", List.of(c.input(0), roi, c.floats("scales", new long[] {rank}, factors)), attrs);
+            return;
+        }
+        String shape = step(c, "Shape", List.of(c.input(0)), Map.of());
+        String batchAndChannels = step(c, "Slice", List.of(shape, c.longs("starts", 0), c.longs("ends", 2)),
+                Map.of());
+        String sizes = step(c, "Concat", List.of(batchAndChannels, c.longs("spatial_size",
+                a.getLongs("output_size"))), Map.of("axis", 0L));
+        String noScales = c.opset() < 13 ? c.floats("scales", new long[] {0}) : "";
+        last(c, "Resize", List.of(c.input(0), roi, noScales, sizes), attrs);
+    }
+
+    /** Upsample (opsets 7 to 9) or Resize-10 by scales, with asymmetric coordinates. */
+    private static void legacyResize(OnnxExportContext c, String mode, float[] factors) {
+        if (c.opset() >= 10) {
+            last(c, "Resize", List.of(c.input(0), c.floats("scales", new long[] {factors.length}, factors)),
+                    Map.of("mode", mode));
+        } else if (c.opset() == 9) {
+            last(c, "Upsample", List.of(c.input(0), c.floats("scales", new long[] {factors.length}, factors)),
+                    Map.of("mode", mode));
+        } else {
+            double[] scales = new double[factors.length];
+            for (int i = 0; i < scales.length; i++) {
+                scales[i] = factors[i];
+            }
+            last(c, "Upsample", List.of(c.input(0)), Map.of("mode", mode, "scales", scales));
         }
     }
 }

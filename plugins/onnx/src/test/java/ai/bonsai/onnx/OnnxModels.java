@@ -55,6 +55,49 @@ final class OnnxModels {
     }
 
     /**
+     * Declares a tensor value by its element type only, without a shape (a graph output or branch
+     * output whose shape the model leaves to shape inference).
+     *
+     * @param name the name
+     * @param elemType the ONNX element type code (1 float, 7 int64)
+     * @return the value info
+     */
+    static ValueInfoProto unshaped(String name, int elemType) {
+        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder()
+                .setTensorType(TypeProto.Tensor.newBuilder().setElemType(elemType))).build();
+    }
+
+    /**
+     * A graph attribute (a branch of If).
+     *
+     * @param name the name
+     * @param g the graph
+     * @return the attribute
+     */
+    static AttributeProto graph(String name, GraphProto g) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.GRAPH).setG(g).build();
+    }
+
+    /**
+     * A float initializer of given values, as float_data.
+     *
+     * @param name the name
+     * @param dims the shape
+     * @param v the values
+     * @return the tensor
+     */
+    static TensorProto floats(String name, long[] dims, float... v) {
+        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(1);
+        for (long d : dims) {
+            t.addDims(d);
+        }
+        for (float f : v) {
+            t.addFloatData(f);
+        }
+        return t.build();
+    }
+
+    /**
      * Creates a node.
      *
      * @param op the op type

@@ -62,6 +62,59 @@ final class Ort {
     }
 
     /**
+     * Runs a model on one float input and returns every float output.
+     *
+     * @param model the ONNX file
+     * @param inputName the graph input's name
+     * @param input the input
+     * @return the outputs, flattened, by output name in the graph's order
+     * @throws OrtException if ONNX Runtime refuses the model
+     */
+    static Map<String, float[]> runAll(Path model, String inputName, NDArray input) throws OrtException {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession session = env.createSession(model.toString(), new OrtSession.SessionOptions());
+                OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(input.toFloatArray()),
+                        input.getShape().getShape());
+                OrtSession.Result result = session.run(Map.of(inputName, x))) {
+            Map<String, float[]> outputs = new java.util.LinkedHashMap<>();
+            result.forEach(e -> {
+                FloatBuffer b = ((OnnxTensor) e.getValue()).getFloatBuffer();
+                float[] values = new float[b.remaining()];
+                b.get(values);
+                outputs.put(e.getKey(), values);
+            });
+            return outputs;
+        }
+    }
+
+    /**
+     * Runs a model on one float input and returns the shape of every output.
+     *
+     * @param model the ONNX file
+     * @param inputName the graph input's name
+     * @param input the input
+     * @return the output shapes by output name, in the graph's order
+     * @throws OrtException if ONNX Runtime refuses the model
+     */
+    static Map<String, long[]> outputShapes(Path model, String inputName, NDArray input) throws OrtException {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession session = env.createSession(model.toString(), new OrtSession.SessionOptions());
+                OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(input.toFloatArray()),
+                        input.getShape().getShape());
+                OrtSession.Result result = session.run(Map.of(inputName, x))) {
+            Map<String, long[]> shapes = new java.util.LinkedHashMap<>();
+            result.forEach(e -> {
+                try {
+                    shapes.put(e.getKey(), ((OnnxTensor) e.getValue()).getInfo().getShape());
+                } catch (ClassCastException ex) {
+                    throw new IllegalStateException("output '" + e.getKey() + "' is not a tensor", ex);
+                }
+            });
+            return shapes;
+        }
+    }
+
+    /**
      * Returns the largest absolute difference of two equally long arrays.
      *
      * @param a the first
