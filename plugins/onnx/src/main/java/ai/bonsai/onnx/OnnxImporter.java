@@ -6,14 +6,14 @@ import ai.bonsai.api.graph.Graph;
 import ai.bonsai.api.graph.GraphBuilder;
 import ai.bonsai.api.graph.Value;
 import ai.bonsai.api.model.ModelFormatException;
+import ai.bonsai.api.onnx.OnnxNode;
+import ai.bonsai.api.onnx.OnnxOpCodec;
+import ai.bonsai.api.onnx.OnnxOpId;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
-import ai.bonsai.api.onnx.OnnxNode;
-import ai.bonsai.api.onnx.OnnxOpCodec;
-import ai.bonsai.api.onnx.OnnxOpId;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
@@ -56,6 +56,7 @@ final class OnnxImporter {
     private final StringBuilder opaque = new StringBuilder();
     private final ConstantFolder folder;
     private final Patterns patterns;
+    private final UnwrappedParameters unwrapped;
     private final Codecs codecs;
 
     /**
@@ -73,6 +74,7 @@ final class OnnxImporter {
         this.decoder = new TensorDecoder(file.path());
         this.folder = new ConstantFolder(this);
         this.patterns = new Patterns(this);
+        this.unwrapped = new UnwrappedParameters(this);
     }
 
     /**
@@ -395,7 +397,8 @@ final class OnnxImporter {
     }
 
     /**
-     * Returns input k of a node as a graph value; a constant becomes an {@code onnx_constant} node.
+     * Returns input k of a node as a graph value; a constant becomes a {@code parameter} node
+     * ({@link UnwrappedParameters}) or an {@code onnx_constant} node.
      *
      * @param n the node
      * @param k the slot
@@ -403,7 +406,11 @@ final class OnnxImporter {
      */
     Value value(NodeProto n, int k) {
         Operand op = input(n, k).orElseThrow(() -> error(n, "input " + k + " is missing", null));
-        return op instanceof Operand.Dynamic d ? d.value() : constantNode((Operand.Known) op);
+        if (op instanceof Operand.Dynamic d) {
+            return d.value();
+        }
+        Operand.Known known = (Operand.Known) op;
+        return unwrapped.of(n, known).orElseGet(() -> constantNode(known));
     }
 
     /**
@@ -510,15 +517,35 @@ final class OnnxImporter {
      * @param shape the shape the op type declares
      */
     void supply(String node, String local, Operand.Known known, Shape shape) {
+        NDArray a = owned(known);
+        supplyArray(node, local, a.getShape().equals(shape) ? a : a.reshape(shape));
+    }
+
+    /**
+     * Returns a constant as a float32 array the graph may own: the constant itself, or a copy when
+     * its initializer was supplied before or its type differs.
+     *
+     * @param known the constant
+     * @return the array
+     */
+    NDArray owned(Operand.Known known) {
         NDArray a = known.array();
         boolean shared = known.initializer() != null && !known.initializer().isEmpty()
                 && !suppliedInitializers.add(known.initializer());
         if (a.getDataType() != DataType.FLOAT32) {
-            a = a.toType(DataType.FLOAT32, false);
-        } else if (shared) {
-            a = a.duplicate();
+            return a.toType(DataType.FLOAT32, false);
         }
-        supplyArray(node, local, a.getShape().equals(shape) ? a : a.reshape(shape));
+        return shared ? a.duplicate() : a;
+    }
+
+    /**
+     * Allocates a unique Bonsai node name as given (suffixed when taken), recording no ONNX names.
+     *
+     * @param preferred the name
+     * @return the unique name
+     */
+    String allocateName(String preferred) {
+        return names.allocate(preferred);
     }
 
     /**

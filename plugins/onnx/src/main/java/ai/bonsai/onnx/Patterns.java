@@ -13,11 +13,16 @@ import java.util.Optional;
  * one Bonsai node: layer norm as {@code ReduceMean, Sub, Pow, ReduceMean, Add, Sqrt, Div[, Mul,
  * Add]}, exact GELU as {@code Div(sqrt 2), Erf, Add(1), Mul(x), Mul(0.5)}, SiLU as {@code
  * Mul(x, Sigmoid(x))}, a linear layer as {@code MatMul} by a constant {@code [in, out]} weight plus
- * {@code Add} of a constant {@code [out]} bias. Intermediate values must have no other consumer.
+ * {@code Add} of a constant {@code [out]} bias; through {@link MultiheadAttentionPattern} PyTorch's
+ * {@code nn.MultiheadAttention} export as one {@code multihead_attention}, through {@link
+ * ChannelShufflePattern} ShuffleNet's channel shuffle as one {@code channel_shuffle}. Intermediate
+ * values must have no other consumer.
  */
 final class Patterns {
 
     private final OnnxImporter ctx;
+    private final MultiheadAttentionPattern multiheadAttention;
+    private final ChannelShufflePattern channelShuffle;
 
     /**
      * Creates the patterns of one import.
@@ -26,6 +31,8 @@ final class Patterns {
      */
     Patterns(OnnxImporter ctx) {
         this.ctx = ctx;
+        this.multiheadAttention = new MultiheadAttentionPattern(ctx);
+        this.channelShuffle = new ChannelShufflePattern(ctx);
     }
 
     /**
@@ -37,10 +44,11 @@ final class Patterns {
     boolean tryMatch(NodeProto n) {
         return switch (n.getOpType()) {
             case "ReduceMean" -> layerNorm(n);
-            case "Reshape" -> groupNorm(n);
+            case "Reshape" -> channelShuffle.tryMatch(n) || groupNorm(n);
             case "Div" -> gelu(n);
             case "Sigmoid" -> silu(n);
             case "MatMul" -> linearWithBias(n);
+            case "Transpose" -> multiheadAttention.tryMatch(n);
             default -> false;
         };
     }
