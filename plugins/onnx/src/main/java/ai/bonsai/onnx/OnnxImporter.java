@@ -105,11 +105,16 @@ final class OnnxImporter {
             if (done.contains(n)) {
                 continue;
             }
-            checkInputsDefined(n, i);
+            boolean held = patterns.holds(n);
+            if (!held) {
+                checkInputsDefined(n, i);
+            }
             try {
-                if (!folder.tryFold(n) && !tryCodec(n, codecs.plugged(OnnxNodes.id(n)))
-                        && !patterns.tryMatch(n) && !tryCodec(n, codecs.builtIn(OnnxNodes.id(n)))) {
-                    addOpaque(n, null);
+                if (held) {
+                    patterns.tryMatch(n);
+                } else if (!folder.tryFold(n) && !tryCodec(n, codecs.plugged(OnnxNodes.id(n)))
+                        && !patterns.tryMatch(n)) {
+                    importWithoutPatterns(n);
                 }
             } catch (ModelFormatException e) {
                 throw e;
@@ -127,6 +132,45 @@ final class OnnxImporter {
         } catch (BonsaiException e) {
             throw new ModelFormatException(file.path() + ": " + e.getMessage(), e);
         }
+    }
+
+    private void importWithoutPatterns(NodeProto n) {
+        if (!tryCodec(n, codecs.builtIn(OnnxNodes.id(n)))) {
+            addOpaque(n, null);
+        }
+    }
+
+    /**
+     * Imports a node a pattern held back, as the walk would without patterns: folded, through a
+     * codec, or opaque.
+     *
+     * @param n the node
+     */
+    void importNodeAlone(NodeProto n) {
+        if (!folder.tryFold(n) && !tryCodec(n, codecs.plugged(OnnxNodes.id(n)))) {
+            importWithoutPatterns(n);
+        }
+        done.add(n);
+    }
+
+    /**
+     * Tells whether a value is defined yet (a graph input, an initializer or an imported output).
+     *
+     * @param name the value name
+     * @return true if known
+     */
+    boolean isKnown(String name) {
+        return values.containsKey(name) || initializers.containsKey(name);
+    }
+
+    /**
+     * Returns a node's position in the file.
+     *
+     * @param n the node
+     * @return its index among the graph's nodes
+     */
+    int indexOf(NodeProto n) {
+        return producers.getOrDefault(n.getOutput(0), -1);
     }
 
     private boolean tryCodec(NodeProto n, Optional<OnnxOpCodec> codec) {

@@ -15,7 +15,9 @@ import java.util.Optional;
  * Mul(x, Sigmoid(x))}, a linear layer as {@code MatMul} by a constant {@code [in, out]} weight plus
  * {@code Add} of a constant {@code [out]} bias; through {@link MultiheadAttentionPattern} PyTorch's
  * {@code nn.MultiheadAttention} export as one {@code multihead_attention}, through {@link
- * ChannelShufflePattern} ShuffleNet's channel shuffle as one {@code channel_shuffle}. Intermediate
+ * ChannelShufflePattern} ShuffleNet's channel shuffle as one {@code channel_shuffle}, through {@link
+ * AttentionPattern} the per-head chain of scaled dot-product attention as one {@code attention}
+ * (held back until its inputs are known). Intermediate
  * values must have no other consumer.
  */
 final class Patterns {
@@ -23,6 +25,7 @@ final class Patterns {
     private final OnnxImporter ctx;
     private final MultiheadAttentionPattern multiheadAttention;
     private final ChannelShufflePattern channelShuffle;
+    private final AttentionPattern attention;
 
     /**
      * Creates the patterns of one import.
@@ -33,6 +36,18 @@ final class Patterns {
         this.ctx = ctx;
         this.multiheadAttention = new MultiheadAttentionPattern(ctx);
         this.channelShuffle = new ChannelShufflePattern(ctx);
+        this.attention = new AttentionPattern(ctx);
+    }
+
+    /**
+     * Tells whether a node belongs to a pattern found earlier and not imported yet (its inputs may
+     * not be defined yet: the pattern imports or releases it).
+     *
+     * @param n the node
+     * @return true if a pattern holds it
+     */
+    boolean holds(NodeProto n) {
+        return attention.holds(n);
     }
 
     /**
@@ -42,6 +57,9 @@ final class Patterns {
      * @return true if a pattern was imported
      */
     boolean tryMatch(NodeProto n) {
+        if (attention.tryMatch(n)) {
+            return true;
+        }
         return switch (n.getOpType()) {
             case "ReduceMean" -> layerNorm(n);
             case "Reshape" -> channelShuffle.tryMatch(n) || groupNorm(n);
