@@ -92,7 +92,7 @@ final class ContribAttentionCodec extends FamilyCodec {
                 .with("bias", c.hasInput(2)), x);
         Value[] qkv = new Value[3];
         for (int i = 0; i < 3; i++) {
-            qkv[i] = c.builder().op("slice", name + "." + "qkv".charAt(i), Attributes.of().with("dim", -1L)
+            qkv[i] = c.builder().op("slice", name + "." + "qkv".charAt(i) + "_slice", Attributes.of().with("dim", -1L)
                     .with("start", i * e).with("end", (i + 1) * e).with("step", 1L), proj);
         }
         return single(c, "attention", name + ".attention", attributes(n, heads, e / heads), qkv);

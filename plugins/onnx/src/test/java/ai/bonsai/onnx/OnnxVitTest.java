@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Torchvision's ViT exported by PyTorch ({@code tiny_vit}): the attention's export becomes core's
@@ -66,14 +68,25 @@ class OnnxVitTest {
         }
     }
 
-    @Test
-    void headsAsChannelGroupsGiveTorchPruningsReferenceAndThePrunedFileRunsInOnnxRuntime() throws Exception {
+    /**
+     * Torch-Pruning's setting, with the heads given as channel groups (its {@code channel_groups})
+     * or as the plan's {@code pruner.num_heads} (which groups the channels the same way).
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void headsAsChannelGroupsGiveTorchPruningsReferenceAndThePrunedFileRunsInOnnxRuntime(boolean channelGroups)
+            throws Exception {
         JsonNode ref = Resources.json("reference/tiny_vit__l2_local50.json");
         try (Graph g = OnnxFixtures.read(OnnxFixtures.onnx("tiny_vit")); NDManager m = NDManager.newBaseManager()) {
             Map<String, float[]> before = vectors(g, ref.get("kept_out_channels"));
-            new MetaPruner().start(g, PruningConfig.builder().setImportance(new MagnitudeImportance()).optRatio(0.5)
-                    .optIgnoredLayers(List.of("heads.head"))
-                    .optOutChannelGroups("encoder.layers.*.self_attention", 4).build()).step();
+            PruningConfig.Builder config = PruningConfig.builder().setImportance(new MagnitudeImportance())
+                    .optRatio(0.5).optIgnoredLayers(List.of("heads.head"));
+            if (channelGroups) {
+                config.optOutChannelGroups("encoder.layers.*.self_attention", 4);
+            } else {
+                config.optNumHeads("encoder.layers.*.self_attention", 4);
+            }
+            new MetaPruner().start(g, config.build()).step();
 
             assertThat(OpCounter.count(g).params()).isEqualTo(ref.get("params_after").asLong());
             assertThat(g.parameters()).hasSize(ref.get("shapes_after").size());
