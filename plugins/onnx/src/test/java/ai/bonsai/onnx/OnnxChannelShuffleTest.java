@@ -68,7 +68,7 @@ class OnnxChannelShuffleTest {
     }
 
     @Test
-    void shuffleImportsAsChannelShuffleAndRunsToOnnxRuntimesOutput() throws Exception {
+    void shuffleImportsAsChannelShuffleRunsToOnnxRuntimesOutputAndIsWrittenBackAsAShuffle() throws Exception {
         Path model = shuffleUnit(dir);
         try (Graph g = OnnxFixtures.read(model); NDManager m = NDManager.newBaseManager()) {
             assertThat(g.nodes()).extracting(n -> n.op().name()).contains("channel_shuffle")
@@ -78,6 +78,14 @@ class OnnxChannelShuffleTest {
             NDArray x = m.randomNormal(new Shape(1, 3, 8, 8));
             float[] djl = new GraphExecutor(g).forward(new NDList(x)).head().toFloatArray();
             assertThat(Ort.maxAbsDiff(djl, Ort.run(model, "input", x))).isLessThan(1e-5f);
+
+            Path written = dir.resolve("shuffle_unit.bonsai.onnx");
+            new OnnxFormat().write(g, written);
+            assertThat(Ort.maxAbsDiff(djl, Ort.run(written, "input", x))).isLessThan(1e-5f);
+            try (Graph again = OnnxFixtures.read(written)) {
+                assertThat(again.nodes()).extracting(n -> n.op().name()).contains("channel_shuffle")
+                        .doesNotContain("reshape", "permute");
+            }
         }
     }
 

@@ -49,7 +49,7 @@ class OnnxEncoderAttentionTest {
      * x [1, 5, 8] → q, k, v (2 heads of 4), scores / 2 (or 2 / scores, which is no scaling) + mask,
      * softmax, · v, merge, out (8→8).
      */
-    private Path model(boolean scaled) {
+    static Path model(Path dir, boolean scaled) {
         GraphProto.Builder g = GraphProto.newBuilder().addInput(value("input", 1, T, E))
                 .addInput(value("mask", 1, 1, 1, T))
                 .addOutput(value("output", 1, T, E))
@@ -92,7 +92,7 @@ class OnnxEncoderAttentionTest {
     @ParameterizedTest
     @ValueSource(booleans = {true, false})
     void importsAsOneAttentionOnceItsInputsAreKnown(boolean scaled) throws Exception {
-        Path model = model(scaled);
+        Path model = model(dir, scaled);
         try (Graph g = OnnxFixtures.read(model); NDManager m = NDManager.newBaseManager()) {
             NDArray x = m.randomNormal(new Shape(1, T, E));
             NDArray mask = m.zeros(new Shape(1, 1, 1, T));

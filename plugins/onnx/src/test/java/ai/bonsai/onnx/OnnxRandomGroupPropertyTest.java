@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.bonsai.api.graph.Graph;
 import ai.bonsai.api.graph.Node;
+import ai.bonsai.api.graph.Value;
 import ai.bonsai.api.prune.Group;
 import ai.bonsai.api.prune.IndexSet;
 import ai.bonsai.api.prune.PruningException;
@@ -15,7 +16,9 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,7 +28,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Random groups on imported models: a group that DepGraph accepts and that prunes (attention
  * refuses channels that are neither whole heads nor the same count per head) gives an ONNX file
  * that runs in ONNX Runtime to the pruned graph's DJL output; where pruning is equivalent to
- * masking (every pruned channel ends at a conv or linear input: tiny_resnet, the shuffle unit), the
+ * masking (every pruned channel ends at a conv or linear input: tiny_resnet, the shuffle unit; or
+ * whole heads and head dims of an attention, which keeps its scale: the encoder attention), the
  * pruned graph also computes exactly what the original computes with the group masked
  * ({@code Group.mask()}). In tiny_vit a LayerNorm's statistics change when channels leave it, so
  * there only the file is checked.
@@ -39,10 +43,14 @@ class OnnxRandomGroupPropertyTest {
     Path dir;
 
     @ParameterizedTest
-    @CsvSource({"tiny_resnet, true", "shuffle_unit, true", "tiny_vit, false"})
+    @CsvSource({"tiny_resnet, true", "shuffle_unit, true", "encoder_attention, true", "tiny_vit, false"})
     void acceptedGroupsPruneIntoFilesThatRunAndEqualTheMaskedOriginal(String model, boolean maskEquivalent)
             throws Exception {
-        Path source = model.equals("shuffle_unit") ? OnnxChannelShuffleTest.shuffleUnit(dir) : OnnxFixtures.onnx(model);
+        Path source = switch (model) {
+            case "shuffle_unit" -> OnnxChannelShuffleTest.shuffleUnit(dir);
+            case "encoder_attention" -> OnnxEncoderAttentionTest.model(dir, true);
+            default -> OnnxFixtures.onnx(model);
+        };
         Random random = new Random(model.hashCode());
         int accepted = 0;
         for (int c = 0; c < 4 * CASES && accepted < CASES; c++) {
@@ -60,17 +68,22 @@ class OnnxRandomGroupPropertyTest {
                     continue;
                 }
                 accepted++;
-                NDArray x = m.randomNormal(pruned.inputs().get(0).shape());
-                NDArray actual = new GraphExecutor(pruned).forward(new NDList(x)).head();
+                NDList x = new NDList();
+                Map<String, NDArray> named = new HashMap<>();
+                for (Value in : pruned.inputs()) {
+                    x.add(m.randomNormal(in.shape()));
+                    named.put(in.name(), x.get(x.size() - 1));
+                }
+                NDArray actual = new GraphExecutor(pruned).forward(x).head();
                 float scale = Math.max(1f, actual.abs().max().getFloat());
                 Path written = dir.resolve(model + "_" + c + ".onnx");
                 new OnnxFormat().write(pruned, written);
-                assertThat(Ort.maxAbsDiff(Ort.run(written, pruned.inputs().get(0).name(), x), actual.toFloatArray()))
+                assertThat(Ort.maxAbsDiff(Ort.run(written, named), actual.toFloatArray()))
                         .as("%s in ONNX Runtime, group:%n%s", model, group).isLessThan(1e-4f * scale);
                 if (maskEquivalent) {
                     DependencyGraph.build(masked).getPruningGroup(masked.node(choice.root.name()), choice.handle,
                             choice.idxs).mask();
-                    NDArray expected = new GraphExecutor(masked).forward(new NDList(x)).head();
+                    NDArray expected = new GraphExecutor(masked).forward(x).head();
                     assertThat(actual.sub(expected).abs().max().getFloat())
                             .as("%s pruned vs masked, group:%n%s", model, group).isLessThan(1e-4f * scale);
                 }
