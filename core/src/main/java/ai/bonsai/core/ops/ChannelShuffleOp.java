@@ -25,11 +25,12 @@ import org.pf4j.Extension;
  * x.view(N, g, C/g, H, W).transpose(1, 2).reshape(N, C, H, W)}) is the order {@link #shuffle}
  * gives; after pruning the order is whatever the kept channels make of it.
  *
- * <p>Attribute: {@code perm} (every index of {@code [0, C)} once). Channels: one coupled space,
- * the input's channels; the output slot maps through {@link IndexMapping.Permutation}, so a group
- * follows each channel to where the shuffle moves it. Pruning removes the channels from {@code
- * perm} and renumbers the rest, so the pruned node computes the original's shuffle of the kept
- * channels. MACs: 0.
+ * <p>Attribute: {@code perm} (every index of {@code [0, C)} once). Channels, when dimension 1 is
+ * the input's channel dimension: one coupled space, the input's channels; the output slot maps
+ * through {@link IndexMapping.Permutation}, so a group follows each channel to where the shuffle
+ * moves it. Pruning removes the channels from {@code perm} and renumbers the rest, so the pruned
+ * node computes the original's shuffle of the kept channels. When the channels lie in another
+ * dimension (a reordering of tokens), they pass through and {@code perm} stays. MACs: 0.
  */
 @Extension
 public final class ChannelShuffleOp implements OpType {
@@ -71,6 +72,13 @@ public final class ChannelShuffleOp implements OpType {
 
     @Override
     public ChannelSemantics channels(Node node) {
+        int c = node.input().channelDim();
+        if (c < 0) {
+            return Channels.none(1, 1);
+        }
+        if (c != 1) {
+            return ChannelSemantics.passThrough(c, Math.toIntExact(node.input().shape().get(c)));
+        }
         int[] order = permutation(node.attributes().getLongs("perm")).order();
         return new ChannelSemantics(Coupling.COUPLED, order.length, order.length, List.of(ChannelSlot.at(1)),
                 List.of(new ChannelSlot(1, new IndexMapping.Permutation(order))));
@@ -78,6 +86,9 @@ public final class ChannelShuffleOp implements OpType {
 
     @Override
     public void pruneOut(NodeEditor editor, IndexSet idxs) {
+        if (editor.node().input().channelDim() != 1) {
+            return;
+        }
         long[] perm = editor.node().attributes().getLongs("perm");
         editor.setAttribute("perm", LongStream.of(perm).filter(c -> !idxs.contains((int) c))
                 .map(c -> c - idxs.stream().filter(i -> i < c).count()).toArray());

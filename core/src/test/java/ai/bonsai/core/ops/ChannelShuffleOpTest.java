@@ -27,9 +27,13 @@ import org.junit.jupiter.api.Test;
 
 class ChannelShuffleOpTest {
 
-    private static DefaultGraph shuffle(int channels, long[] perm) {
+    /** The shuffle on the input itself (no channel dimension), or on a conv's output channels. */
+    private static DefaultGraph shuffle(int channels, long[] perm, boolean afterConv) {
         GraphBuilder b = builder();
         Value x = b.input("x", new Shape(1, channels, 1, 2));
+        if (afterConv) {
+            x = b.conv2d("conv", x, channels, 1, 1, 0);
+        }
         b.output(b.op("channel_shuffle", "shuffle", Attributes.of().with("perm", perm), x));
         return build(b);
     }
@@ -38,7 +42,8 @@ class ChannelShuffleOpTest {
     void shuffleOrderIsShuffleNetsViewTransposeReshape() {
         assertThat(ChannelShuffleOp.shuffle(6, 2)).containsExactly(0, 3, 1, 4, 2, 5);
         assertThat(ChannelShuffleOp.shuffle(6, 3)).containsExactly(0, 2, 4, 1, 3, 5);
-        try (DefaultGraph g = shuffle(6, ChannelShuffleOp.shuffle(6, 2)); NDManager m = NDManager.newBaseManager()) {
+        try (DefaultGraph g = shuffle(6, ChannelShuffleOp.shuffle(6, 2), false);
+                NDManager m = NDManager.newBaseManager()) {
             NDArray x = OpTesting.arange(m, new Shape(1, 6, 1, 2));
             NDArray expected = x.reshape(1, 2, 3, 1, 2).transpose(0, 2, 1, 3, 4).reshape(1, 6, 1, 2);
             NDArray y = new GraphExecutor(g).forward(new NDList(x)).head();
@@ -48,7 +53,7 @@ class ChannelShuffleOpTest {
 
     @Test
     void theOutputSlotMapsThroughThePermutation() {
-        try (DefaultGraph g = shuffle(6, ChannelShuffleOp.shuffle(6, 2))) {
+        try (DefaultGraph g = shuffle(6, ChannelShuffleOp.shuffle(6, 2), true)) {
             ChannelSemantics sem = g.node("shuffle").op().channels(g.node("shuffle"));
             assertThat(sem.coupling()).isEqualTo(Coupling.COUPLED);
             assertThat(sem.inputs().get(0).mapping()).isEqualTo(IndexMapping.IDENTITY);
@@ -64,17 +69,26 @@ class ChannelShuffleOpTest {
 
     @Test
     void pruningKeepsTheOriginalOrderOfTheKeptChannels() {
-        try (DefaultGraph g = shuffle(6, ChannelShuffleOp.shuffle(6, 2))) {
+        try (DefaultGraph g = shuffle(6, ChannelShuffleOp.shuffle(6, 2), true)) {
             g.node("shuffle").op().pruneIn(editor(g, "shuffle"), IndexSet.of(1, 5));
             assertThat(g.node("shuffle").attributes().getLongs("perm")).containsExactly(0, 2, 3, 1);
         }
     }
 
     @Test
+    void withoutChannelsInDimensionOneNothingCouplesThroughIt() {
+        try (DefaultGraph g = shuffle(6, ChannelShuffleOp.shuffle(6, 2), false)) {
+            ChannelSemantics sem = g.node("shuffle").op().channels(g.node("shuffle"));
+            assertThat(sem.inputs().get(0).carriesChannels()).isFalse();
+            assertThat(sem.outputs().get(0).carriesChannels()).isFalse();
+        }
+    }
+
+    @Test
     void aPermWithRepeatsOrTheWrongLengthIsRefused() {
-        assertThatThrownBy(() -> shuffle(3, new long[] {0, 0, 1})).isInstanceOf(GraphException.class)
+        assertThatThrownBy(() -> shuffle(3, new long[] {0, 0, 1}, false)).isInstanceOf(GraphException.class)
                 .hasMessageContaining("perm: not a permutation of 0..2: [0, 0, 1]");
-        assertThatThrownBy(() -> shuffle(3, new long[] {0, 1})).isInstanceOf(GraphException.class)
+        assertThatThrownBy(() -> shuffle(3, new long[] {0, 1}, false)).isInstanceOf(GraphException.class)
                 .hasMessageContaining("perm has 2 entries, the input (1, 3, 1, 2) has 3 channels");
     }
 }
