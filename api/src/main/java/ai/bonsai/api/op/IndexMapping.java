@@ -1,5 +1,6 @@
 package ai.bonsai.api.op;
 
+import java.util.Arrays;
 import java.util.function.IntConsumer;
 
 /**
@@ -7,11 +8,11 @@ import java.util.function.IntConsumer;
  *
  * <p>Sealed so that a {@code switch} over mappings is exhaustive. Heads use {@link Expansion}
  * (one head covers head_dim channels), grouped-query attention's shared key/value heads {@link
- * HeadRepeat}; later issues add permutation (channel shuffle).
+ * HeadRepeat}, a channel shuffle {@link Permutation}.
  */
 public sealed interface IndexMapping
         permits IndexMapping.Identity, IndexMapping.Offset, IndexMapping.Expansion,
-                IndexMapping.Tiled, IndexMapping.HeadRepeat {
+                IndexMapping.Tiled, IndexMapping.HeadRepeat, IndexMapping.Permutation {
 
     /** The one-to-one mapping. */
     IndexMapping IDENTITY = new Identity();
@@ -164,6 +165,95 @@ public sealed interface IndexMapping
                 return -1;
             }
             return (i / headDim / repeats) * headDim + i % headDim;
+        }
+    }
+
+    /**
+     * Slot index s is node-space index {@code order[s]}, a one-to-one reordering (ShuffleNet's
+     * channel shuffle: output channel {@code j·g + i} is input channel {@code i·(C/g) + j} for
+     * g groups).
+     *
+     * @param order the node-space index of each slot index: every index of {@code [0, n)} once
+     */
+    record Permutation(int[] order) implements IndexMapping {
+
+        /**
+         * Copies and checks the order.
+         *
+         * @throws IllegalArgumentException if it is not a permutation of {@code [0, n)}
+         */
+        public Permutation {
+            order = order.clone();
+            boolean[] seen = new boolean[order.length];
+            for (int i : order) {
+                if (i < 0 || i >= order.length || seen[i]) {
+                    throw new IllegalArgumentException("not a permutation of 0.." + (order.length - 1)
+                            + ": " + Arrays.toString(order));
+                }
+                seen[i] = true;
+            }
+        }
+
+        /**
+         * Returns the order.
+         *
+         * @return a copy of the node-space index of each slot index
+         */
+        @Override
+        public int[] order() {
+            return order.clone();
+        }
+
+        /**
+         * Returns ShuffleNet's channel shuffle of {@code channels} channels in {@code groups}
+         * groups: slot (output) channel {@code j·groups + i} is node-space (input) channel {@code
+         * i·(channels/groups) + j}.
+         *
+         * @param channels the channel count
+         * @param groups the groups, a divisor of {@code channels}
+         * @return the permutation
+         * @throws IllegalArgumentException if {@code groups} does not divide {@code channels}
+         */
+        public static Permutation shuffle(int channels, int groups) {
+            if (groups < 1 || channels % groups != 0) {
+                throw new IllegalArgumentException(groups + " groups do not divide " + channels + " channels");
+            }
+            int perGroup = channels / groups;
+            int[] order = new int[channels];
+            for (int o = 0; o < channels; o++) {
+                order[o] = (o % groups) * perGroup + o / groups;
+            }
+            return new Permutation(order);
+        }
+
+        @Override
+        public void toSpace(int slotIndex, IntConsumer sink) {
+            sink.accept(order[slotIndex]);
+        }
+
+        @Override
+        public int fromSpace(int spaceIndex) {
+            for (int s = 0; s < order.length; s++) {
+                if (order[s] == spaceIndex) {
+                    return s;
+                }
+            }
+            return -1;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Permutation p && Arrays.equals(order, p.order);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(order);
+        }
+
+        @Override
+        public String toString() {
+            return "Permutation" + Arrays.toString(order);
         }
     }
 }

@@ -3,7 +3,6 @@ package ai.bonsai.onnx;
 import ai.bonsai.api.graph.Attributes;
 import ai.bonsai.api.graph.Node;
 import ai.bonsai.api.onnx.OnnxExportContext;
-import ai.bonsai.api.onnx.OnnxNode;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
 import java.util.Map;

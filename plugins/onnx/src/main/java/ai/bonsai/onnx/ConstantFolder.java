@@ -72,12 +72,24 @@ final class ConstantFolder {
             }
         }
         Optional<NDArray> folded = evaluate(n, m);
-        folded.ifPresent(a -> define(n, a));
+        folded.ifPresent(a -> ctx.define(n.getOutput(0), new Operand.Known(a, origin(n, a))));
         return folded.isPresent();
     }
 
     private void define(NodeProto n, NDArray a) {
         ctx.define(n.getOutput(0), new Operand.Known(a, null));
+    }
+
+    /**
+     * The initializer a folded value still stands for: the one a {@code Transpose} reorders (a
+     * linear weight exported as {@code MatMul(x, Transpose(W))}) or an {@code Expand} leaves as it
+     * is (a class token expanded to batch 1); null for computed values.
+     */
+    private String origin(NodeProto n, NDArray folded) {
+        Optional<Operand.Known> x = ctx.known(n, 0);
+        boolean keeps = n.getOpType().equals("Transpose")
+                || n.getOpType().equals("Expand") && x.isPresent() && x.get().array().getShape().equals(folded.getShape());
+        return keeps && x.isPresent() ? x.get().initializer() : null;
     }
 
     private NDArray in(NodeProto n, int k) {

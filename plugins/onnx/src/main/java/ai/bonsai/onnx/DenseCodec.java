@@ -19,9 +19,10 @@ import java.util.Set;
 /**
  * The dense ops: Gemm with a constant B (and C) and MatMul with a constant 2-D weight as
  * {@code linear}, MatMul of two computed values as {@code matmul}, Gather along axis 0 of a
- * constant 2-D table as {@code embedding}, and back ({@code linear} as Gemm on 2-D inputs, else
- * as MatMul by the transposed weight plus Add; Gemm takes a zero bias before opset 11, where C is
- * required). MatMul followed by the Add of a constant bias is
+ * constant 2-D table as {@code embedding} (of a computed value by constant indices through
+ * {@link GatherSlice}), and back ({@code linear} as Gemm on 2-D inputs, else as MatMul by the
+ * transposed weight plus Add; Gemm takes a zero bias before opset 11, where C is required).
+ * MatMul followed by the Add of a constant bias is
  * one {@code linear} through {@link Patterns}.
  */
 final class DenseCodec extends FamilyCodec {
@@ -119,7 +120,10 @@ final class DenseCodec extends FamilyCodec {
 
     private static Optional<List<Value>> embedding(OnnxNode n, OnnxImportContext c) {
         Optional<NDArray> table = c.constant(0);
-        if (table.isEmpty() || !isDynamic(c, 1) || n.longAttr("axis", 0) != 0
+        if (table.isEmpty()) {
+            return GatherSlice.importNode(n, c);
+        }
+        if (!isDynamic(c, 1) || n.longAttr("axis", 0) != 0
                 || table.get().getShape().dimension() != 2) {
             return DECLINE;
         }

@@ -58,6 +58,7 @@ final class OnnxImporter {
     private final StringBuilder opaque = new StringBuilder();
     private final ConstantFolder folder;
     private final Patterns patterns;
+    private final UnwrappedParameters unwrapped;
     private final Codecs codecs;
     private final InputShapes inputShapes;
     private long batch = 1;
@@ -81,6 +82,7 @@ final class OnnxImporter {
         this.decoder = new TensorDecoder(file.path());
         this.folder = new ConstantFolder(this);
         this.patterns = new Patterns(this);
+        this.unwrapped = new UnwrappedParameters(this);
     }
 
     /**
@@ -110,8 +112,11 @@ final class OnnxImporter {
             if (done.contains(n)) {
                 continue;
             }
-            checkInputsDefined(n, i);
-            importNode(n);
+            boolean held = patterns.holds(n);
+            if (!held) {
+                checkInputsDefined(n, i);
+            }
+            importNode(n, held);
         }
         declareOutputs();
         builder.metadata(OnnxMetadata.OPAQUE_NODES, opaque.toString());
@@ -123,19 +128,42 @@ final class OnnxImporter {
         }
     }
 
-    /** Imports one node: folded, inlined, by a codec or pattern, as an element-wise op, or opaque. */
-    private void importNode(NodeProto n) {
+    /**
+     * Imports one node: folded, inlined, by a codec or pattern, as an element-wise op, or opaque;
+     * a node a pattern holds back goes to that pattern.
+     */
+    private void importNode(NodeProto n, boolean held) {
         try {
-            if (!folder.tryFold(n) && !inlineIf(n) && !tryCodec(n, codecs.plugged(OnnxNodes.id(n)))
-                    && !patterns.tryMatch(n) && !tryCodec(n, codecs.builtIn(OnnxNodes.id(n)))
-                    && !tryElementwise(n)) {
-                addOpaque(n, null);
+            if (held) {
+                patterns.tryMatch(n);
+            } else if (!folder.tryFold(n) && !inlineIf(n)
+                    && !tryCodec(n, codecs.plugged(OnnxNodes.id(n))) && !patterns.tryMatch(n)) {
+                importWithoutPatterns(n);
             }
         } catch (ModelFormatException e) {
             throw e;
         } catch (RuntimeException e) {
             // a malformed node surfaces as whatever the graph builder or the engine throws
             throw error(n, e.getMessage(), e);
+        }
+        done.add(n);
+    }
+
+    private void importWithoutPatterns(NodeProto n) {
+        if (!tryCodec(n, codecs.builtIn(OnnxNodes.id(n))) && !tryElementwise(n)) {
+            addOpaque(n, null);
+        }
+    }
+
+    /**
+     * Imports a node a pattern held back, as the walk would without patterns: folded, through a
+     * codec, as an element-wise op, or opaque.
+     *
+     * @param n the node
+     */
+    void importNodeAlone(NodeProto n) {
+        if (!folder.tryFold(n) && !tryCodec(n, codecs.plugged(OnnxNodes.id(n)))) {
+            importWithoutPatterns(n);
         }
         done.add(n);
     }
@@ -156,7 +184,7 @@ final class OnnxImporter {
                     + n.getOutputCount(), null);
         }
         for (NodeProto inner : branch.getNodeList()) {
-            importNode(inner);
+            importNode(inner, false);
         }
         for (int k = 0; k < n.getOutputCount(); k++) {
             String inner = branch.getOutput(k).getName();
@@ -177,6 +205,26 @@ final class OnnxImporter {
                 .with("onnx_op_type", n.getOpType()).with("onnx_opset", file.opset())
                 .with(NodeTemplate.ATTRIBUTE, NodeTemplate.encode(n)), x));
         return true;
+    }
+
+    /**
+     * Tells whether a value is defined yet (a graph input, an initializer or an imported output).
+     *
+     * @param name the value name
+     * @return true if known
+     */
+    boolean isKnown(String name) {
+        return values.containsKey(name) || initializers.containsKey(name);
+    }
+
+    /**
+     * Returns a node's position in the file.
+     *
+     * @param n the node
+     * @return its index among the graph's nodes
+     */
+    int indexOf(NodeProto n) {
+        return producers.getOrDefault(n.getOutput(0), -1);
     }
 
     private boolean tryCodec(NodeProto n, Optional<OnnxOpCodec> codec) {
@@ -491,7 +539,8 @@ final class OnnxImporter {
     }
 
     /**
-     * Returns input k of a node as a graph value; a constant becomes an {@code onnx_constant} node.
+     * Returns input k of a node as a graph value; a constant becomes a {@code parameter} node
+     * ({@link UnwrappedParameters}) or an {@code onnx_constant} node.
      *
      * @param n the node
      * @param k the slot
@@ -499,7 +548,11 @@ final class OnnxImporter {
      */
     Value value(NodeProto n, int k) {
         Operand op = input(n, k).orElseThrow(() -> error(n, "input " + k + " is missing", null));
-        return op instanceof Operand.Dynamic d ? d.value() : constantNode((Operand.Known) op);
+        if (op instanceof Operand.Dynamic d) {
+            return d.value();
+        }
+        Operand.Known known = (Operand.Known) op;
+        return unwrapped.of(n, known).orElseGet(() -> constantNode(known));
     }
 
     /**
@@ -609,15 +662,35 @@ final class OnnxImporter {
      * @param shape the shape the op type declares
      */
     void supply(String node, String local, Operand.Known known, Shape shape) {
+        NDArray a = owned(known);
+        supplyArray(node, local, a.getShape().equals(shape) ? a : a.reshape(shape), known.initializer());
+    }
+
+    /**
+     * Returns a constant as a float32 array the graph may own: the constant itself, or a copy when
+     * its initializer was supplied before or its type differs.
+     *
+     * @param known the constant
+     * @return the array
+     */
+    NDArray owned(Operand.Known known) {
         NDArray a = known.array();
         boolean shared = known.initializer() != null && !known.initializer().isEmpty()
                 && !suppliedInitializers.add(known.initializer());
         if (a.getDataType() != DataType.FLOAT32) {
-            a = a.toType(DataType.FLOAT32, false);
-        } else if (shared) {
-            a = a.duplicate();
+            return a.toType(DataType.FLOAT32, false);
         }
-        supplyArray(node, local, a.getShape().equals(shape) ? a : a.reshape(shape), known.initializer());
+        return shared ? a.duplicate() : a;
+    }
+
+    /**
+     * Allocates a unique Bonsai node name as given (suffixed when taken), recording no ONNX names.
+     *
+     * @param preferred the name
+     * @return the unique name
+     */
+    String allocateName(String preferred) {
+        return names.allocate(preferred);
     }
 
     /**

@@ -2,16 +2,16 @@ package ai.bonsai.onnx;
 
 import ai.bonsai.api.graph.Node;
 import ai.bonsai.api.onnx.OnnxExportContext;
-import ai.bonsai.api.onnx.OnnxNode;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * Core's {@code parameter} op (an unwrapped tensor: a class token, position embeddings, a layer
- * scale) written as an initializer passed through an {@code Identity} whose output keeps the
- * node's value name (the initializer cannot: ONNX names are unique). Nothing is imported:
- * initializers read as operands already become parameters.
+ * scale) written as an initializer named after the parameter, which is also the node's value name,
+ * so that it reads back as the same parameter ({@link UnwrappedParameters}); when the value is a
+ * graph output under another name, the initializer passes through an {@code Identity} whose output
+ * keeps that name. Nothing is imported here.
  */
 final class ParameterCodec extends FamilyCodec {
 
@@ -22,6 +22,10 @@ final class ParameterCodec extends FamilyCodec {
 
     @Override
     public void exportNode(Node node, OnnxExportContext context) {
+        if (context.output(0).equals(node.parameter("").name())) {
+            context.parameter("");
+            return;
+        }
         last(context, "Identity", List.of(context.initializer("value",
                 node.parameter("").array())), Map.of());
     }

@@ -13,11 +13,19 @@ import java.util.Optional;
  * one Bonsai node: layer norm as {@code ReduceMean, Sub, Pow, ReduceMean, Add, Sqrt, Div[, Mul,
  * Add]}, exact GELU as {@code Div(sqrt 2), Erf, Add(1), Mul(x), Mul(0.5)}, SiLU as {@code
  * Mul(x, Sigmoid(x))}, a linear layer as {@code MatMul} by a constant {@code [in, out]} weight plus
- * {@code Add} of a constant {@code [out]} bias. Intermediate values must have no other consumer.
+ * {@code Add} of a constant {@code [out]} bias; through {@link MultiheadAttentionPattern} PyTorch's
+ * {@code nn.MultiheadAttention} export as one {@code multihead_attention}, through {@link
+ * ChannelShufflePattern} ShuffleNet's channel shuffle as one {@code channel_shuffle}, through {@link
+ * AttentionPattern} the per-head chain of scaled dot-product attention as one {@code attention}
+ * (held back until its inputs are known). Intermediate
+ * values must have no other consumer.
  */
 final class Patterns {
 
     private final OnnxImporter ctx;
+    private final MultiheadAttentionPattern multiheadAttention;
+    private final ChannelShufflePattern channelShuffle;
+    private final AttentionPattern attention;
 
     /**
      * Creates the patterns of one import.
@@ -26,6 +34,20 @@ final class Patterns {
      */
     Patterns(OnnxImporter ctx) {
         this.ctx = ctx;
+        this.multiheadAttention = new MultiheadAttentionPattern(ctx);
+        this.channelShuffle = new ChannelShufflePattern(ctx);
+        this.attention = new AttentionPattern(ctx);
+    }
+
+    /**
+     * Tells whether a node belongs to a pattern found earlier and not imported yet (its inputs may
+     * not be defined yet: the pattern imports or releases it).
+     *
+     * @param n the node
+     * @return true if a pattern holds it
+     */
+    boolean holds(NodeProto n) {
+        return attention.holds(n);
     }
 
     /**
@@ -35,12 +57,16 @@ final class Patterns {
      * @return true if a pattern was imported
      */
     boolean tryMatch(NodeProto n) {
+        if (attention.tryMatch(n)) {
+            return true;
+        }
         return switch (n.getOpType()) {
             case "ReduceMean" -> layerNorm(n);
-            case "Reshape" -> groupNorm(n);
+            case "Reshape" -> channelShuffle.tryMatch(n) || groupNorm(n);
             case "Div" -> gelu(n);
             case "Sigmoid" -> silu(n);
             case "MatMul" -> linearWithBias(n);
+            case "Transpose" -> multiheadAttention.tryMatch(n);
             default -> false;
         };
     }

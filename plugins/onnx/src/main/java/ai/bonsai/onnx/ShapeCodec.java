@@ -173,7 +173,7 @@ final class ShapeCodec extends FamilyCodec {
         Value y = x;
         for (int i = 0; i < s.length; i++) {
             long length = x.shape().get((int) (axes[i] < 0 ? axes[i] + x.shape().dimension() : axes[i]));
-            y = c.builder().op("slice", i == 0 ? name : name + "_" + i, Attributes.of()
+            y = c.builder().op("slice", i == 0 ? name : name + ".slice" + i, Attributes.of()
                     .with("dim", axes[i])
                     .with("start", Math.max(-length, Math.min(s[i], length)))
                     .with("end", e[i] > length ? e[i] : Math.max(-length, e[i]))

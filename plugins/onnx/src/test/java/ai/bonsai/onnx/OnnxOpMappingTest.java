@@ -327,7 +327,7 @@ class OnnxOpMappingTest {
     }
 
     @Test
-    void aPerChannelConstantOperandBlocksItsGroupInsteadOfMisgrouping() {
+    void aPerChannelInitializerOperandIsAParameterPrunedWithItsChannels() throws Exception {
         GraphProto.Builder g = GraphProto.newBuilder().addInput(value("input", 1, 3, 8, 8))
                 .addInitializer(weight("conv1.weight", 1, 8, 3, 3, 3))
                 .addInitializer(weight("shift", 2, 1, 8, 1, 1))
@@ -337,11 +337,16 @@ class OnnxOpMappingTest {
                 .addNode(node("Conv", "/conv2/Conv", List.of("s", "conv2.weight"), List.of("output")))
                 .addOutput(value("output", 1, 4, 6, 6));
         Path source = OnnxModels.save(OnnxModels.model(g, 13), dir.resolve("shift.onnx"));
-        try (Graph graph = OnnxFixtures.read(source)) {
-            assertThat(graph.node("shift").op().name()).isEqualTo("onnx_constant");
+        try (Graph graph = OnnxFixtures.read(source); NDManager m = NDManager.newBaseManager()) {
+            assertThat(graph.node("shift").op().name()).isEqualTo("parameter");
+            assertThat(graph.node("shift").attributes().getLong("channel_dim")).isEqualTo(1);
             OnnxParityTest.prune(graph, "conv2");
-            assertThat(graph.node("conv1").parameter("weight").shape()).isEqualTo(new Shape(8, 3, 3, 3));
-            assertThat(graph.node("shift").parameter("value").shape()).isEqualTo(new Shape(1, 8, 1, 1));
+            assertThat(graph.node("conv1").parameter("weight").shape()).isEqualTo(new Shape(4, 3, 3, 3));
+            assertThat(graph.node("shift").parameter("").shape()).isEqualTo(new Shape(1, 4, 1, 1));
+            Path pruned = dir.resolve("shift.pruned.onnx");
+            new OnnxFormat().write(graph, pruned);
+            NDArray x = m.randomUniform(-1, 1, new Shape(1, 3, 8, 8));
+            assertThat(Ort.maxAbsDiff(Ort.run(pruned, "input", x), djl(graph, x))).isLessThan(1e-5f);
         }
     }
 
