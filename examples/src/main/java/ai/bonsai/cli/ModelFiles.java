@@ -5,8 +5,10 @@ import ai.bonsai.api.model.ModelFormat;
 import ai.bonsai.api.model.ModelFormatException;
 import ai.bonsai.api.plugin.PluginException;
 import ai.bonsai.core.plugin.PluginHost;
+import ai.djl.ndarray.types.Shape;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 /** Picks the {@link ModelFormat} of a model file among the host's formats, to read or write it. */
 final class ModelFiles {
@@ -24,10 +26,25 @@ final class ModelFiles {
      * @throws ModelFormatException if the file is missing or no format claims it
      */
     static Graph read(PluginHost host, Path file) {
+        return read(host, file, Map.of());
+    }
+
+    /**
+     * Reads a model for given input shapes: formats that build the graph from a config (a Hugging
+     * Face folder) build it for them, others read the file as it is.
+     *
+     * @param host the plugin host
+     * @param file the model file or folder
+     * @param inputShapes shapes by graph input name
+     * @return the graph
+     * @throws ModelFormatException if the file is missing or no format claims it
+     */
+    static Graph read(PluginHost host, Path file, Map<String, Shape> inputShapes) {
         if (!Files.exists(file)) {
             throw new ModelFormatException("model file '" + file + "' does not exist");
         }
-        return formatFor(host, file).read(file, host.newGraphBuilder(baseName(file), 0));
+        return formatFor(host, file).read(file, host.newGraphBuilder(baseName(file), 0),
+                inputShapes);
     }
 
     /**

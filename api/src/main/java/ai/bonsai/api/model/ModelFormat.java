@@ -2,6 +2,7 @@ package ai.bonsai.api.model;
 
 import ai.bonsai.api.graph.Graph;
 import ai.bonsai.api.graph.GraphBuilder;
+import ai.djl.ndarray.types.Shape;
 import java.nio.file.Path;
 import java.util.Map;
 import org.pf4j.ExtensionPoint;
@@ -36,6 +37,21 @@ public interface ModelFormat extends ExtensionPoint {
      * @throws ModelFormatException naming the file and the node/initializer/field at fault
      */
     Graph read(Path path, GraphBuilder builder);
+
+    /**
+     * Reads a model for given input shapes. Formats that build the graph from a config (a
+     * Hugging Face folder) build it for these shapes; the default reads the file as it is, and
+     * the caller checks the shapes.
+     *
+     * @param path the file
+     * @param builder a fresh builder
+     * @param inputShapes shapes by graph input name; empty for the format's own
+     * @return the graph
+     * @throws ModelFormatException naming the file and the node/initializer/field at fault
+     */
+    default Graph read(Path path, GraphBuilder builder, Map<String, Shape> inputShapes) {
+        return read(path, builder);
+    }
 
     /**
      * Writes a model atomically (temp file, then rename).

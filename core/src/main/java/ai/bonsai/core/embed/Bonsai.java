@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -140,12 +141,13 @@ public final class Bonsai implements AutoCloseable {
         } catch (BonsaiException e) {
             throw new ModelFormatException(e.getMessage(), e);
         }
-        return fromFile(file, format);
+        return fromFile(file, format, Map.of());
     }
 
     /**
-     * Loads the model a plan names: a file (checked against the plan's input shapes) or an
-     * adapter's architecture.
+     * Loads the model a plan names: a file (read for the plan's input shapes by formats that
+     * build the graph from a config, such as Hugging Face folders, and checked against them) or
+     * an adapter's architecture.
      *
      * @param plan a plan with a model section
      * @return the model; close it
@@ -163,7 +165,11 @@ public final class Bonsai implements AutoCloseable {
             return track(architecture,
                     () -> adapter.build(spec, host.newGraphBuilder(architecture, 0)));
         }
-        BonsaiModel model = fromFile(source.path().orElseThrow(), resolver.modelFormat(plan));
+        Map<String, Shape> shapes = new LinkedHashMap<>();
+        source.inputShapes().forEach((name, dims) -> shapes.put(name,
+                new Shape(dims.stream().mapToLong(Long::longValue).toArray())));
+        BonsaiModel model = fromFile(source.path().orElseThrow(), resolver.modelFormat(plan),
+                shapes);
         try {
             checkInputShapes(plan, source, model.graph());
         } catch (RuntimeException e) {
@@ -187,9 +193,9 @@ public final class Bonsai implements AutoCloseable {
         });
     }
 
-    private BonsaiModel fromFile(Path file, ModelFormat format) {
+    private BonsaiModel fromFile(Path file, ModelFormat format, Map<String, Shape> shapes) {
         String name = baseName(file);
-        return track(name, () -> format.read(file, host.newGraphBuilder(name, 0)));
+        return track(name, () -> format.read(file, host.newGraphBuilder(name, 0), shapes));
     }
 
     private BonsaiModel track(String name, Supplier<Graph> source) {
