@@ -93,6 +93,19 @@ class LlmPrunerTest {
     }
 
     @Test
+    void thePlansRatiosByPatternGiveSingleLayersTheirOwnMlpRatio() {
+        try (Graph g = Models.read(Models.fixture("tiny_llama"))) {
+            PruningConfig config = PruningConfig.builder().setImportance(new MagnitudeImportance()).optRatio(0.25)
+                    .optRatio("model.layers.2.mlp.*", 0.5).build();
+            PruningRun run = llm(Map.of("head_ratio", 0.0)).start(g, config, List.of());
+            run.step();
+            assertThat(run.rebuilt()).isEmpty();
+            assertThat(GraphShapes.of(g).layers().stream().map(LayerShape::intermediateSize).toList())
+                    .containsExactly(132, 132, 88, 132);
+        }
+    }
+
+    @Test
     void removeLayersDropsTheLayerOfLowestBlockInfluence() {
         try (NDManager m = NDManager.newBaseManager(); Graph g = Models.read(Models.fixture("tiny_llama"))) {
             NDArray ids = Models.ids("tiny_llama", m);
