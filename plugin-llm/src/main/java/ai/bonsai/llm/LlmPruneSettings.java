@@ -43,7 +43,9 @@ public record LlmPruneSettings(OptionalDouble headRatio, HeadMode headMode, Opti
     /** How the layers that {@code remove_layers} removes are chosen. */
     public enum LayerCriterion {
         /** ShortGPT's block influence on the calibration data ({@link BlockInfluence}). */
-        BLOCK_INFLUENCE
+        BLOCK_INFLUENCE,
+        /** The plan's criterion, summed over each layer's groups ({@link LayerImportance}). */
+        IMPORTANCE
     }
 
     /** Nothing set: every default. */
@@ -73,7 +75,8 @@ public record LlmPruneSettings(OptionalDouble headRatio, HeadMode headMode, Opti
                     "number of whole decoder layers removed (before width pruning)"),
             new ParameterDeclaration("layer_criterion", Type.STRING, "block_influence",
                     "how removed layers are chosen: block_influence (ShortGPT, needs"
-                            + " calibration data)"));
+                            + " calibration data) or importance (the plan's criterion summed over"
+                            + " each layer's attention and MLP groups; with normalizer: none)"));
 
     /**
      * Reads parameters as a plan gives them.

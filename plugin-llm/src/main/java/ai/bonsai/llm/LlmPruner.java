@@ -6,6 +6,7 @@ import ai.bonsai.api.graph.GraphBuilders;
 import ai.bonsai.api.graph.GraphRunner;
 import ai.bonsai.api.plugin.ExtensionLookup;
 import ai.bonsai.api.plugin.ParameterDeclaration;
+import ai.bonsai.api.prune.DependencyGroups;
 import ai.bonsai.api.pruner.Pruner;
 import ai.bonsai.api.pruner.PruningConfig;
 import ai.bonsai.api.pruner.PruningRun;
@@ -17,7 +18,8 @@ import org.pf4j.Extension;
 
 /**
  * {@code llm}: prunes a decoder model read from a Hugging Face folder by name from a plan: whole
- * decoder layers (ranked by block influence on the calibration data), attention heads GQA-aware
+ * decoder layers (ranked by block influence on the calibration data, or by the plan's criterion),
+ * attention heads GQA-aware
  * in either mode, MLP channels, the hidden size, every layer alike or ranked across layers, in a
  * layer range. Layers and query heads are removed by rebuilding the graph when the run starts
  * ({@link PruningRun#rebuilt()}); heads by key/value group, MLP channels and the hidden size then
@@ -39,6 +41,7 @@ public final class LlmPruner implements Pruner {
     private final ExtensionLookup extensions;
     private final GraphBuilders builders;
     private final GraphRunner runner;
+    private final DependencyGroups groups;
     private final LlmPruneSettings settings;
 
     /**
@@ -47,17 +50,20 @@ public final class LlmPruner implements Pruner {
      * @param extensions finds the host's DepGraph pruner
      * @param builders makes builders for rebuilt graphs
      * @param runner runs the model on calibration data
+     * @param groups scores whole layers with the plan's criterion
      */
     @Inject
-    public LlmPruner(ExtensionLookup extensions, GraphBuilders builders, GraphRunner runner) {
-        this(extensions, builders, runner, LlmPruneSettings.DEFAULTS);
+    public LlmPruner(ExtensionLookup extensions, GraphBuilders builders, GraphRunner runner,
+            DependencyGroups groups) {
+        this(extensions, builders, runner, groups, LlmPruneSettings.DEFAULTS);
     }
 
     private LlmPruner(ExtensionLookup extensions, GraphBuilders builders, GraphRunner runner,
-            LlmPruneSettings settings) {
+            DependencyGroups groups, LlmPruneSettings settings) {
         this.extensions = extensions;
         this.builders = builders;
         this.runner = runner;
+        this.groups = groups;
         this.settings = settings;
     }
 
@@ -73,7 +79,8 @@ public final class LlmPruner implements Pruner {
 
     @Override
     public Pruner withParameters(Map<String, ?> parameters) {
-        return new LlmPruner(extensions, builders, runner, LlmPruneSettings.parse(parameters));
+        return new LlmPruner(extensions, builders, runner, groups,
+                LlmPruneSettings.parse(parameters));
     }
 
     @Override
@@ -100,6 +107,7 @@ public final class LlmPruner implements Pruner {
                 .filter(p -> p.name().equals("meta")).findFirst()
                 .orElseThrow(() -> new ConfigException("pruner.name", "pruner 'llm' prunes width"
                         + " through the host's 'meta' pruner, which is not loaded"));
-        return LlmPruningRun.start(graph, config, calibration, settings, meta, builders, runner);
+        return LlmPruningRun.start(graph, config, calibration, settings, meta,
+                new LlmPruningRun.Services(builders, runner, groups));
     }
 }

@@ -4,6 +4,7 @@ import ai.bonsai.api.ConfigException;
 import ai.bonsai.api.graph.Graph;
 import ai.bonsai.api.graph.GraphBuilders;
 import ai.bonsai.api.graph.GraphRunner;
+import ai.bonsai.api.prune.DependencyGroups;
 import ai.bonsai.api.prune.Group;
 import ai.bonsai.api.prune.NamePattern;
 import ai.bonsai.api.pruner.Pruner;
@@ -28,6 +29,16 @@ final class LlmPruningRun implements PruningRun {
     private final Graph rebuilt;
     private final PruningRun width;
 
+    /**
+     * The host services a run uses.
+     *
+     * @param builders builders for rebuilt graphs
+     * @param runner runs the graph on calibration data
+     * @param groups DepGraph groups, to score whole layers
+     */
+    record Services(GraphBuilders builders, GraphRunner runner, DependencyGroups groups) {
+    }
+
     private LlmPruningRun(Graph graph, Graph rebuilt, PruningRun width) {
         this.graph = graph;
         this.rebuilt = rebuilt;
@@ -42,13 +53,12 @@ final class LlmPruningRun implements PruningRun {
      * @param calibration the calibration batches (input ids)
      * @param s the pruner's parameters
      * @param meta the host's DepGraph pruner
-     * @param builders builders for rebuilt graphs
-     * @param runner runs the graph on calibration data
+     * @param services the host services
      * @return the run
      * @throws ConfigException naming the field that does not fit the model
      */
     static LlmPruningRun start(Graph graph, PruningConfig config, List<NDList> calibration,
-            LlmPruneSettings s, Pruner meta, GraphBuilders builders, GraphRunner runner) {
+            LlmPruneSettings s, Pruner meta, Services services) {
         LlmConfig model = decoder(graph);
         if (config.steps() != 1) {
             throw new ConfigException("pruner.steps", "pruner 'llm' takes one step, found "
@@ -80,12 +90,12 @@ final class LlmPruningRun implements PruningRun {
                 ? hiddenFollowingHeads(model, heads, queryHeads) : 0);
         Graph current = graph;
         if (s.removeLayers() > 0) {
-            current = removeLayers(current, calibration, s.removeLayers(), builders, runner);
+            current = removeLayers(current, config, calibration, s, services);
         }
         if (queryHeads && heads > 0) {
             Graph before = current;
             current = QueryHeadPruning.prune(current, heads,
-                    builders.newBuilder(current.name(), 0)).graph();
+                    services.builders().newBuilder(current.name(), 0)).graph();
             if (before != graph) {
                 before.close();
             }
@@ -146,17 +156,22 @@ final class LlmPruningRun implements PruningRun {
         return 1 - (headsLeft * l.headDim() + 0.5) / model.hiddenSize();
     }
 
-    private static Graph removeLayers(Graph graph, List<NDList> calibration, int count,
-            GraphBuilders builders, GraphRunner runner) {
-        if (calibration.isEmpty()) {
-            throw new ConfigException("pruner.remove_layers", "block influence needs calibration"
-                    + " data (input ids): calibration: [input_ids.safetensors]");
+    private static Graph removeLayers(Graph graph, PruningConfig config, List<NDList> calibration,
+            LlmPruneSettings s, Services services) {
+        double[] scores;
+        if (s.layerCriterion() == LlmPruneSettings.LayerCriterion.IMPORTANCE) {
+            scores = LayerImportance.of(graph, config.importance(), services.groups(), calibration);
+        } else {
+            if (calibration.isEmpty()) {
+                throw new ConfigException("pruner.remove_layers", "block influence needs"
+                        + " calibration data (input ids): calibration: [input_ids.safetensors]");
+            }
+            List<NDArray> ids = calibration.stream().map(NDList::head).toList();
+            scores = BlockInfluence.of(graph,
+                    (in, observer) -> services.runner().forward(graph, in, observer), ids);
         }
-        List<NDArray> ids = calibration.stream().map(NDList::head).toList();
-        double[] influence = BlockInfluence.of(graph,
-                (in, observer) -> runner.forward(graph, in, observer), ids);
-        return DepthPruning.remove(graph, DepthPruning.lowest(influence, count),
-                builders.newBuilder(graph.name(), 0));
+        return DepthPruning.remove(graph, DepthPruning.lowest(scores, s.removeLayers()),
+                services.builders().newBuilder(graph.name(), 0));
     }
 
     @Override

@@ -127,6 +127,31 @@ class LlmPrunerTest {
     }
 
     @Test
+    void removeLayersByTheCriterionDropsTheLayerWhoseWeightsAreSmallest() {
+        try (Graph g = Models.read(Models.fixture("tiny_llama"))) {
+            for (String tensor : new String[] {"self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj",
+                "self_attn.o_proj", "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj"}) {
+                g.parameters().get(TensorLayout.layer(2) + tensor + ".weight").array().muli(0.01f);
+            }
+            PruningConfig config = PruningConfig.builder().optRatio(0)
+                    .setImportance(new MagnitudeImportance().withParameters(Map.of("normalizer", "none"))).build();
+            PruningRun run = llm(Map.of("remove_layers", 1L, "layer_criterion", "importance")).start(g, config, List.of());
+            run.step();
+            try (Graph shorter = run.rebuilt().orElseThrow()) {
+                for (int[] kept : new int[][] {{0, 0}, {1, 1}, {2, 3}}) {
+                    assertThat(shorter.parameters().get(TensorLayout.layer(kept[0]) + "mlp.up_proj.weight").array()
+                            .contentEquals(g.parameters().get(TensorLayout.layer(kept[1]) + "mlp.up_proj.weight")
+                                    .array())).as("layer %d is source layer %d", kept[0], kept[1]).isTrue();
+                }
+            }
+            assertThatThrownBy(() -> llm(Map.of("remove_layers", 1L, "layer_criterion", "importance"))
+                    .start(g, config(0), List.of())).isInstanceOf(ConfigException.class)
+                    .hasMessageStartingWith("pruner.layer_criterion: criterion 'magnitude' gives every layer the same"
+                            + " total");
+        }
+    }
+
+    @Test
     void badParametersAndSettingsThatDoNotFitTheModelNameTheirField() {
         assertThatThrownBy(() -> llm(Map.of("head_mode", "heads")))
                 .isInstanceOf(ConfigException.class)
