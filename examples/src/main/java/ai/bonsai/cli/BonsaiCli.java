@@ -33,7 +33,8 @@ import picocli.CommandLine.Spec;
         subcommands = {DemoCommand.class, PruneCommand.class, PlanCommand.class, RunCommand.class,
                 InspectCommand.class, BenchCommand.class, ExperimentCommand.class,
                 PluginsCommand.class, ServeCommand.class,
-                SampleCommand.class, DetectCommand.class},
+                SampleCommand.class, DetectCommand.class, GenerateCommand.class,
+                EvalCommand.class},
         footer = {"", "Start with 'bonsai demo': it prunes half the channels of ResNet-18 and"
                 + " shows what changed."})
 public final class BonsaiCli implements Runnable {

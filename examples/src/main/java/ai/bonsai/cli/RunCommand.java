@@ -8,7 +8,9 @@ import ai.bonsai.core.plugin.PluginHost;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,7 +32,8 @@ import picocli.CommandLine.Spec;
         header = "Run a model on named inputs and write its outputs (safetensors).",
         description = "Reads MODEL, feeds it the tensors of --input by graph input name (eval"
                 + " mode, DJL's PyTorch engine) and writes every graph output to --out. A tensor"
-                + " whose first dimension is a multiple of the input's runs batch by batch.")
+                + " whose first dimension is a multiple of the input's runs batch by batch. A model"
+                + " built from a config (a Hugging Face folder) is built for the inputs' shapes.")
 public final class RunCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "MODEL", description = "The model file.")
@@ -65,23 +68,32 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter printer = spec.commandLine().getOut();
         try (PluginHost host = PluginHosts.open(spec);
-                Graph graph = ModelFiles.read(host, model,
-                        InputShapeOptions.shapes(inputShapes, spec.commandLine()));
                 NDManager manager = NDManager.newBaseManager()) {
-            NDList outputs = new NDList();
-            for (NDList batch : NamedInputs.batches(graph, Safetensors.read(input, manager), input)) {
-                outputs = append(outputs, new GraphExecutor(graph).forward(batch));
+            Map<String, NDArray> tensors = Safetensors.read(input, manager);
+            Map<String, Shape> shapes = InputShapeOptions.shapes(inputShapes, spec.commandLine());
+            if (shapes.isEmpty() && Files.isDirectory(model)) {
+                tensors.forEach((name, t) -> shapes.put(name, t.getShape()));
             }
-            Map<String, NDArray> named = new LinkedHashMap<>();
-            for (int k = 0; k < outputs.size(); k++) {
-                named.put(graph.outputs().get(k).name(), outputs.get(k));
-                printer.printf("%s %s%n", graph.outputs().get(k).name(), outputs.get(k).getShape());
+            try (Graph graph = ModelFiles.read(host, model, shapes)) {
+                run(printer, graph, tensors);
             }
-            Safetensors.write(named, out);
-            printer.printf("wrote %s%n", out);
         }
         printer.flush();
         return 0;
+    }
+
+    private void run(PrintWriter printer, Graph graph, Map<String, NDArray> tensors) {
+        NDList outputs = new NDList();
+        for (NDList batch : NamedInputs.batches(graph, tensors, input)) {
+            outputs = append(outputs, new GraphExecutor(graph).forward(batch));
+        }
+        Map<String, NDArray> named = new LinkedHashMap<>();
+        for (int k = 0; k < outputs.size(); k++) {
+            named.put(graph.outputs().get(k).name(), outputs.get(k));
+            printer.printf("%s %s%n", graph.outputs().get(k).name(), outputs.get(k).getShape());
+        }
+        Safetensors.write(named, out);
+        printer.printf("wrote %s%n", out);
     }
 
     private static NDList append(NDList sofar, NDList batch) {

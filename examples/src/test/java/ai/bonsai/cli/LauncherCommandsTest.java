@@ -94,9 +94,10 @@ class LauncherCommandsTest {
         JsonNode config = JSON.readTree(tmp.resolve("llama_pruned/config.json").toFile());
         assertThat(config.get("model_type").asText()).isEqualTo("llama");
         assertThat(config.get("intermediate_size").asInt()).isEqualTo(132);
-        assertThat(config.get("hidden_size").asInt()).as("the llm defaults keep the width")
-                .isEqualTo(64);
-        assertThat(prune.stdout()).contains("llm defaults: pruner.ignored_layers =");
+        assertThat(config.get("num_key_value_heads").asInt()).isEqualTo(1);
+        assertThat(config.get("hidden_size").asInt()).as("the llm defaults keep hidden = heads x"
+                + " head_dim").isEqualTo(config.get("num_attention_heads").asInt() * 8);
+        assertThat(prune.stdout()).contains("llm defaults: pruner.name = llm");
         Launcher.Result inspect = Launcher.run(tmp, Map.of(), "inspect",
                 tmp.resolve("llama_pruned").toString());
         assertThat(inspect.exitCode()).as(inspect.stderr()).isZero();

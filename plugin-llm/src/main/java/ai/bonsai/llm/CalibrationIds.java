@@ -32,30 +32,43 @@ public final class CalibrationIds {
      * @throws ModelFormatException naming the file, line or field at fault
      */
     public static List<NDArray> read(Path file, int batch, int vocabSize, NDManager manager) {
-        List<long[]> rows = file.getFileName().toString().endsWith(".safetensors")
-                ? safetensors(file) : text(file);
-        if (rows.isEmpty()) {
-            throw new ModelFormatException("calibration file '" + file + "': no sequence");
-        }
+        List<long[]> rows = sequences(file, vocabSize);
         int length = rows.stream().mapToInt(r -> r.length).min().orElseThrow();
         List<NDArray> batches = new ArrayList<>();
         for (int start = 0; start < rows.size(); start += batch) {
             int n = Math.min(batch, rows.size() - start);
             long[] flat = new long[n * length];
             for (int i = 0; i < n; i++) {
-                long[] row = rows.get(start + i);
-                for (int t = 0; t < length; t++) {
-                    if (row[t] < 0 || row[t] >= vocabSize) {
-                        throw new ModelFormatException("calibration file '" + file + "': sequence "
-                                + (start + i) + " has id " + row[t] + " outside the vocabulary [0, "
-                                + vocabSize + ")");
-                    }
-                    flat[i * length + t] = row[t];
-                }
+                System.arraycopy(rows.get(start + i), 0, flat, i * length, length);
             }
             batches.add(manager.create(flat, new Shape(n, length)));
         }
         return batches;
+    }
+
+    /**
+     * Reads the sequences of ids as written, each checked against the vocabulary.
+     *
+     * @param file a {@code .safetensors} file or a text file
+     * @param vocabSize ids must lie in [0, vocabSize)
+     * @return the sequences, at least one, none empty
+     * @throws ModelFormatException naming the file, line or field at fault
+     */
+    public static List<long[]> sequences(Path file, int vocabSize) {
+        List<long[]> rows = file.getFileName().toString().endsWith(".safetensors")
+                ? safetensors(file) : text(file);
+        if (rows.isEmpty()) {
+            throw new ModelFormatException("token-id file '" + file + "': no sequence");
+        }
+        for (int i = 0; i < rows.size(); i++) {
+            for (long id : rows.get(i)) {
+                if (id < 0 || id >= vocabSize) {
+                    throw new ModelFormatException("token-id file '" + file + "': sequence "
+                            + i + " has id " + id + " outside the vocabulary [0, " + vocabSize + ")");
+                }
+            }
+        }
+        return rows;
     }
 
     private static List<long[]> text(Path file) {
@@ -64,7 +77,7 @@ public final class CalibrationIds {
         try {
             lines = Files.readAllLines(file);
         } catch (IOException e) {
-            throw new ModelFormatException("calibration file '" + file + "': cannot read: " + e.getMessage(), e);
+            throw new ModelFormatException("token-id file '" + file + "': cannot read: " + e.getMessage(), e);
         }
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).trim();
@@ -77,7 +90,7 @@ public final class CalibrationIds {
                 try {
                     row[t] = Long.parseLong(parts[t]);
                 } catch (NumberFormatException e) {
-                    throw new ModelFormatException("calibration file '" + file + "': line " + (i + 1)
+                    throw new ModelFormatException("token-id file '" + file + "': line " + (i + 1)
                             + ": '" + parts[t] + "' is not a token id");
                 }
             }
@@ -89,12 +102,12 @@ public final class CalibrationIds {
     private static List<long[]> safetensors(Path file) {
         SafetensorsFile st = SafetensorsFile.open(file);
         if (st.entries().size() != 1) {
-            throw new ModelFormatException("calibration file '" + file + "': must hold one tensor, found "
+            throw new ModelFormatException("token-id file '" + file + "': must hold one tensor, found "
                     + st.entries().keySet());
         }
         SafetensorsFile.Entry e = st.entries().values().iterator().next();
         if (e.shape().dimension() != 2 || (e.type() != TensorType.I64 && e.type() != TensorType.I32)) {
-            throw new ModelFormatException("calibration file '" + file + "': tensor '" + e.name()
+            throw new ModelFormatException("token-id file '" + file + "': tensor '" + e.name()
                     + "' must be a 2-D I64 or I32 tensor [sequences, length], found " + e.type() + " " + e.shape());
         }
         int n = Math.toIntExact(e.shape().get(0));

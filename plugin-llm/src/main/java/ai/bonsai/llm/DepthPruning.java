@@ -33,7 +33,7 @@ public final class DepthPruning {
      */
     public static int[] lowest(double[] scores, int count) {
         if (count < 0 || count >= scores.length) {
-            throw new ConfigException("pruner.layers", "can remove 0 to " + (scores.length - 1)
+            throw new ConfigException("pruner.remove_layers", "can remove 0 to " + (scores.length - 1)
                     + " of " + scores.length + " layers, asked for " + count);
         }
         return IntStream.range(0, scores.length).boxed()

@@ -3,6 +3,7 @@ package ai.bonsai.llm;
 import ai.bonsai.api.graph.Graph;
 import ai.bonsai.api.graph.GraphBuilder;
 import ai.bonsai.api.model.ModelFormat;
+import ai.bonsai.api.model.ModelFormatException;
 import ai.djl.ndarray.types.Shape;
 import java.nio.file.Path;
 import java.util.Map;
@@ -11,9 +12,10 @@ import org.pf4j.Extension;
 /**
  * {@code hf-decoder}: a Hugging Face folder of a decoder-only model (Llama, Mistral, Qwen2, Qwen3)
  * as a model format. {@link #supports} claims a folder whose {@code config.json} names one of those
- * model types; {@link #read} builds the graph for ids of shape [1, {@value #DEFAULT_SEQUENCE}]
- * (use {@link HfDecoderAdapter} or {@link HfFolder#read} for another shape); {@link #write} writes
- * a folder with {@link HfWriter} (the source's element type and sharding).
+ * model types; {@link #read} builds the graph for ids of shape [1, {@value #DEFAULT_SEQUENCE}], or
+ * for the shape of {@code input_ids} given to {@link #read(Path, GraphBuilder, Map)} (a plan's
+ * {@code model.input_shapes}, the ids {@code bonsai run} is given); {@link #write} writes a folder
+ * with {@link HfWriter} (the source's element type and sharding).
  */
 @Extension
 public final class HfDecoderFormat implements ModelFormat {
@@ -34,6 +36,21 @@ public final class HfDecoderFormat implements ModelFormat {
     @Override
     public Graph read(Path path, GraphBuilder builder) {
         return HfFolder.read(path, builder, new Shape(1, DEFAULT_SEQUENCE));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws ModelFormatException if the shape of {@code input_ids} is not [B, T]
+     */
+    @Override
+    public Graph read(Path path, GraphBuilder builder, Map<String, Shape> inputShapes) {
+        Shape ids = inputShapes.getOrDefault(DecoderGraph.INPUT, new Shape(1, DEFAULT_SEQUENCE));
+        if (ids.dimension() != 2 || ids.get(0) < 1 || ids.get(1) < 1) {
+            throw new ModelFormatException("model folder '" + path + "': input '"
+                    + DecoderGraph.INPUT + "' must be token ids [B, T], found " + ids);
+        }
+        return HfFolder.read(path, builder, ids);
     }
 
     @Override

@@ -2,17 +2,15 @@ package ai.bonsai.llm;
 
 import ai.bonsai.api.graph.Graph;
 import ai.bonsai.api.pruner.FamilyDefaults;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import org.pf4j.Extension;
 
 /**
- * {@code bonsai prune HF_DIR}'s defaults for decoder LLMs: the residual stream's width is kept
- * (the {@code o_proj} and {@code down_proj} outputs and {@code lm_head} do not root groups), so
- * every layer's MLP loses the same share of channels and the result stays a standard checkpoint
- * ({@code hidden_size = num_attention_heads × head_dim}). Attention heads are pruned through the
- * Java API ({@link WidthPlan}), which knows the key/value groups.
+ * {@code bonsai prune HF_DIR}'s defaults for decoder LLMs: the {@link LlmPruner} ({@code
+ * pruner.name: llm}) with its defaults, so that {@code --ratio R} removes that share of the
+ * key/value groups (each with its query heads) and of the MLP channels of every layer alike, by
+ * the plan's criterion (magnitude unless given), and the result is a standard checkpoint (the
+ * hidden size follows the heads where {@code hidden_size = num_attention_heads × head_dim}).
  */
 @Extension
 public final class LlmFamilyDefaults implements FamilyDefaults {
@@ -30,7 +28,6 @@ public final class LlmFamilyDefaults implements FamilyDefaults {
 
     @Override
     public Map<String, Object> planFields() {
-        return Map.of("pruner.ignored_layers",
-                new ArrayList<Object>(List.of("*.o_proj", "*.down_proj", "lm_head")));
+        return Map.of("pruner.name", "llm");
     }
 }

@@ -50,7 +50,7 @@ public final class QueryHeadPruning {
             LayerShape l = config.layers().get(i);
             int perGroup = (int) Math.round(ratio * l.groupSize());
             if (perGroup < 1 || perGroup >= l.groupSize()) {
-                throw new ConfigException("pruner.headRatio", ratio + " removes " + perGroup + " of the "
+                throw new ConfigException("pruner.head_ratio", ratio + " removes " + perGroup + " of the "
                         + l.groupSize() + " query heads of each group in layer " + i + "; must be 1 to "
                         + (l.groupSize() - 1));
             }

@@ -42,11 +42,11 @@ public record WidthPlan(double headRatio, double mlpRatio, double hiddenRatio, b
      * Validates the ratios and copies the per-layer ones.
      */
     public WidthPlan {
-        check("headRatio", headRatio);
-        check("mlpRatio", mlpRatio);
-        check("hiddenRatio", hiddenRatio);
+        check("head_ratio", headRatio);
+        check("mlp_ratio", mlpRatio);
+        check("hidden_ratio", hiddenRatio);
         layerMlpRatios = Map.copyOf(layerMlpRatios);
-        layerMlpRatios.forEach((layer, r) -> check("layerMlpRatios[" + layer + "]", r));
+        layerMlpRatios.forEach((layer, r) -> check("ratios[layer " + layer + "]", r));
         if (firstLayer < 0 || lastLayer < firstLayer) {
             throw new ConfigException("pruner.layers", "must be a range first <= last, found ["
                     + firstLayer + ", " + lastLayer + ")");
@@ -115,7 +115,7 @@ public record WidthPlan(double headRatio, double mlpRatio, double hiddenRatio, b
         }
         for (int layer : layerMlpRatios.keySet()) {
             if (layer < 0 || layer >= layers) {
-                throw new ConfigException("pruner.layerMlpRatios[" + layer + "]", "no such layer; the model has "
+                throw new ConfigException("pruner.ratios[layer " + layer + "]", "no such layer; the model has "
                         + layers);
             }
         }

@@ -48,9 +48,9 @@ class CalibrationIdsTest {
         Path big = Files.writeString(dir.resolve("big.txt"), "1 2\n3 99\n");
         try (NDManager m = NDManager.newBaseManager()) {
             assertThatThrownBy(() -> CalibrationIds.read(word, 1, 10, m)).isInstanceOf(ModelFormatException.class)
-                    .hasMessage("calibration file '" + word + "': line 2: 'x' is not a token id");
+                    .hasMessage("token-id file '" + word + "': line 2: 'x' is not a token id");
             assertThatThrownBy(() -> CalibrationIds.read(big, 1, 10, m))
-                    .hasMessage("calibration file '" + big + "': sequence 1 has id 99 outside the vocabulary [0, 10)");
+                    .hasMessage("token-id file '" + big + "': sequence 1 has id 99 outside the vocabulary [0, 10)");
         }
     }
 }

@@ -97,7 +97,7 @@ class DepthPruningTest {
     void refusesToRemoveEveryLayer() {
         assertThatThrownBy(() -> DepthPruning.lowest(new double[] {0.1, 0.2}, 2))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage("pruner.layers: can remove 0 to 1 of 2 layers, asked for 2");
+                .hasMessage("pruner.remove_layers: can remove 0 to 1 of 2 layers, asked for 2");
     }
 
     private static ForwardPass pass(Graph g) {

@@ -54,7 +54,7 @@ class QueryHeadPruningTest {
         try (Graph g = Models.read(Models.fixture("tiny_llama"))) {
             assertThatThrownBy(() -> QueryHeadPruning.prune(g, 1.0, PluginHost.classpathOnly().newGraphBuilder("q", 0)))
                     .isInstanceOf(ConfigException.class)
-                    .hasMessage("pruner.headRatio: 1.0 removes 4 of the 4 query heads of each group in layer 0;"
+                    .hasMessage("pruner.head_ratio: 1.0 removes 4 of the 4 query heads of each group in layer 0;"
                             + " must be 1 to 3");
         }
     }

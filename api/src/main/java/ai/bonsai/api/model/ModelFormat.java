@@ -39,16 +39,16 @@ public interface ModelFormat extends ExtensionPoint {
     Graph read(Path path, GraphBuilder builder);
 
     /**
-     * Reads a model whose graph inputs may declare symbolic dimensions (a dynamic batch, height
-     * or width), giving those dimensions the sizes of {@code inputShapes}. A format whose files
-     * carry static shapes only reads as {@link #read(Path, GraphBuilder)}; the caller checks the
-     * shapes it gets.
+     * Reads a model for given input shapes. Formats that build the graph from a config (a
+     * Hugging Face folder) build it for these shapes; files whose graph inputs declare symbolic
+     * dimensions (a dynamic batch, height or width) give those dimensions these sizes. The default
+     * reads the file as it is, and the caller checks the shapes it gets.
      *
      * @param path the file
      * @param builder a fresh builder
-     * @param inputShapes the full shape of each input to resolve, by input name (may be empty)
+     * @param inputShapes the full shape of each input, by graph input name (may be empty)
      * @return the graph
-     * @throws ModelFormatException naming the file and the input at fault, or as {@link #read(Path, GraphBuilder)}
+     * @throws ModelFormatException naming the file and the input, node or field at fault
      */
     default Graph read(Path path, GraphBuilder builder, Map<String, Shape> inputShapes) {
         return read(path, builder);

@@ -1,5 +1,6 @@
 package ai.bonsai.api.plugin;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -28,7 +29,9 @@ public record ParameterDeclaration(String name, Type type, String defaultValue, 
         /** Any number. */
         NUMBER,
         /** Text (a name from a fixed list is a string whose doc lists the choices). */
-        STRING;
+        STRING,
+        /** A list of whole numbers ({@code [4, 30]}). */
+        INTEGERS;
 
         /**
          * Tells whether a value as a plan gives it (number, boolean, string) is of this type.
@@ -45,6 +48,8 @@ public record ParameterDeclaration(String name, Type type, String defaultValue, 
                             && n.doubleValue() == Math.rint(n.doubleValue());
                 case NUMBER:
                     return value instanceof Number;
+                case INTEGERS:
+                    return value instanceof List<?> list && list.stream().allMatch(INTEGER::accepts);
                 default:
                     return value instanceof String;
             }
@@ -53,10 +58,11 @@ public record ParameterDeclaration(String name, Type type, String defaultValue, 
         /**
          * Returns the type's name as plans and listings write it.
          *
-         * @return {@code boolean}, {@code integer}, {@code number} or {@code string}
+         * @return {@code boolean}, {@code integer}, {@code number}, {@code string} or {@code
+         *     list of integers}
          */
         public String label() {
-            return name().toLowerCase(Locale.ROOT);
+            return this == INTEGERS ? "list of integers" : name().toLowerCase(Locale.ROOT);
         }
     }
 

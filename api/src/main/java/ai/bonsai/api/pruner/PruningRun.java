@@ -1,7 +1,9 @@
 package ai.bonsai.api.pruner;
 
+import ai.bonsai.api.graph.Graph;
 import ai.bonsai.api.prune.Group;
 import java.util.Iterator;
+import java.util.Optional;
 
 /** A pruning run in progress: steps of a schedule over one graph. */
 public interface PruningRun {
@@ -48,4 +50,17 @@ public interface PruningRun {
      * @return the groups of this step
      */
     Iterator<Group> stepInteractive();
+
+    /**
+     * Returns the graph that replaced the one given to {@link Pruner#start}, for runs that
+     * rebuild the model (removing whole decoder layers, say) instead of pruning it in place: the
+     * groups of later steps belong to it, and it is the run's result. The caller owns it, and
+     * still owns (and closes) the graph it passed to {@code start}. The default, for runs that
+     * prune in place, is empty.
+     *
+     * @return the new graph, once the run made one
+     */
+    default Optional<Graph> rebuilt() {
+        return Optional.empty();
+    }
 }

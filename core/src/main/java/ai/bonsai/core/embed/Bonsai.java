@@ -141,7 +141,7 @@ public final class Bonsai implements AutoCloseable {
         } catch (BonsaiException e) {
             throw new ModelFormatException(e.getMessage(), e);
         }
-        return fromFile(file, format);
+        return fromFile(file, format, Map.of());
     }
 
     /**

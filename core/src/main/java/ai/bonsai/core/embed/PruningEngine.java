@@ -1,15 +1,19 @@
 package ai.bonsai.core.embed;
 
+import ai.bonsai.api.ConfigException;
 import ai.bonsai.api.graph.Graph;
 import ai.bonsai.api.importance.CalibratedCriterion;
 import ai.bonsai.api.importance.ImportanceCriterion;
 import ai.bonsai.api.model.Safetensors;
 import ai.bonsai.api.prune.Group;
+import ai.bonsai.api.prune.PruningException;
+import ai.bonsai.api.pruner.Pruner;
 import ai.bonsai.api.pruner.PruningConfig;
 import ai.bonsai.api.pruner.PruningRun;
 import ai.bonsai.core.count.ModelCost;
 import ai.bonsai.core.count.OpCounter;
 import ai.bonsai.core.io.NamedInputs;
+import ai.bonsai.core.plan.PlanException;
 import ai.bonsai.core.plan.PlanResolver;
 import ai.bonsai.core.plan.PruningPlan;
 import ai.bonsai.core.pruner.BudgetResult;
@@ -54,6 +58,7 @@ final class PruningEngine {
         resolver.validate(plan);
         cancel.check();
         Graph graph = model.copyGraph();
+        Graph[] pruning = {graph};
         try (NDManager manager = NDManager.newBaseManager()) {
             long copied = System.nanoTime();
             ImportanceCriterion criterion = resolver.criterion(plan);
@@ -62,21 +67,27 @@ final class PruningEngine {
                     : new ArrayList<>(new TreeSet<>(OutputClassifiers.find(graph)));
             ignored.addAll(classifiers);
             PruningConfig config = resolver.config(plan, criterion, classifiers);
-            Calibration calibration = new Calibration(criterion, batches(graph, plan, manager),
-                    listener, cancel);
+            List<NDList> batches = batches(graph, plan, manager);
+            Calibration calibration = new Calibration(criterion, batches, listener, cancel);
             config = withSearchedRatio(model, config, listener, cancel);
             long searched = System.nanoTime();
             ModelCost before = OpCounter.count(graph);
-            Map<String, ModelCost> layersBefore = OpCounter.countByNode(graph);
-            KeptChannels kept = KeptChannels.of(graph);
-            List<PrunedGroup> groups = prune(graph, resolver.pruner(plan).start(graph, config),
-                    kept, calibration, listener, cancel);
-            ModelCost after = OpCounter.count(graph);
+            PruningRun run = start(plan, graph, config, batches);
+            pruning[0] = run.rebuilt().orElse(graph);
+            Map<String, ModelCost> layersBefore = OpCounter.countByNode(pruning[0]);
+            KeptChannels kept = KeptChannels.of(pruning[0]);
+            List<PrunedGroup> groups = prune(plan.pruner().name(), run, pruning, kept,
+                    calibration, listener, cancel);
+            Graph result = pruning[0];
+            if (result != graph) {
+                graph.close();
+            }
+            ModelCost after = OpCounter.count(result);
             long pruned = System.nanoTime();
             List<LayerChange> layers = new ArrayList<>();
             kept.pruned().forEach((name, idxs) -> layers.add(new LayerChange(name,
-                    graph.node(name).op().name(), kept.initialOutChannels(name), idxs,
-                    layersBefore.get(name), OpCounter.count(graph.node(name)))));
+                    result.node(name).op().name(), kept.initialOutChannels(name), idxs,
+                    layersBefore.get(name), OpCounter.count(result.node(name)))));
             long calibrating = calibration.nanos();
             Timings timings = new Timings(millis(start, copied), calibrating / 1_000_000,
                     millis(copied, searched), millis(searched, pruned) - calibrating / 1_000_000,
@@ -86,11 +97,33 @@ final class PruningEngine {
             settings.put("ratio", String.valueOf(config.ratio()));
             settings.put("global_pruning", String.valueOf(config.globalPruning()));
             settings.put("ignored_layers", String.join(",", ignored));
-            return new PruningResult(wrap.apply(model.name(), graph), plan.importance().name(),
+            return new PruningResult(wrap.apply(model.name(), result), plan.importance().name(),
                     config.ratio(), ignored, before, after, layers, groups, timings, settings);
         } catch (RuntimeException | Error e) {
+            if (pruning[0] != graph) {
+                pruning[0].close();
+            }
             graph.close();
             throw e;
+        }
+    }
+
+    /**
+     * Starts the plan's pruner; a configuration problem it finds in the model (a layer range
+     * beyond the model's layers, say) is placed at the plan's field.
+     */
+    private PruningRun start(PruningPlan plan, Graph graph, PruningConfig config,
+            List<NDList> batches) {
+        Pruner pruner = resolver.pruner(plan);
+        try {
+            return pruner.start(graph, config, batches);
+        } catch (PlanException e) {
+            throw e;
+        } catch (ConfigException e) {
+            String key = e.field().startsWith("pruner.") ? e.field().substring(7) : "";
+            boolean declared = pruner.parameters().stream().anyMatch(d -> d.name().equals(key));
+            throw plan.places().error(declared ? "pruner.parameters." + key : e.field(),
+                    e.problem());
         }
     }
 
@@ -158,12 +191,13 @@ final class PruningEngine {
         return config.toBuilder().optBudget(null).optRatio(found.ratio()).build();
     }
 
-    private static List<PrunedGroup> prune(Graph graph, PruningRun run, KeptChannels kept,
+    private static List<PrunedGroup> prune(String pruner, PruningRun run, Graph[] pruning,
+            KeptChannels kept,
             Calibration calibration, ProgressListener listener, Cancellation cancel) {
         List<PrunedGroup> groups = new ArrayList<>();
         for (int step = 1; run.hasNextStep(); step++) {
             cancel.check();
-            calibration.beforeStep(graph);
+            calibration.beforeStep(pruning[0]);
             for (Iterator<Group> it = run.stepInteractive(); it.hasNext(); ) {
                 Group g = it.next();
                 cancel.check();
@@ -172,6 +206,11 @@ final class PruningEngine {
                         g.root().idxs().size(), g.members().stream().map(m -> m.node().name())
                                 .distinct().collect(Collectors.toList())));
                 g.prune();
+            }
+            Graph now = run.rebuilt().orElse(pruning[0]);
+            if (now != pruning[0]) {
+                throw new PruningException("the run of pruner '" + pruner + "' rebuilt the graph"
+                        + " during step " + step + "; runs rebuild it only when they start");
             }
             listener.progress(new Progress("prune", step, run.steps()));
         }

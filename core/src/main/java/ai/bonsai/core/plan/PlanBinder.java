@@ -35,7 +35,7 @@ public final class PlanBinder {
             "input_shapes");
     private static final Set<String> PRUNER = Set.of("name", "ratio", "budget", "ratios",
             "ignored_layers", "prune_classifier", "global", "steps", "schedule", "round_to",
-            "max_pruning_ratio", "isomorphic", "heads");
+            "max_pruning_ratio", "isomorphic", "heads", "parameters");
     private static final Set<String> BUDGET = Set.of("macs", "params");
     private static final Set<String> HEADS = Set.of("num_heads", "prune_num_heads",
             "prune_head_dims", "head_ratio");
@@ -165,7 +165,8 @@ public final class PlanBinder {
                 s.strings("ignored_layers"), s.bool("prune_classifier", false),
                 s.bool("global", false), steps, schedule, atLeastOne(s, "round_to"),
                 maxRatio(s), s.bool("isomorphic", false),
-                s.section("heads", HEADS).map(PlanBinder::heads).orElse(HeadSettings.NONE));
+                s.section("heads", HEADS).map(PlanBinder::heads).orElse(HeadSettings.NONE),
+                s.map("parameters"));
     }
 
     private static double ratio(PlanSection s, String key, double defaultValue) {

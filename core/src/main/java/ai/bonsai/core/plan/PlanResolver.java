@@ -99,19 +99,24 @@ public final class PlanResolver {
         parameters.putAll(choice.parameters());
         ImportanceCriterion criterion = configured(plan, "importance",
                 () -> parameters.isEmpty() ? base : base.withParameters(parameters));
-        checkCalibration(plan, criterion);
+        checkCalibration(plan, criterion, pruner(plan));
         return criterion;
     }
 
     /**
-     * Returns a new pruner of the plan's name.
+     * Returns a new pruner of the plan's name, configured with the plan's {@code
+     * pruner.parameters}.
      *
      * @param plan the plan
      * @return a fresh pruner
-     * @throws PlanException for an unknown name
+     * @throws PlanException for an unknown name or parameter, a wrong type or a bad value
      */
     public Pruner pruner(PruningPlan plan) {
-        return find(plan, "pruner", host.pruners(), plan.pruner().name(), List.of());
+        Pruner base = find(plan, "pruner", host.pruners(), plan.pruner().name(), List.of());
+        Map<String, Object> parameters = plan.pruner().parameters();
+        checkDeclared(plan, "pruner", base.name(), base.parameters(), parameters);
+        return configured(plan, "pruner",
+                () -> parameters.isEmpty() ? base : base.withParameters(parameters));
     }
 
     /**
@@ -234,13 +239,18 @@ public final class PlanResolver {
         }
     }
 
-    private void checkCalibration(PruningPlan plan, ImportanceCriterion criterion) {
+    private void checkCalibration(PruningPlan plan, ImportanceCriterion criterion,
+            Pruner pruner) {
         boolean calibrated = criterion instanceof CalibratedCriterion;
         if (calibrated && plan.calibration().isEmpty()) {
             throw plan.places().error("importance", "criterion '" + plan.importance().name()
                     + "' needs calibration data: calibration: [inputs.safetensors]");
         }
-        if (!calibrated && !plan.calibration().isEmpty()) {
+        if (pruner.needsCalibration() && plan.calibration().isEmpty()) {
+            throw plan.places().error("pruner.parameters", "pruner '" + pruner.name() + "' as"
+                    + " configured needs calibration data: calibration: [inputs.safetensors]");
+        }
+        if (!calibrated && !pruner.needsCalibration() && !plan.calibration().isEmpty()) {
             throw plan.places().error("calibration", "criterion '" + plan.importance().name()
                     + "' does not use calibration data");
         }

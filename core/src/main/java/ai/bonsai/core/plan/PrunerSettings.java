@@ -23,6 +23,8 @@ import java.util.Optional;
  * @param maxPruningRatio no layer loses more than this fraction of its channels
  * @param isomorphic rank groups only against groups of the same structure
  * @param heads attention head options
+ * @param parameters the pruner's own parameters as written ({@code pruner.parameters}), checked
+ *     against what the pruner declares
  */
 public record PrunerSettings(
         String name,
@@ -37,7 +39,8 @@ public record PrunerSettings(
         int roundTo,
         double maxPruningRatio,
         boolean isomorphic,
-        HeadSettings heads) {
+        HeadSettings heads,
+        Map<String, Object> parameters) {
 
     /**
      * Copies the collections.
@@ -46,5 +49,6 @@ public record PrunerSettings(
         ratios = Collections.unmodifiableMap(new LinkedHashMap<>(ratios));
         ignoredLayers = List.copyOf(ignoredLayers);
         schedule = List.copyOf(schedule);
+        parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
     }
 }

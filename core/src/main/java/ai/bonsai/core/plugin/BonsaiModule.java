@@ -2,6 +2,8 @@ package ai.bonsai.core.plugin;
 
 import ai.bonsai.api.graph.GraphRunner;
 import ai.bonsai.api.importance.GradientCriteria;
+import ai.bonsai.api.prune.DependencyGroups;
+import ai.bonsai.core.depgraph.DefaultDependencyGroups;
 import ai.bonsai.core.exec.DefaultGraphRunner;
 import ai.bonsai.core.importance.DefaultGradientCriteria;
 import com.google.inject.AbstractModule;
@@ -17,5 +19,6 @@ public final class BonsaiModule extends AbstractModule {
         binder().disableCircularProxies();
         bind(GradientCriteria.class).to(DefaultGradientCriteria.class);
         bind(GraphRunner.class).to(DefaultGraphRunner.class);
+        bind(DependencyGroups.class).to(DefaultDependencyGroups.class);
     }
 }

@@ -1,6 +1,7 @@
 package ai.bonsai.core.plugin;
 
 import ai.bonsai.api.graph.GraphBuilder;
+import ai.bonsai.api.graph.GraphBuilders;
 import ai.bonsai.api.importance.ImportanceCriterion;
 import ai.bonsai.api.model.ModelAdapter;
 import ai.bonsai.api.model.ModelFormat;
@@ -53,8 +54,11 @@ public final class PluginHost implements AutoCloseable {
     private final List<PluginFailure> failures = new ArrayList<>();
 
     private PluginHost(List<Path> roots, Injector parent) {
-        Module lookup = binder -> binder.bind(ExtensionLookup.class)
-                .toInstance(new PluginExtensionLookup(this::pluginManager));
+        Module lookup = binder -> {
+            binder.bind(ExtensionLookup.class)
+                    .toInstance(new PluginExtensionLookup(this::pluginManager));
+            binder.bind(GraphBuilders.class).toInstance(this::newGraphBuilder);
+        };
         Injector injector = parent == null
                 ? Guice.createInjector(new BonsaiModule(), lookup)
                 : parent.createChildInjector(new BonsaiModule(), lookup);

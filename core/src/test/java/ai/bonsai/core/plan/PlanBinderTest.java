@@ -152,8 +152,8 @@ class PlanBinderTest {
                 pruner:
                   ratoi: 0.5
                 """, "2:3: pruner.ratoi: unknown key; known: budget, global, heads, ignored_layers,"
-                + " isomorphic, max_pruning_ratio, name, prune_classifier, ratio, ratios, round_to,"
-                + " schedule, steps");
+                + " isomorphic, max_pruning_ratio, name, parameters, prune_classifier, ratio, ratios,"
+                + " round_to, schedule, steps");
     }
 
     @Test
@@ -193,6 +193,18 @@ class PlanBinderTest {
                 regularizer: lasso
                 """, "1:14: regularizer.name: unknown regularizer 'lasso'; available: bnscale,"
                 + " group_norm, growing_reg");
+    }
+
+    @Test
+    void prunerParametersAreBoundAndCheckedAgainstThePrunersDeclarations() throws IOException {
+        Path file = write("plan.yaml", """
+                pruner: {name: meta, parameters: {head_ratio: 0.5, layers: [4, 30]}}
+                """);
+        assertThat(PlanBinder.read(file).pruner().parameters())
+                .containsExactly(Map.entry("head_ratio", 0.5), Map.entry("layers", List.of(4L, 30L)));
+        assertRejected("""
+                pruner: {name: meta, parameters: {head_ratio: 0.5}}
+                """, "1:47: pruner.parameters.head_ratio: pruner 'meta' takes no parameters");
     }
 
     @Test
