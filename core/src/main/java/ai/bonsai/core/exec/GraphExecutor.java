@@ -50,11 +50,14 @@ public final class GraphExecutor {
     private final Graph graph;
 
     /**
-     * Creates an executor over a graph (it reads the graph's current state at each pass).
+     * Creates an executor over a graph (it reads the graph's current state at each pass). The
+     * first executor of a process checks libtorch's oneDNN convolutions ({@link
+     * OneDnnSwitch#verifyOnce}).
      *
      * @param graph the graph
      */
     public GraphExecutor(Graph graph) {
+        OneDnnSwitch.verifyOnce();
         this.graph = graph;
     }
 

@@ -1,6 +1,7 @@
 package ai.bonsai.core.exec;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.bonsai.api.graph.Graph;
 import ai.bonsai.api.graph.GraphBuilder;
@@ -10,6 +11,7 @@ import ai.bonsai.core.testing.NativeMemoryChurn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -59,16 +61,40 @@ class OneDnnSwitchTest {
         b.output(b.conv2d("conv", b.input("input", new Shape(1, 3, 4, 4)), 5, 3, 1, 1));
         try (Graph graph = b.build(); NDManager m = NDManager.newBaseManager()) {
             GraphExecutor exec = new GraphExecutor(graph);
+            boolean trusted = OneDnnSwitch.trusted();
             exec.forward(new NDList(m.ones(new Shape(1, 3, 4, 4))));
-            assertThat(OneDnnSwitch.held()).isFalse();
-            assertThat(OneDnnSwitch.enabledInLibtorch()).isTrue();
+            assertThat(OneDnnSwitch.held()).isEqualTo(!trusted);
+            assertThat(OneDnnSwitch.enabledInLibtorch()).isEqualTo(trusted);
             NDManager batch = m.newSubManager();
             exec.forward(new NDList(batch.ones(new Shape(1, 3, 4, 4))), true);
             assertThat(OneDnnSwitch.held()).isTrue();
             assertThat(OneDnnSwitch.enabledInLibtorch()).isFalse();
             batch.close();
-            assertThat(OneDnnSwitch.held()).isFalse();
-            assertThat(OneDnnSwitch.enabledInLibtorch()).isTrue();
+            assertThat(OneDnnSwitch.held()).isEqualTo(!trusted);
+            assertThat(OneDnnSwitch.enabledInLibtorch()).isEqualTo(trusted);
+        }
+    }
+
+    @Test
+    void batchedConvolutionsOfPrunedWidthsEqualAHandComputation() {
+        for (int[] widths : new int[][] {{45, 64}, {20, 40}, {13, 32}}) {
+            GraphBuilder b = PluginHost.classpathOnly().newGraphBuilder("widths", 5);
+            b.output(b.conv2d("conv", b.input("input", new Shape(8, widths[0], 10, 10)), widths[1],
+                    3, 1, 1));
+            try (Graph graph = b.build(); NDManager m = NDManager.newBaseManager()) {
+                m.getEngine().setRandomSeed(11);
+                NDArray x = m.randomNormal(new Shape(8, widths[0], 10, 10));
+                NDArray y = new GraphExecutor(graph).forward(new NDList(x)).head();
+                NDArray w = graph.parameters().get("conv.weight").array();
+                for (int n = 0; n < 8; n += 3) {
+                    for (int o = 0; o < widths[1]; o += 7) {
+                        float want = x.get(new NDIndex(n + ", :, 3:6, 4:7")).mul(w.get(o)).sum()
+                                .getFloat();
+                        assertThat(y.getFloat(n, o, 4, 5)).as("%d -> %d channels, batch %d, channel %d",
+                                widths[0], widths[1], n, o).isCloseTo(want, within(1e-3f));
+                    }
+                }
+            }
         }
     }
 }
