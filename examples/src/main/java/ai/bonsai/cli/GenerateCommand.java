@@ -22,10 +22,12 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "generate",
         header = "Generate tokens greedily with a language model (a Hugging Face decoder folder).",
-        description = "Reads MODEL, takes the prompt's token ids from --ids (the first sequence of"
-                + " a text file of whitespace-separated ids, or of a safetensors [N, T] tensor),"
-                + " and prints the prompt followed by -n greedily chosen ids. Each new token is a"
-                + " full forward pass over the prompt and the tokens so far (no key/value cache).")
+        description = "Reads MODEL, takes the prompt as text (--prompt, encoded by the folder's"
+                + " tokenizer.json) or as token ids (--ids: the first sequence of a text file of"
+                + " whitespace-separated ids, or of a safetensors [N, T] tensor), and prints the"
+                + " prompt followed by -n greedily chosen ids, and the continuation as text when"
+                + " the folder has a tokenizer.json. Each new token is a full forward pass over"
+                + " the prompt and the tokens so far (no key/value cache).")
 public final class GenerateCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "MODEL", description = "The model folder.")
@@ -60,27 +62,33 @@ public final class GenerateCommand implements Callable<Integer> {
      * Generates and prints the ids.
      *
      * @return 0
-     * @throws ConfigException for a text prompt (no tokenizer support yet) or a negative count
+     * @throws ConfigException for a text prompt to a model without tokenizer.json, or a
+     *     negative count
      */
     @Override
     public Integer call() {
         if (count < 0) {
             throw new ConfigException("--tokens", "must be at least 0, found " + count);
         }
-        if (prompt.text != null) {
-            throw new ConfigException("--prompt", "text prompts need the Hugging Face tokenizers"
-                    + " library, which this build does not bundle yet; give the prompt's token ids"
-                    + " with --ids FILE");
-        }
         PrintWriter printer = spec.commandLine().getOut();
         try (PluginHost host = PluginHosts.open(spec)) {
             LanguageModel lm = LanguageModels.find(host, model);
-            long[] ids = lm.sequences(model, prompt.ids).get(0);
+            boolean tokenizes = lm.tokenizes(model);
+            if (prompt.text != null && !tokenizes) {
+                throw new ConfigException("--prompt", "text prompts need the model's tokenizer,"
+                        + " and '" + model + "' has no tokenizer.json; give the prompt's token ids"
+                        + " with --ids FILE");
+            }
+            long[] ids = prompt.text != null ? lm.encode(model, prompt.text)
+                    : lm.sequences(model, prompt.ids).get(0);
             long start = System.nanoTime();
             long[] generated = lm.generate(model, ids, count);
             double seconds = (System.nanoTime() - start) / 1e9;
             printer.printf("prompt    %s%n", join(ids));
             printer.printf("generated %s%n", join(generated));
+            if (tokenizes) {
+                printer.printf("text      %s%n", lm.decode(model, generated));
+            }
             printer.printf("%d tokens in %.2f s (%.1f tokens/s, greedy, %s)%n", count, seconds,
                     count / Math.max(seconds, 1e-9), lm.name());
         }

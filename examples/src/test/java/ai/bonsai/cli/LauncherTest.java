@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The packaged {@code bin/bonsai} launcher as a subprocess: plugin folders and load failures,
- * exit codes, libtorch's NNPACK lines, progress bars on a terminal, and the HTML report.
+ * exit codes, libtorch's NNPACK lines, progress bars on a terminal, the HTML report, and text
+ * prompts through the tokenizers library the distribution ships in lib/.
  */
 @Tag("launcher")
 class LauncherTest {
@@ -143,6 +144,27 @@ class LauncherTest {
         assertThat(r.exitCode()).as(r.stderr()).isZero();
         assertThat(r.stderr()).startsWith("bonsai: plugin 'broken.jar' not loaded: ");
         assertThat(r.stdout()).contains("params   16,426");
+    }
+
+    @Test
+    void generateEncodesATextPromptWithTheFoldersTokenizer() throws Exception {
+        Path llama = LlmPruneCommandTest.copy(Path.of("../plugin-llm/src/test/resources/fixtures/tiny_llama"),
+                tmp.resolve("tiny_llama"));
+        Files.copy(Path.of("../plugin-llm/src/test/resources/fixtures/tiny_tokenizer.json"),
+                llama.resolve("tokenizer.json"));
+        Path ids = Files.writeString(tmp.resolve("prompt.txt"), "1 77 88 91 56 99 103 110\n");
+
+        Launcher.Result text = Launcher.run(tmp, Map.of(), "generate", llama.toString(),
+                "--prompt", "dog ran to a big red house", "-n", "3");
+        Launcher.Result given = Launcher.run(tmp, Map.of(), "generate", llama.toString(),
+                "--ids", ids.toString(), "-n", "3");
+
+        assertThat(text.exitCode()).as(text.stderr()).isZero();
+        assertThat(given.exitCode()).as(given.stderr()).isZero();
+        assertThat(text.stdout()).contains("prompt    1 77 88 91 56 99 103 110").contains("text      ");
+        String generated = given.stdout().lines().filter(l -> l.startsWith("generated "))
+                .findFirst().orElseThrow();
+        assertThat(text.stdout()).contains(generated);
     }
 
     @Test

@@ -83,8 +83,8 @@ class LlmTaskCommandsTest {
     @Test
     void aTextPromptWithoutTokenizerSupportExitsTwoNamingTheOption() {
         assertThat(run("generate", llama.toString(), "--prompt", "hello", "-n", "2")).isEqualTo(2);
-        assertThat(err.toString()).contains("--prompt: text prompts need the Hugging Face tokenizers")
-                .contains("--ids FILE");
+        assertThat(err.toString()).contains("--prompt: text prompts need the model's tokenizer")
+                .contains("has no tokenizer.json").contains("--ids FILE");
     }
 
     @Test

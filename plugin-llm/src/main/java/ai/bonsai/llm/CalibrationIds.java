@@ -13,8 +13,10 @@ import java.util.List;
 
 /**
  * Calibration token ids for block influence and activation criteria, cut into batches of [B, T]
- * int64 arrays: from a text file with one sequence of whitespace-separated ids per line, or from
- * a safetensors file holding one 2-D integer tensor (I64 or I32) of shape [N, T].
+ * int64 arrays: from a text file with one sequence of whitespace-separated ids per line, from
+ * a safetensors file holding one 2-D integer tensor (I64 or I32) of shape [N, T], or, when the
+ * model folder has a {@code tokenizer.json}, from plain text: a text file any of whose non-empty
+ * lines is not all ids is read as one document per line, each encoded by the tokenizer.
  */
 public final class CalibrationIds {
 
@@ -32,7 +34,18 @@ public final class CalibrationIds {
      * @throws ModelFormatException naming the file, line or field at fault
      */
     public static List<NDArray> read(Path file, int batch, int vocabSize, NDManager manager) {
-        List<long[]> rows = sequences(file, vocabSize);
+        return batches(sequences(file, vocabSize), batch, manager);
+    }
+
+    /**
+     * Cuts sequences into batches; sequences are cut to the length of the shortest.
+     *
+     * @param rows the sequences, at least one
+     * @param batch the sequences per batch (the last batch may be smaller)
+     * @param manager owns the arrays
+     * @return the batches
+     */
+    public static List<NDArray> batches(List<long[]> rows, int batch, NDManager manager) {
         int length = rows.stream().mapToInt(r -> r.length).min().orElseThrow();
         List<NDArray> batches = new ArrayList<>();
         for (int start = 0; start < rows.size(); start += batch) {
@@ -71,14 +84,61 @@ public final class CalibrationIds {
         return rows;
     }
 
-    private static List<long[]> text(Path file) {
+    /**
+     * Reads the sequences of a file for a model folder: token ids as {@link #sequences(Path, int)}
+     * reads them, or plain text (one document per line, empty lines skipped) encoded by the
+     * folder's {@code tokenizer.json} when the file is a text file with a line that is not all
+     * ids.
+     *
+     * @param folder the model folder
+     * @param file a {@code .safetensors} file, a token-id text file or a plain-text file
+     * @param vocabSize ids must lie in [0, vocabSize)
+     * @return the sequences, at least one, none empty
+     * @throws ModelFormatException naming the file, line or field at fault, or the missing
+     *     tokenizer for plain text
+     */
+    public static List<long[]> sequences(Path folder, Path file, int vocabSize) {
+        if (file.getFileName().toString().endsWith(".safetensors")) {
+            return sequences(file, vocabSize);
+        }
+        List<String> lines = lines(file).stream().map(String::trim).filter(l -> !l.isEmpty()).toList();
+        if (lines.stream().allMatch(l -> l.matches("-?[0-9]+(\\s+-?[0-9]+)*"))) {
+            return sequences(file, vocabSize);
+        }
+        if (!HfTokenizer.present(folder)) {
+            try {
+                return sequences(file, vocabSize);
+            } catch (ModelFormatException e) {
+                throw new ModelFormatException(e.getMessage() + " (to read it as text, the model '"
+                        + folder + "' needs a " + HfTokenizer.FILE + ")", e);
+            }
+        }
         List<long[]> rows = new ArrayList<>();
-        List<String> lines;
+        try (HfTokenizer tokenizer = HfTokenizer.open(folder)) {
+            for (String line : lines) {
+                long[] ids = tokenizer.encode(line, vocabSize);
+                if (ids.length > 0) {
+                    rows.add(ids);
+                }
+            }
+        }
+        if (rows.isEmpty()) {
+            throw new ModelFormatException("text file '" + file + "': no token after encoding");
+        }
+        return rows;
+    }
+
+    private static List<String> lines(Path file) {
         try {
-            lines = Files.readAllLines(file);
+            return Files.readAllLines(file);
         } catch (IOException e) {
             throw new ModelFormatException("token-id file '" + file + "': cannot read: " + e.getMessage(), e);
         }
+    }
+
+    private static List<long[]> text(Path file) {
+        List<long[]> rows = new ArrayList<>();
+        List<String> lines = lines(file);
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).trim();
             if (line.isEmpty()) {

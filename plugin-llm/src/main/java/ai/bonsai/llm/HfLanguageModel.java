@@ -54,7 +54,27 @@ public final class HfLanguageModel implements LanguageModel {
 
     @Override
     public List<long[]> sequences(Path model, Path file) {
-        return CalibrationIds.sequences(file, config(model).vocabSize());
+        return CalibrationIds.sequences(model, file, config(model).vocabSize());
+    }
+
+    @Override
+    public boolean tokenizes(Path model) {
+        return HfTokenizer.present(model);
+    }
+
+    @Override
+    public long[] encode(Path model, String text) {
+        int vocab = config(model).vocabSize();
+        try (HfTokenizer tokenizer = HfTokenizer.open(model)) {
+            return tokenizer.encode(text, vocab);
+        }
+    }
+
+    @Override
+    public String decode(Path model, long[] ids) {
+        try (HfTokenizer tokenizer = HfTokenizer.open(model)) {
+            return tokenizer.decode(ids);
+        }
     }
 
     @Override
@@ -99,7 +119,8 @@ public final class HfLanguageModel implements LanguageModel {
         }
         LlmConfig config = config(model);
         try (NDManager m = NDManager.newBaseManager()) {
-            List<NDArray> batches = CalibrationIds.read(data, batch, config.vocabSize(), m);
+            List<NDArray> batches = CalibrationIds.batches(
+                    CalibrationIds.sequences(model, data, config.vocabSize()), batch, m);
             long length = batches.get(0).getShape().get(1);
             if (length < 2) {
                 throw new ModelFormatException("token-id file '" + data + "': perplexity needs"

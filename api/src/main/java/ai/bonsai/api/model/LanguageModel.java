@@ -66,14 +66,47 @@ public interface LanguageModel extends ExtensionPoint {
 
     /**
      * Reads token-id sequences for the model (one per line of whitespace-separated ids, or one
-     * integer tensor [N, T] in a safetensors file), checking each id against the vocabulary.
+     * integer tensor [N, T] in a safetensors file), checking each id against the vocabulary. A
+     * model with a tokenizer ({@link #tokenizes}) also reads plain text, one document per line,
+     * each encoded as {@link #encode} does: a text file with a line that is not all ids.
      *
      * @param model the model, accepted by {@link #accepts}
-     * @param file the ids file
+     * @param file the ids (or text) file
      * @return the sequences, in file order
      * @throws ModelFormatException naming the file, line or id at fault
      */
     List<long[]> sequences(Path model, Path file);
+
+    /**
+     * Tells whether the model has a tokenizer (a Hugging Face folder's {@code tokenizer.json}),
+     * so that {@link #encode} and {@link #decode} work.
+     *
+     * @param model the model, accepted by {@link #accepts}
+     * @return true if it has one
+     */
+    boolean tokenizes(Path model);
+
+    /**
+     * Encodes text to token ids with the model's tokenizer, adding the special tokens the
+     * tokenizer adds by default (as Hugging Face's {@code tokenizer(text)}).
+     *
+     * @param model the model, accepted by {@link #accepts}
+     * @param text the text
+     * @return the ids
+     * @throws ModelFormatException if the model has no tokenizer (naming the missing file) or
+     *     it gives an id outside the vocabulary
+     */
+    long[] encode(Path model, String text);
+
+    /**
+     * Decodes token ids to text with the model's tokenizer, skipping special tokens.
+     *
+     * @param model the model, accepted by {@link #accepts}
+     * @param ids the ids
+     * @return the text
+     * @throws ModelFormatException if the model has no tokenizer (naming the missing file)
+     */
+    String decode(Path model, long[] ids);
 
     /**
      * Generates tokens greedily (the highest-scoring token each time) after a prompt.

@@ -1,0 +1,118 @@
+package ai.bonsai.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.bonsai.api.model.Safetensors;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Text through a decoder folder's {@code tokenizer.json} (the plugin's test tokenizer: a
+ * word-level vocabulary with ids below the fixture's 128 and a BOS token 1), through the built
+ * plugin jars: {@code bonsai generate --prompt} continues exactly as {@code --ids} with the
+ * encoded ids, and a plain-text calibration file prunes exactly as the token-id files holding
+ * the same tokens (a safetensors tensor and one id sequence per line).
+ */
+class LlmTokenizerCommandsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** "The cat sat on a red mat", encoded: BOS, then one id per word. */
+    private static final String ENCODED = "1 5 17 23 42 56 103 64";
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    @TempDir
+    Path tmp;
+
+    private Path llama;
+
+    @BeforeEach
+    void pluginsAndFixture() throws IOException {
+        TestPlugins.useAsDefault(tmp.resolve("plugins"));
+        llama = LlmPruneCommandTest.copy(Path.of("../plugin-llm/src/test/resources/fixtures/tiny_llama"),
+                tmp.resolve("tiny_llama"));
+        Files.copy(Path.of("../plugin-llm/src/test/resources/fixtures/tiny_tokenizer.json"),
+                llama.resolve("tokenizer.json"));
+    }
+
+    @AfterEach
+    void clearPluginsDir() {
+        TestPlugins.clearDefault();
+    }
+
+    private int run(String... args) {
+        return BonsaiCli.execute(new PrintWriter(out), new PrintWriter(err), args);
+    }
+
+    private String generated() {
+        Matcher m = Pattern.compile("generated ([0-9 ]+)").matcher(out.toString());
+        assertThat(m.find()).as(out.toString()).isTrue();
+        return m.group(1).trim();
+    }
+
+    @Test
+    void aTextPromptContinuesAsItsEncodedIds() throws IOException {
+        assertThat(run("generate", llama.toString(), "--prompt", "The cat sat on a red mat", "-n", "4"))
+                .as(err.toString()).isZero();
+        assertThat(out.toString()).contains("prompt    " + ENCODED).contains("text      ");
+        String fromText = generated();
+        assertThat(fromText.split(" ")).hasSize(4);
+
+        out.getBuffer().setLength(0);
+        Path ids = Files.writeString(tmp.resolve("prompt.txt"), ENCODED + "\n");
+        assertThat(run("generate", llama.toString(), "--ids", ids.toString(), "-n", "4"))
+                .as(err.toString()).isZero();
+        assertThat(generated()).isEqualTo(fromText);
+    }
+
+    @Test
+    void plainTextCalibrationPrunesAsTheTokenIdFilesOfTheSameTokens() throws IOException {
+        Path text = Files.writeString(tmp.resolve("docs.txt"), "The cat sat on a red mat\n"
+                + "the big dog ran to the red house\n\na cat and a dog sat on the mat\n");
+        long[] first24 = {1, 5, 17, 23, 42, 56, 103, 64, 1, 5, 99, 77, 88, 91, 5, 103, 110,
+            1, 56, 17, 127, 56, 77, 23};
+        Path tensor = tmp.resolve("ids.safetensors");
+        try (NDManager m = NDManager.newBaseManager()) {
+            Safetensors.write(Map.of("input_ids", m.create(first24, new Shape(2, 12))), tensor);
+        }
+        Path lines = Files.writeString(tmp.resolve("ids.txt"), ENCODED + "\n1 5 99 77 88 91 5 103 110\n"
+                + "1 56 17 127 56 77 23 42 5 64\n");
+
+        JsonNode fromText = prune("text", text);
+        assertThat(fromText.get("config").get("bonsai")).as("per-layer sizes").isNotNull();
+        assertThat(prune("tensor", tensor)).isEqualTo(fromText);
+        assertThat(prune("lines", lines)).isEqualTo(fromText);
+    }
+
+    /** Prunes with Wanda on one calibration file and returns the config and the kept channels. */
+    private JsonNode prune(String name, Path calibration) throws IOException {
+        Path plan = Files.writeString(tmp.resolve(name + ".yaml"),
+                "model: {path: tiny_llama, input_shapes: {input_ids: [2, 12]}}\n"
+                + "importance: wanda\n"
+                + "pruner: {name: llm, ratio: 0.3, parameters: {uniform: false, head_ratio: 0.25}}\n"
+                + "outputs: {model: " + name + ", summary: " + name + ".json}\n");
+        assertThat(run("prune", "--plan", plan.toString(), "--calibration", calibration.toString()))
+                .as(err.toString()).isZero();
+        assertThat(out.toString()).contains("calibrated on 1 batch(es)");
+        JsonNode summary = JSON.readTree(tmp.resolve(name + ".json").toFile());
+        return JSON.createObjectNode().<com.fasterxml.jackson.databind.node.ObjectNode>set("config",
+                JSON.readTree(tmp.resolve(name).resolve("config.json").toFile()))
+                .set("layers", summary.get("layers"));
+    }
+}
