@@ -69,8 +69,9 @@ public final class OneDnnSwitch {
      * Checks once per process that oneDNN's convolutions equal PyTorch's own kernels on this CPU
      * (ten convolutions at batch 8 with pruned-looking widths, about a millisecond each) and, where
      * they do not, holds oneDNN off for the rest of the process. On an AMD EPYC (Zen 5, AVX-512)
-     * machine libtorch 2.7.1's oneDNN gave errors of 10 and more (values of about 1) for 45 → 64
-     * and 20 → 40 channels at batch 8 and above; batch 1 takes PyTorch's kernels and was right.
+     * machine libtorch 2.7.1's oneDNN gave errors of 10 and more (on outputs of standard deviation
+     * 20) for 45 → 64 and 20 → 40 channels at batch 8 and above; batch 1 takes PyTorch's kernels
+     * and was right.
      */
     public static void verifyOnce() {
         synchronized (OneDnnSwitch.class) {
