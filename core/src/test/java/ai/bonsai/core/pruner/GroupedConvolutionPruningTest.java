@@ -138,6 +138,22 @@ class GroupedConvolutionPruningTest {
     }
 
     @Test
+    void roundToCountsTheChannelsOfEveryConvGroup() {
+        try (Graph g = resnext()) {
+            new MetaPruner().start(g, PruningConfig.builder().setImportance(new MagnitudeImportance())
+                    .optRatio(0.5).optRoundTo(16).optIgnoredLayers(List.of("fc")).build()).step();
+            // b2: 8 groups keep 3 of 6 positions (24 channels); 16 channels need 2 per group.
+            assertThat(weight(g, "b2.conv2")).isEqualTo(new Shape(16, 2, 3, 3));
+            assertThat(weight(g, "b2.conv1")).isEqualTo(new Shape(16, 16, 1, 1));
+            // b1: 4 groups keep 2 of 5 (8 channels); a multiple of 16 needs 4 per group, rounding
+            // down leaves none, so the groups stay whole, as does the stem (8 rounds down to 0).
+            assertThat(weight(g, "b1.conv2")).isEqualTo(new Shape(20, 5, 3, 3));
+            assertThat(weight(g, "stem")).isEqualTo(new Shape(16, 3, 3, 3));
+            assertThat(weight(g, "b2.conv3")).isEqualTo(new Shape(16, 16, 1, 1));
+        }
+    }
+
+    @Test
     void aGroupRemovingDifferentPositionsFromTheConvGroupsIsRefused() {
         try (Graph g = resnext()) {
             DependencyGraph dg = DependencyGraph.build(g);
