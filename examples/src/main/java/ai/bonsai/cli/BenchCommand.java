@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
         header = "Time DepGraph, pruning and inference on ResNet-50, or an ONNX model against its"
                 + " pruned file in ONNX Runtime.",
         description = "Builds ResNet-50 (1x3x224x224), times the DepGraph build and a full 50 %%"
-                + " local L2 pruning (median of 5 after 3 warm-up runs), measures peak heap and the"
+                + " local L2 pruning (median and minimum of 10 after 3 warm-up runs), measures peak heap and the"
                 + " forward latency of the original and pruned model at batch 1 and 8 (median of"
                 + " 20), prints a table and writes the figures as JSON. With --format, times"
                 + " read + DepGraph + 50 %% pruning + write of ResNet-50 as a file of that format."
