@@ -15,6 +15,8 @@ import ai.bonsai.core.pruner.MetaPruner;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.types.Shape;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,15 +30,17 @@ import java.util.Map;
  * pending parameter selection (the pruned weights exist in memory at the end), with the phases
  * of the latter (start with DepGraph build, scoring, selecting and pruning the groups, copying
  * the kept weights), each the median of
- * {@link #MEASURED} runs on fresh graphs after {@link #WARM_UP} warm-up runs; peak heap over the
- * whole run; forward latency of the original and pruned graph at batch 1 and 8. A garbage
- * collection runs before each timed run (building the models allocates their initial weights).
+ * {@link #MEASURED} runs on fresh graphs after {@link #WARM_UP} warm-up runs, and the minimum of
+ * the whole, which other load on a shared machine inflates least; peak heap over the whole run;
+ * forward latency of the original and pruned graph at batch 1 and 8; the one-minute load average
+ * before and after. A garbage collection runs before each timed run (building the models
+ * allocates their initial weights).
  */
 final class Benchmark {
 
     static final String ARCHITECTURE = "resnet50";
     static final int WARM_UP = 3;
-    static final int MEASURED = 5;
+    static final int MEASURED = 10;
     static final int LATENCY_RUNS = 20;
 
     private final PluginHost host;
@@ -61,6 +65,7 @@ final class Benchmark {
         r.put("intraOpThreads", Integer.getInteger("ai.djl.pytorch.num_threads", -1));
         r.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         r.put("engine", Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion());
+        r.put("loadAverageBefore", loadAverage());
 
         double[] build = new double[MEASURED];
         double[] prune = new double[MEASURED];
@@ -86,6 +91,7 @@ final class Benchmark {
         }
         r.put("depgraphBuildMillis", Latency.median(build));
         r.put("depgraphBuildAndPruneMillis", Latency.median(prune));
+        r.put("depgraphBuildAndPruneMinMillis", Arrays.stream(prune).min().orElseThrow());
         String[] names = {"startMillis", "scoreMillis", "selectAndPruneMillis", "materializeMillis"};
         for (int k = 0; k < names.length; k++) {
             r.put("  " + names[k], Latency.median(phases[k]));
@@ -112,7 +118,17 @@ final class Benchmark {
             }
         }
         r.put("peakHeapMiB", PeakHeap.bytes() / (1024.0 * 1024.0));
+        r.put("loadAverageAfter", loadAverage());
         return r;
+    }
+
+    /**
+     * Returns the system's one-minute load average (other processes sharing the cores).
+     *
+     * @return the load average, negative where the platform has none
+     */
+    static double loadAverage() {
+        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 
     private Graph model() {

@@ -181,7 +181,7 @@ public final class PruneCommand implements Callable<Integer> {
         report(printer, result, pruningPlan);
         PruneReport report = PruneReport.of(pruningPlan.model().get().path()
                 .map(Path::toString).orElse(loaded.name()), result,
-                pruningPlan.pruner().global());
+                pruningPlan.pruner().global(), pruningPlan.pruner().roundTo());
         bonsai.save(result, pruningPlan);
         report.print(printer);
         printer.printf("wrote %s%n", target);

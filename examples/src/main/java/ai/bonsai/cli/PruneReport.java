@@ -16,6 +16,7 @@ import java.util.Map;
  * @param importance the criterion's command-line name
  * @param ratio the pruning ratio
  * @param global whether channels were ranked across groups
+ * @param roundTo channels left were rounded down to a multiple of this
  * @param ignored the ignored node patterns, classifiers included
  * @param before cost before pruning
  * @param after cost after pruning
@@ -26,6 +27,7 @@ record PruneReport(
         String importance,
         double ratio,
         boolean global,
+        int roundTo,
         List<String> ignored,
         ModelCost before,
         ModelCost after,
@@ -46,15 +48,16 @@ record PruneReport(
      * @param model the model file, as given
      * @param result the run's result
      * @param global whether channels were ranked across groups
+     * @param roundTo channels left were rounded down to a multiple of this
      * @return the report
      */
-    static PruneReport of(String model, PruningResult result, boolean global) {
+    static PruneReport of(String model, PruningResult result, boolean global, int roundTo) {
         Map<String, Layer> layers = new LinkedHashMap<>();
         for (LayerChange l : result.layers()) {
             layers.put(l.name(), new Layer(l.outChannelsBefore(), l.keptOutChannels()));
         }
-        return new PruneReport(model, result.criterion(), result.ratio(), global, result.ignored(),
-                result.before(), result.after(), layers);
+        return new PruneReport(model, result.criterion(), result.ratio(), global, roundTo,
+                result.ignored(), result.before(), result.after(), layers);
     }
 
     /**
@@ -86,6 +89,7 @@ record PruneReport(
         setting.put("importance", importance);
         setting.put("ratio", ratio);
         setting.put("global_pruning", global);
+        setting.put("round_to", roundTo);
         setting.put("ignored_layers", ignored);
         root.put("setting", setting);
         root.put("params_before", before.params());

@@ -32,14 +32,20 @@ import java.util.OptionalInt;
  *
  * <p>Channels: input and output are independent, except for a depthwise convolution ({@code
  * groups == in == out > 1}), whose channels are coupled and whose {@code groups} shrinks with
- * them. Other grouped convolutions block channel pruning. Pruning removes weight rows (output) or
- * columns (input) in the layout's order, as Torch-Pruning's conv pruner does for both kinds.
+ * them. A grouped plain convolution ({@code groups > 1}, not depthwise) keeps its {@code groups}
+ * and is pruned as Torch-Pruning prunes it: its input and output channels fall into {@code groups}
+ * channel groups ({@link #channelGroups}), every group loses the same number of output channels,
+ * and the same positions of input channels (the weight's {@code in/groups} columns are shared by
+ * all groups). A grouped transposed convolution blocks channel pruning. Pruning removes weight
+ * rows (output) or columns (input) in the layout's order, as Torch-Pruning's conv pruner does.
  *
  * <p>MACs: {@code prod(kernel) x in x out/groups x output positions} (+ {@code out x output
  * positions} with a bias), the flops-counter convention Torch-Pruning applies to plain and
  * transposed convolutions alike.
  */
 public abstract class ConvolutionOp implements OpType {
+
+    private static final String GROUPED = "grouped convolution";
 
     private final String name;
     private final int spatialDims;
@@ -167,17 +173,28 @@ public abstract class ConvolutionOp implements OpType {
                 new Shape(padding), new Shape(dilation), groups);
     }
 
+    /**
+     * Tells whether a convolution node is grouped but not depthwise: {@code groups > 1}, whose
+     * channels are pruned evenly inside every group.
+     *
+     * @param node a node of any convolution op type
+     * @return true if grouped and not depthwise
+     */
+    public static boolean isGrouped(Node node) {
+        return node.attributes().getLong("groups") > 1 && !isDepthwise(node);
+    }
+
     @Override
     public final ChannelSemantics channels(Node node) {
         int in = Math.toIntExact(node.input().shape().get(1));
         int out = Math.toIntExact(node.output().shape().get(1));
-        if (node.attributes().getLong("groups") == 1) {
-            return ChannelSemantics.independent(1, in, 1, out);
-        }
         if (isDepthwise(node)) {
             return ChannelSemantics.passThrough(1, out);
         }
-        return ChannelSemantics.opaque(1, 1);
+        if (transposed && isGrouped(node)) {
+            return ChannelSemantics.opaque(1, 1);
+        }
+        return ChannelSemantics.independent(1, in, 1, out);
     }
 
     /**
@@ -185,11 +202,18 @@ public abstract class ConvolutionOp implements OpType {
      *
      * <p>Removes the output channels' slices of {@code weight} (dimension 0, or 1 when transposed)
      * and {@code bias}, and updates {@code out_channels} (and {@code groups} when depthwise).
+     *
+     * @throws ai.bonsai.api.prune.PruningException naming the node if a grouped convolution's
+     *     groups would lose different numbers of channels
      */
     @Override
     public final void pruneOut(NodeEditor editor, IndexSet idxs) {
         Node node = editor.node();
         boolean depthwise = isDepthwise(node);
+        if (isGrouped(node)) {
+            ChannelGroups.requireEqualShares(node, GROUPED, idxs,
+                    node.attributes().getLong("out_channels"), node.attributes().getInt("groups"));
+        }
         editor.removeIndices("weight", transposed && !depthwise ? 1 : 0, idxs);
         if (node.hasParameter("bias")) {
             editor.removeIndices("bias", 0, idxs);
@@ -205,12 +229,22 @@ public abstract class ConvolutionOp implements OpType {
      * {@inheritDoc}
      *
      * <p>Removes the input channels' slices of {@code weight} (dimension 1, or 0 when transposed);
-     * a depthwise convolution prunes its output channels with them.
+     * a depthwise convolution prunes its output channels with them; a grouped convolution removes
+     * the positions its groups lose alike from its {@code in/groups} weight columns.
+     *
+     * @throws ai.bonsai.api.prune.PruningException naming the node if a grouped convolution's
+     *     groups would lose channels at different positions
      */
     @Override
     public final void pruneIn(NodeEditor editor, IndexSet idxs) {
-        if (isDepthwise(editor.node())) {
+        Node node = editor.node();
+        if (isDepthwise(node)) {
             pruneOut(editor, idxs);
+        } else if (isGrouped(node)) {
+            int groups = node.attributes().getInt("groups");
+            long in = node.parameter("weight").shape().get(1) * groups;
+            editor.removeIndices("weight", 1,
+                    ChannelGroups.commonPositions(node, GROUPED, idxs, in, groups));
         } else {
             editor.removeIndices("weight", transposed ? 0 : 1, idxs);
         }

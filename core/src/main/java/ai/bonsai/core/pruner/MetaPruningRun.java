@@ -144,7 +144,7 @@ final class MetaPruningRun implements PruningRun {
             int channelGroups = grouping.of(g, s.get().length);
             double[] perPosition = ChannelGrouping.average(s.get(), channelGroups);
             String scope = scopeOf(g, scopes);
-            int position = scopes.get(scope).add(perPosition);
+            int position = scopes.get(scope).add(perPosition, channelGroups);
             boolean dims = config.pruneHeadDims() || !heads.isAttention(g);
             all.add(new Scored(g.root(), channelGroups, perPosition.length, dims, scope, position,
                     heads.scores(g, s.get())));

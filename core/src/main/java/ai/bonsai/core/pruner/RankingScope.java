@@ -14,13 +14,18 @@ import java.util.List;
  * {@code n} lowest scores (a stable ascending sort breaks ties by position); any other scope
  * takes, in every group, each channel scoring at most the {@code n}-th smallest score of the
  * whole scope. With {@code roundTo} r, a group's channels left are rounded down to a multiple
- * of r and its lowest-scored channels taken.
+ * of r and its lowest-scored channels taken. A group of g channel groups (a grouped convolution,
+ * a group norm, heads) keeps as many positions in each of them, so it rounds its positions left
+ * to a multiple of {@code r / gcd(r, g)}: the channels left, g times the positions, are then a
+ * multiple of r (Torch-Pruning rounds the positions against the channel count, which leaves
+ * such a group with no channel or an uneven count).
  */
 final class RankingScope {
 
     private final boolean threshold;
     private final double ratio;
     private final List<double[]> scores = new ArrayList<>();
+    private final List<Integer> channelGroups = new ArrayList<>();
 
     /**
      * Creates an empty scope.
@@ -37,10 +42,12 @@ final class RankingScope {
      * Adds a group's scores (per channel position; averaged over channel groups already).
      *
      * @param groupScores the scores
+     * @param groups the number of channel groups the positions repeat in (1 when none)
      * @return the group's position in the scope
      */
-    int add(double[] groupScores) {
+    int add(double[] groupScores, int groups) {
         scores.add(groupScores);
+        channelGroups.add(groups);
         return scores.size() - 1;
     }
 
@@ -68,7 +75,8 @@ final class RankingScope {
             return out;
         }
         double thres = threshold ? kthSmallest(pruned) : Double.NaN;
-        for (double[] s : scores) {
+        for (int g = 0; g < scores.size(); g++) {
+            double[] s = scores.get(g);
             int[] order = ascending(s);
             int n;
             if (threshold) {
@@ -76,17 +84,22 @@ final class RankingScope {
             } else {
                 n = Math.min(pruned, s.length);
             }
-            if (n > 0 && roundTo > 1) {
+            int unit = roundTo / gcd(roundTo, channelGroups.get(g));
+            if (n > 0 && unit > 1) {
                 int left = s.length - n;
-                left -= left % roundTo;
+                left -= left % unit;
                 n = Math.max(s.length - left, 0);
             }
-            int[] chosen = threshold && roundTo <= 1
+            int[] chosen = threshold && unit <= 1
                     ? positionsAtMost(s, thres) : Arrays.copyOf(order, n);
             Arrays.sort(chosen);
             out.add(chosen);
         }
         return out;
+    }
+
+    private static int gcd(int a, int b) {
+        return b == 0 ? a : gcd(b, a % b);
     }
 
     private double kthSmallest(int k) {

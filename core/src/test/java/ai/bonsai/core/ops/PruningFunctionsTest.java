@@ -2,6 +2,7 @@ package ai.bonsai.core.ops;
 
 import static ai.bonsai.core.ops.OpTesting.build;
 import static ai.bonsai.core.ops.OpTesting.builder;
+import static ai.bonsai.core.testing.ConvAttributes.conv;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -116,7 +117,7 @@ class PruningFunctionsTest {
     void indexOutOfRangeEveryChannelAndNoChannelSemanticsAreClearErrorsThatChangeNothing() {
         GraphBuilder b = builder();
         Value x = b.input("x", new Shape(1, 4, 6, 6));
-        Value grouped = b.conv2d("grouped", x, 8, 3, 1, 1, 1, 2, false);
+        Value grouped = b.op("conv_transpose2d", "grouped", conv(2, 8, 3, 1, 1, 2, false), x);
         b.output(b.conv2d("conv", grouped, 4, 1, 1, 0));
         try (DefaultGraph g = build(b)) {
             assertThatThrownBy(() -> PruningFunctions.pruneConvOutChannels(g, "conv", IndexSet.of(1, 4)))
@@ -130,7 +131,7 @@ class PruningFunctionsTest {
                     .hasMessage("pruneConvInChannels on 'conv' (conv2d): index 8 is out of range for 8 channels");
             assertThatThrownBy(() -> PruningFunctions.pruneConvOutChannels(g, "grouped", IndexSet.of(0)))
                     .isInstanceOf(PruningException.class)
-                    .hasMessage("pruneConvOutChannels on 'grouped' (conv2d): the node has no prunable output channels");
+                    .hasMessage("pruneConvOutChannels on 'grouped' (conv_transpose2d): the node has no prunable output channels");
             assertThatThrownBy(() -> PruningFunctions.pruneLinearOutChannels(g, "conv", IndexSet.of(0)))
                     .isInstanceOf(PruningException.class)
                     .hasMessage("pruneLinearOutChannels: node 'conv' is a conv2d, not a linear");

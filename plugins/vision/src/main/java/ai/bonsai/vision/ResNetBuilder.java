@@ -5,7 +5,9 @@ import ai.bonsai.api.graph.Value;
 import java.util.List;
 
 /**
- * Torchvision's ResNet (v1.5: a bottleneck block strides on its 3x3 convolution).
+ * Torchvision's ResNet (v1.5: a bottleneck block strides on its 3x3 convolution) and ResNeXt (a
+ * bottleneck block whose 3x3 convolution is grouped: {@code groups} groups of {@code
+ * widthPerGroup x planes / 64} channels).
  *
  * <p>Nodes: {@code conv1}, {@code bn1}, {@code relu}, {@code maxpool}; per block
  * {@code layerS.I.conv1}, {@code .bn1}, {@code .relu}, {@code .conv2}, {@code .bn2}, ... , the
@@ -18,17 +20,23 @@ import java.util.List;
  *
  * @param block the residual block
  * @param blocksPerStage the number of blocks in {@code layer1} to {@code layer4}
+ * @param groups the groups of a bottleneck's 3x3 convolution (1 for ResNet)
+ * @param widthPerGroup the channels of one group at 64 planes (64 for ResNet)
  */
-public record ResNetBuilder(Block block, List<Integer> blocksPerStage) implements Architecture {
+public record ResNetBuilder(Block block, List<Integer> blocksPerStage, int groups, int widthPerGroup)
+        implements Architecture {
 
     private static final int STEM_WIDTH = 64;
 
     /**
-     * Validates the stages.
+     * Validates the stages and the bottleneck's groups.
      *
      * @param block the residual block
      * @param blocksPerStage the number of blocks in {@code layer1} to {@code layer4}
-     * @throws IllegalArgumentException unless there are four stages of at least one block
+     * @param groups the groups of a bottleneck's 3x3 convolution (1 for ResNet)
+     * @param widthPerGroup the channels of one group at 64 planes (64 for ResNet)
+     * @throws IllegalArgumentException unless there are four stages of at least one block, and
+     *     groups and width are positive and left at 1 and 64 for basic blocks (as torchvision)
      */
     public ResNetBuilder {
         blocksPerStage = List.copyOf(blocksPerStage);
@@ -36,6 +44,21 @@ public record ResNetBuilder(Block block, List<Integer> blocksPerStage) implement
             throw new IllegalArgumentException(
                     "ResNet needs four stages of at least one block, found " + blocksPerStage);
         }
+        if (groups < 1 || widthPerGroup < 1
+                || block == Block.BASIC && (groups != 1 || widthPerGroup != STEM_WIDTH)) {
+            throw new IllegalArgumentException("groups " + groups + " and width per group "
+                    + widthPerGroup + " must be positive, and 1 and 64 for basic blocks");
+        }
+    }
+
+    /**
+     * A ResNet: ungrouped 3x3 convolutions.
+     *
+     * @param block the residual block
+     * @param blocksPerStage the number of blocks in {@code layer1} to {@code layer4}
+     */
+    public ResNetBuilder(Block block, List<Integer> blocksPerStage) {
+        this(block, blocksPerStage, 1, STEM_WIDTH);
     }
 
     /**
@@ -66,6 +89,16 @@ public record ResNetBuilder(Block block, List<Integer> blocksPerStage) implement
     }
 
     /**
+     * Returns ResNeXt-50 32x4d (bottleneck blocks, 3-4-6-3, 3x3 convolutions in 32 groups of 4
+     * channels per 64 planes).
+     *
+     * @return the builder
+     */
+    public static ResNetBuilder resnext50() {
+        return new ResNetBuilder(Block.BOTTLENECK, List.of(3, 4, 6, 3), 32, 4);
+    }
+
+    /**
      * {@inheritDoc}
      */
     @Override
@@ -85,7 +118,7 @@ public record ResNetBuilder(Block block, List<Integer> blocksPerStage) implement
 
     /** Adds one block in torchvision's forward order: residual branch, downsample, sum, ReLU. */
     private Value residualBlock(GraphBuilder b, NameScope s, Value x, int planes, int stride) {
-        Value residual = block.residual(b, s, x, planes, stride);
+        Value residual = block.residual(b, s, x, new Widths(planes, groups, widthPerGroup), stride);
         int outChannels = planes * block.expansion();
         Value identity = x;
         if (stride != 1 || Conv.channels(x) != outChannels) {
@@ -100,21 +133,26 @@ public record ResNetBuilder(Block block, List<Integer> blocksPerStage) implement
         /** Two 3x3 convolutions (ResNet-18/34); expansion 1. */
         BASIC(1) {
             @Override
-            Value residual(GraphBuilder b, NameScope s, Value x, int planes, int stride) {
-                Value y = Conv.of(planes, 3, stride).withBatchNorm(b, s.name("conv1"), s.name("bn1"), x);
+            Value residual(GraphBuilder b, NameScope s, Value x, Widths w, int stride) {
+                Value y = Conv.of(w.planes(), 3, stride).withBatchNorm(b, s.name("conv1"), s.name("bn1"), x);
                 y = b.relu(s.call("relu"), y);
-                return Conv.of(planes, 3, 1).withBatchNorm(b, s.name("conv2"), s.name("bn2"), y);
+                return Conv.of(w.planes(), 3, 1).withBatchNorm(b, s.name("conv2"), s.name("bn2"), y);
             }
         },
-        /** 1x1 reduce, strided 3x3, 1x1 expand (ResNet-50 and deeper); expansion 4. */
+        /**
+         * 1x1 reduce, strided (grouped for ResNeXt) 3x3, 1x1 expand (ResNet-50 and deeper);
+         * expansion 4.
+         */
         BOTTLENECK(4) {
             @Override
-            Value residual(GraphBuilder b, NameScope s, Value x, int planes, int stride) {
-                Value y = Conv.of(planes, 1, 1).withBatchNorm(b, s.name("conv1"), s.name("bn1"), x);
+            Value residual(GraphBuilder b, NameScope s, Value x, Widths w, int stride) {
+                int width = w.inner();
+                Value y = Conv.of(width, 1, 1).withBatchNorm(b, s.name("conv1"), s.name("bn1"), x);
                 y = b.relu(s.call("relu"), y);
-                y = Conv.of(planes, 3, stride).withBatchNorm(b, s.name("conv2"), s.name("bn2"), y);
+                y = new Conv(width, 3, stride, w.groups(), false)
+                        .withBatchNorm(b, s.name("conv2"), s.name("bn2"), y);
                 y = b.relu(s.call("relu"), y);
-                return Conv.of(planes * expansion(), 1, 1)
+                return Conv.of(w.planes() * expansion(), 1, 1)
                         .withBatchNorm(b, s.name("conv3"), s.name("bn3"), y);
             }
         };
@@ -140,10 +178,29 @@ public record ResNetBuilder(Block block, List<Integer> blocksPerStage) implement
          * @param b the builder
          * @param s the block's scope
          * @param x the block input
-         * @param planes the inner width
+         * @param widths the block's planes and grouping
          * @param stride the block's stride
          * @return the branch output, {@code planes * expansion} channels
          */
-        abstract Value residual(GraphBuilder b, NameScope s, Value x, int planes, int stride);
+        abstract Value residual(GraphBuilder b, NameScope s, Value x, Widths widths, int stride);
+    }
+
+    /**
+     * The widths of one block, as torchvision computes them.
+     *
+     * @param planes the stage's planes (64, 128, 256, 512)
+     * @param groups the groups of the bottleneck's 3x3 convolution
+     * @param widthPerGroup the channels of one group at 64 planes
+     */
+    record Widths(int planes, int groups, int widthPerGroup) {
+
+        /**
+         * Returns the bottleneck's inner width, {@code planes * widthPerGroup / 64 * groups}.
+         *
+         * @return the width of the 1x1 reduce and the 3x3 convolution
+         */
+        int inner() {
+            return planes * widthPerGroup / STEM_WIDTH * groups;
+        }
     }
 }

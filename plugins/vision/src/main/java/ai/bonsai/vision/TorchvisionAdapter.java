@@ -13,9 +13,9 @@ import java.util.TreeMap;
 import org.pf4j.Extension;
 
 /**
- * The {@code torchvision} model adapter: builds ResNet-18/34/50, VGG-16-BN and MobileNetV2 with
- * torchvision's node and parameter names, so that a torchvision {@code state_dict} maps one to
- * one onto the graph's parameters.
+ * The {@code torchvision} model adapter: builds ResNet-18/34/50, ResNeXt-50 32x4d, VGG-16-BN and
+ * MobileNetV2 with torchvision's node and parameter names, so that a torchvision {@code
+ * state_dict} maps one to one onto the graph's parameters.
  *
  * <p>Options: {@code num_classes} (default 1000). The input must be a 4-D image batch with three
  * channels; the graph's input is named {@code input}.
@@ -38,6 +38,7 @@ public final class TorchvisionAdapter implements ModelAdapter {
                     "resnet18", ResNetBuilder.resnet18(),
                     "resnet34", ResNetBuilder.resnet34(),
                     "resnet50", ResNetBuilder.resnet50(),
+                    "resnext50_32x4d", ResNetBuilder.resnext50(),
                     "vgg16_bn", VggBuilder.vgg16Bn(),
                     "mobilenet_v2", new MobileNetV2Builder())));
 
@@ -58,8 +59,8 @@ public final class TorchvisionAdapter implements ModelAdapter {
     /**
      * {@inheritDoc}
      *
-     * @return {@code mobilenet_v2}, {@code resnet18}, {@code resnet34}, {@code resnet50} and
-     *     {@code vgg16_bn}, sorted
+     * @return {@code mobilenet_v2}, {@code resnet18}, {@code resnet34}, {@code resnet50}, {@code
+     *     resnext50_32x4d} and {@code vgg16_bn}, sorted
      */
     @Override
     public Set<String> architectures() {

@@ -59,5 +59,8 @@ class ResNetBuilderTest {
                 .hasMessage("ResNet needs four stages of at least one block, found [2, 2, 2]");
         assertThatThrownBy(() -> new ResNetBuilder(ResNetBuilder.Block.BASIC, List.of(2, 0, 2, 2)))
                 .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ResNetBuilder(ResNetBuilder.Block.BASIC, List.of(2, 2, 2, 2), 32, 4))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("groups 32 and width per group 4 must be positive, and 1 and 64 for basic blocks");
     }
 }

@@ -26,7 +26,7 @@ class TorchvisionAdapterTest {
     void listsItsArchitecturesSorted() {
         assertThat(adapter.name()).isEqualTo("torchvision");
         assertThat(adapter.architectures()).containsExactly(
-                "mobilenet_v2", "resnet18", "resnet34", "resnet50", "vgg16_bn");
+                "mobilenet_v2", "resnet18", "resnet34", "resnet50", "resnext50_32x4d", "vgg16_bn");
     }
 
     @Test
@@ -44,7 +44,7 @@ class TorchvisionAdapterTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("model.architecture: unknown architecture 'resnet19' for adapter"
                         + " 'torchvision'; known: [mobilenet_v2, resnet18, resnet34, resnet50,"
-                        + " vgg16_bn]");
+                        + " resnext50_32x4d, vgg16_bn]");
     }
 
     @Test
