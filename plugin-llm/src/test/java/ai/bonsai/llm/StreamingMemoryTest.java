@@ -6,13 +6,10 @@ import ai.bonsai.api.graph.Graph;
 import ai.bonsai.core.importance.MagnitudeImportance;
 import ai.bonsai.core.plugin.PluginHost;
 import ai.bonsai.core.pruner.MetaPruner;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -73,20 +70,11 @@ class StreamingMemoryTest {
 
     /** hidden 1024, 16 heads of 64, 4 KV heads, MLP 4096, 12 layers, vocab 32000, bf16 shards. */
     private static Path syntheticCheckpoint(Path folder) throws IOException {
-        Files.createDirectories(folder);
-        Files.writeString(folder.resolve(HfFolder.CONFIG), "{\"model_type\":\"llama\",\"hidden_size\":1024,"
+        return SyntheticCheckpoint.write(folder, "{\"model_type\":\"llama\",\"hidden_size\":1024,"
                 + "\"intermediate_size\":4096,\"num_hidden_layers\":" + LAYERS + ",\"num_attention_heads\":16,"
                 + "\"num_key_value_heads\":4,\"head_dim\":64,\"vocab_size\":32000,\"rms_norm_eps\":1e-5,"
-                + "\"rope_theta\":500000.0,\"tie_word_embeddings\":false,\"torch_dtype\":\"bfloat16\"}");
-        LlmConfig config = ConfigReader.read(folder.resolve(HfFolder.CONFIG));
-        try (NDManager m = NDManager.newBaseManager()) {
-            List<SafetensorsWriter.Tensor> tensors = new ArrayList<>();
-            NDArray[] current = new NDArray[1];
-            TensorLayout.shapes(config).forEach((name, shape) -> tensors.add(new SafetensorsWriter.Tensor(name, shape,
-                    () -> current[0] = m.randomUniform(-0.05f, 0.05f, shape), () -> current[0].close())));
-            SafetensorsWriter.write(folder.resolve(Checkpoint.SINGLE), tensors, TensorType.BF16, Map.of("format", "pt"));
-        }
-        return folder;
+                + "\"rope_theta\":500000.0,\"tie_word_embeddings\":false,\"torch_dtype\":\"bfloat16\"}",
+                TensorType.BF16, 200_000_000L);
     }
 
     private static List<Path> files(Path folder) throws IOException {

@@ -3,6 +3,7 @@ package ai.bonsai.api.graph;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.util.Optional;
 
 /**
  * A named tensor owned by a node: a weight (trainable) or a buffer such as a running mean.
@@ -57,5 +58,18 @@ public interface Parameter {
      * ignore it (the default).
      */
     default void release() {
+    }
+
+    /**
+     * Returns, for a lazy parameter whose data is not in memory, its loader and the source
+     * indices it keeps after pruning, so that a writer copies the kept elements straight from the
+     * source file instead of reading the tensor whole ({@link #release()} first to drop data that
+     * was read). Parameters held in memory, and lazy ones whose data is in memory, return empty
+     * (the default).
+     *
+     * @return the selection of the source, or empty
+     */
+    default Optional<SourceSelection> sourceSelection() {
+        return Optional.empty();
     }
 }

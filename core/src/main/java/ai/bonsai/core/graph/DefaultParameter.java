@@ -1,11 +1,13 @@
 package ai.bonsai.core.graph;
 
 import ai.bonsai.api.graph.Parameter;
+import ai.bonsai.api.graph.SourceSelection;
 import ai.bonsai.api.prune.IndexSet;
 import ai.bonsai.api.prune.PruningException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -138,6 +140,14 @@ public final class DefaultParameter implements Parameter {
             data.close();
             data = null;
         }
+    }
+
+    @Override
+    public synchronized Optional<SourceSelection> sourceSelection() {
+        if (source == null || data != null) {
+            return Optional.empty();
+        }
+        return Optional.of(selection.of(source));
     }
 
     /**

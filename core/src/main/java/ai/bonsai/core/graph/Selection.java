@@ -1,5 +1,6 @@
 package ai.bonsai.core.graph;
 
+import ai.bonsai.api.graph.SourceSelection;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -8,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
+import java.util.function.Supplier;
 
 /**
  * A pending selection of a tensor: for each dimension, the kept indices of the source (or all).
@@ -51,6 +53,16 @@ final class Selection {
             }
         }
         return new Shape(s);
+    }
+
+    /**
+     * Describes this selection of a loader's tensor.
+     *
+     * @param loader the source
+     * @return the selection, as the api describes it
+     */
+    SourceSelection of(Supplier<NDArray> loader) {
+        return new SourceSelection(loader, new Shape(sourceShape.clone()), keep);
     }
 
     /**

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.bonsai.api.graph.GraphBuilder;
 import ai.bonsai.api.graph.GraphException;
 import ai.bonsai.api.graph.Parameter;
+import ai.bonsai.api.graph.SourceSelection;
 import ai.bonsai.api.prune.IndexSet;
 import ai.bonsai.api.prune.PruningHandle;
 import ai.bonsai.core.depgraph.DependencyGraph;
@@ -64,6 +65,27 @@ class LazyParameterTest {
             assertThat(((DefaultParameter) w).isMaterialized()).isFalse();
             assertThat(w.array().toFloatArray()).containsExactly(4, 5, 6, 10, 11, 12);
             assertThat(reads.get()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void theSourceSelectionNamesTheLoaderAndTheKeptSourceIndicesWhileTheDataIsNotInMemory() {
+        try (DefaultGraph g = build()) {
+            Parameter w = g.parameters().get("fc1.weight");
+            DependencyGraph dg = DependencyGraph.build(g);
+            dg.getPruningGroup(g.node("fc1"), PruningHandle.PRUNE_OUT, IndexSet.of(0, 2)).prune();
+            dg.getPruningGroup(g.node("fc1"), PruningHandle.PRUNE_OUT, IndexSet.of(1)).prune();
+            SourceSelection s = w.sourceSelection().orElseThrow();
+            assertThat(s.sourceShape()).isEqualTo(new Shape(4, 3));
+            assertThat(s.kept(0)).containsExactly(1);
+            assertThat(s.kept(1)).isNull();
+            assertThat(s.shape()).isEqualTo(w.shape());
+            assertThat(s.loader().get().toFloatArray()).containsExactly(W1);
+            w.array();
+            assertThat(w.sourceSelection()).isEmpty();
+            w.release();
+            assertThat(w.sourceSelection().orElseThrow().kept(0)).containsExactly(1);
+            assertThat(g.parameters().get("fc2.weight").sourceSelection()).isEmpty();
         }
     }
 
