@@ -2,13 +2,16 @@ package ai.bonsai.llm;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Deque;
+import java.util.concurrent.ConcurrentLinkedDeque;
 
 /**
  * Reusable direct buffers for reading or writing tensors one block after the other (handed to a
  * file channel, which would otherwise copy a heap buffer into a cached direct one, or to the
  * engine). Reusing them keeps the process from holding one dead buffer per tensor until the next
- * garbage collection. The chunk size bounds how much of a tensor is staged at a time. Use them
- * under the object's lock: {@code synchronized (scratch) { … }}.
+ * garbage collection. The chunk size bounds how much of a tensor is staged at a time. Use the
+ * slots under the object's lock: {@code synchronized (scratch) { … }}; readers that work in
+ * parallel {@linkplain #acquire acquire} buffers of their own from a pool instead.
  */
 public final class ScratchBuffers {
 
@@ -20,6 +23,7 @@ public final class ScratchBuffers {
 
     private final int chunkBytes;
     private final ByteBuffer[] direct = new ByteBuffer[SLOTS];
+    private final Deque<ByteBuffer> pool = new ConcurrentLinkedDeque<>();
 
     /** Buffers with the {@linkplain #DEFAULT_CHUNK_BYTES default chunk size}. */
     public ScratchBuffers() {
@@ -76,5 +80,30 @@ public final class ScratchBuffers {
         }
         direct[slot].clear().limit(bytes);
         return direct[slot].order(ByteOrder.nativeOrder());
+    }
+
+    /**
+     * Takes a direct buffer of at least {@code bytes} from the pool, or allocates one; thread
+     * safe, no lock needed. Give it back when done.
+     *
+     * @param bytes the bytes needed
+     * @return the buffer, cleared, limited to {@code bytes}, in native order
+     */
+    public ByteBuffer acquire(int bytes) {
+        ByteBuffer b = pool.pollFirst();
+        if (b == null || b.capacity() < bytes) {
+            b = ByteBuffer.allocateDirect(bytes);
+        }
+        b.clear().limit(bytes);
+        return b.order(ByteOrder.nativeOrder());
+    }
+
+    /**
+     * Returns a buffer taken by {@link #acquire} to the pool.
+     *
+     * @param buffer the buffer
+     */
+    public void giveBack(ByteBuffer buffer) {
+        pool.offerFirst(buffer);
     }
 }

@@ -3,6 +3,8 @@ package ai.bonsai.api.graph;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.Optional;
 
 /**
@@ -71,5 +73,18 @@ public interface Parameter {
      */
     default Optional<SourceSelection> sourceSelection() {
         return Optional.empty();
+    }
+
+    /**
+     * Opens a reader of the data's rows (slices along dimension 0) as float32. A lazy parameter
+     * whose data is not in memory and whose loader is a {@link RowSource} streams them from its
+     * source, block by block, and stays unread; the default reads {@link #array()}, which must be
+     * float32.
+     *
+     * @return the reader, to close
+     */
+    default RowReader rows() {
+        FloatBuffer data = array().toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        return (row, dst) -> data.get(row * dst.length, dst);
     }
 }

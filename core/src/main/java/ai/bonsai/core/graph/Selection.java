@@ -45,6 +45,29 @@ final class Selection {
         return true;
     }
 
+    /**
+     * Tells whether every dimension but the first is kept whole.
+     *
+     * @return true if pruning removed rows only, or nothing
+     */
+    boolean keepsWholeRows() {
+        for (int d = 1; d < keep.length; d++) {
+            if (keep[d] != null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Returns the kept source indices of dimension 0.
+     *
+     * @return the indices, or null if every row is kept (or the tensor is a scalar)
+     */
+    int[] keptRows() {
+        return keep.length == 0 ? null : keep[0];
+    }
+
     Shape shape() {
         long[] s = sourceShape.clone();
         for (int d = 0; d < s.length; d++) {

@@ -1,0 +1,214 @@
+package ai.bonsai.llm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * BENCHMARKS.md's "LLM larger than RAM" figures: a synthetic checkpoint shaped like Llama-3.2-3B
+ * (hidden 3072, 28 layers, 24 heads and 8 key/value heads of 128, MLP 8192, vocab 128256, tied
+ * embeddings, bfloat16, 5 GB shards with an index; 3.21 B parameters, 6.4 GB) is generated
+ * streaming into a temporary folder, copied with {@code cp -r} on the same disk (the baseline),
+ * then pruned in a child JVM with {@code -Xmx2g} by {@link LargeCheckpointPrune} (family default:
+ * uniform, GQA-aware heads + MLP channels, magnitude), while its resident memory is sampled every
+ * 20 ms; the child also reports its VmHWM. {@code sync} runs before each timed step, so that
+ * neither inherits the other's write-back, and the seconds of a {@code sync} right after each are
+ * reported too. The folders are deleted at the end. Results go to {@code
+ * target/benchmarks/llm-larger-than-ram.md}.
+ *
+ * <p>Properties: {@code bonsai.bench.llm.dir} (parent of the temporary folder, default the
+ * system's temporary folder), {@code bonsai.bench.llm.layers} (default 28, fewer for a quick
+ * run), {@code bonsai.bench.llm.ratio} (default 0.25), {@code bonsai.bench.llm.xmx} (default
+ * {@code 2g}). Run with {@code -Pslow -Dtest=LargeCheckpointBenchmark}.
+ */
+@Tag("slow")
+class LargeCheckpointBenchmark {
+
+    private static final long MB = 1 << 20;
+
+    @Test
+    void prunesA3bCheckpointUnder2gOfHeapNearTheSpeedOfCopyingIt() throws Exception {
+        int layers = Integer.getInteger("bonsai.bench.llm.layers", 28);
+        double ratio = Double.parseDouble(System.getProperty("bonsai.bench.llm.ratio", "0.25"));
+        String xmx = System.getProperty("bonsai.bench.llm.xmx", "2g");
+        Path parent = Path.of(System.getProperty("bonsai.bench.llm.dir", System.getProperty("java.io.tmpdir")));
+        Path work = Files.createTempDirectory(parent, "bonsai-llm-bench");
+        Map<String, String> r = new TreeMap<>();
+        try {
+            Path source = work.resolve("source");
+            long t0 = System.nanoTime();
+            SyntheticCheckpoint.write(source, config(layers), TensorType.BF16, HfWriter.DEFAULT_SHARD_BYTES);
+            r.put("generate_s", seconds(t0));
+            run("sync");
+            long c0 = System.nanoTime();
+            run("cp", "-r", source.toString(), work.resolve("copy").toString());
+            r.put("copy_s", seconds(c0));
+            long c1 = System.nanoTime();
+            run("sync");
+            r.put("copy_sync_s", seconds(c1));
+            deleteTree(work.resolve("copy"));
+            run("sync");
+            Path out = work.resolve("pruned");
+            long p0 = System.nanoTime();
+            ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx" + xmx, "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"),
+                    LargeCheckpointPrune.class.getName(), source.toString(), out.toString(), Double.toString(ratio))
+                    .redirectErrorStream(true);
+            pb.environment().put("OPT_OUT_TRACKING", "true");
+            Process child = pb.start();
+            child.getOutputStream().close();
+            long peakRss = 0;
+            Path status = Path.of("/proc", Long.toString(child.pid()), "status");
+            StringBuilder output = new StringBuilder();
+            Thread reader = new Thread(() -> {
+                try {
+                    output.append(new String(child.getInputStream().readAllBytes()));
+                } catch (IOException e) {
+                    output.append(e);
+                }
+            });
+            reader.start();
+            while (!child.waitFor(20, TimeUnit.MILLISECONDS)) {
+                peakRss = Math.max(peakRss, kb(status, "VmRSS"));
+            }
+            reader.join();
+            r.put("prune_s", seconds(p0));
+            long p1 = System.nanoTime();
+            run("sync");
+            r.put("prune_sync_s", seconds(p1));
+            assertThat(child.exitValue()).as(output.toString()).isZero();
+            Matcher m = Pattern.compile("result (.*)").matcher(output);
+            assertThat(m.find()).as(output.toString()).isTrue();
+            for (String kv : m.group(1).trim().split(" ")) {
+                r.put("child_" + kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+            }
+            r.put("polled_peak_rss_mb", Long.toString(peakRss / 1024));
+            LlmConfig before = ConfigReader.read(source.resolve(HfFolder.CONFIG));
+            LlmConfig after = ConfigReader.read(out.resolve(HfFolder.CONFIG));
+            r.put("params_before", Long.toString(params(before)));
+            r.put("params_after", Long.toString(params(after)));
+            r.put("bytes_before", Long.toString(bytes(source)));
+            r.put("bytes_after", Long.toString(bytes(out)));
+            r.put("shards_before", Long.toString(shards(source)));
+            r.put("shards_after", Long.toString(shards(out)));
+            r.put("layer_after", after.layers().get(0).toString());
+            r.put("ratio", Double.toString(ratio));
+            r.put("xmx", xmx);
+            r.put("load_average_end", String.format(Locale.ROOT, "%.1f",
+                    ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
+            assertThat(after.layers()).allMatch(l -> l.equals(after.layers().get(0)));
+        } finally {
+            deleteTree(work);
+        }
+        Path dir = Files.createDirectories(Path.of("target", "benchmarks"));
+        String report = report(r);
+        Files.writeString(dir.resolve("llm-larger-than-ram.md"), report);
+        System.out.print(report);
+    }
+
+    /** Llama-3.2-3B's config with another layer count. */
+    private static String config(int layers) {
+        return "{\"model_type\":\"llama\",\"architectures\":[\"LlamaForCausalLM\"],\"hidden_size\":3072,"
+                + "\"intermediate_size\":8192,\"num_hidden_layers\":" + layers + ",\"num_attention_heads\":24,"
+                + "\"num_key_value_heads\":8,\"head_dim\":128,\"vocab_size\":128256,\"rms_norm_eps\":1e-5,"
+                + "\"rope_theta\":500000.0,\"rope_scaling\":{\"rope_type\":\"llama3\",\"factor\":32.0,"
+                + "\"low_freq_factor\":1.0,\"high_freq_factor\":4.0,\"original_max_position_embeddings\":8192},"
+                + "\"max_position_embeddings\":131072,\"tie_word_embeddings\":true,\"torch_dtype\":\"bfloat16\"}";
+    }
+
+    private static String report(Map<String, String> r) {
+        double copy = Double.parseDouble(r.get("copy_s"));
+        double prune = Double.parseDouble(r.get("prune_s"));
+        double copyAll = copy + Double.parseDouble(r.get("copy_sync_s"));
+        double pruneAll = prune + Double.parseDouble(r.get("prune_sync_s"));
+        long hwm = Long.parseLong(r.get("child_vmhwm_kb")) / 1024;
+        StringBuilder s = new StringBuilder();
+        s.append(String.format(Locale.ROOT, "| params | %,d → %,d |%n", Long.parseLong(r.get("params_before")),
+                Long.parseLong(r.get("params_after"))));
+        s.append(String.format(Locale.ROOT, "| files | %,d MB in %s shards → %,d MB in %s shards |%n",
+                Long.parseLong(r.get("bytes_before")) / MB, r.get("shards_before"),
+                Long.parseLong(r.get("bytes_after")) / MB, r.get("shards_after")));
+        s.append(String.format(Locale.ROOT, "| layer after | %s |%n", r.get("layer_after")));
+        s.append(String.format(Locale.ROOT, "| peak RSS of the pruning JVM (-Xmx%s) | %,d MB (VmHWM); %,d MB polled |%n",
+                r.get("xmx"), hwm, Long.parseLong(r.get("polled_peak_rss_mb"))));
+        s.append(String.format(Locale.ROOT, "| cp -r | %.1f s (%.1f s with the sync after it) |%n", copy, copyAll));
+        s.append(String.format(Locale.ROOT, "| prune, whole child JVM | %.1f s (%.1f s with the sync after it) |%n",
+                prune, pruneAll));
+        s.append(String.format(Locale.ROOT, "| of which read / score + prune / write | %s / %s / %s s |%n",
+                r.get("child_read_s"), r.get("child_score_prune_s"), r.get("child_write_s")));
+        s.append(String.format(Locale.ROOT, "| prune ÷ copy | %.2f× (%.2f× with the syncs) |%n", prune / copy,
+                pruneAll / copyAll));
+        s.append(String.format(Locale.ROOT, "| generating the checkpoint | %s s |%n", r.get("generate_s")));
+        s.append(String.format(Locale.ROOT, "| load average at the end | %s |%n", r.get("load_average_end")));
+        return "| figure | value |\n|---|---|\n" + s;
+    }
+
+    private static long params(LlmConfig c) {
+        return TensorLayout.shapes(c).values().stream().mapToLong(ai.djl.ndarray.types.Shape::size).sum();
+    }
+
+    private static long bytes(Path folder) throws IOException {
+        try (Stream<Path> s = Files.list(folder)) {
+            long total = 0;
+            for (Path f : s.collect(Collectors.toList())) {
+                total += Files.size(f);
+            }
+            return total;
+        }
+    }
+
+    private static long shards(Path folder) throws IOException {
+        try (Stream<Path> s = Files.list(folder)) {
+            return s.filter(f -> f.getFileName().toString().endsWith(".safetensors")).count();
+        }
+    }
+
+    private static long kb(Path status, String field) {
+        try {
+            Matcher m = Pattern.compile(field + ":\\s+(\\d+) kB").matcher(Files.readString(status));
+            return m.find() ? Long.parseLong(m.group(1)) : 0;
+        } catch (IOException e) {
+            return 0; // the process has just ended
+        }
+    }
+
+    private static String seconds(long start) {
+        return String.format(Locale.ROOT, "%.2f", (System.nanoTime() - start) / 1e9);
+    }
+
+    private static void run(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).inheritIO().start();
+        if (p.waitFor() != 0) {
+            throw new IOException(String.join(" ", command) + " exited with " + p.exitValue());
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        List<Path> all = new ArrayList<>();
+        try (Stream<Path> s = Files.walk(root)) {
+            s.sorted(Comparator.reverseOrder()).forEach(all::add);
+        }
+        for (Path p : all) {
+            Files.delete(p);
+        }
+    }
+}
