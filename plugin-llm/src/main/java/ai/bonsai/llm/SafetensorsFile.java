@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
@@ -232,6 +233,32 @@ public final class SafetensorsFile {
                     + e.name() + "' of " + (e.end() - e.begin()) + " bytes");
         }
         readFully(ch, into, dataStart + e.begin() + from);
+    }
+
+    /**
+     * Copies a range of one tensor's bytes to a channel without passing them through Java
+     * buffers where the system allows (between files, {@link FileChannel#transferTo}).
+     *
+     * @param ch a channel of this file ({@link #channel()})
+     * @param e the tensor's entry
+     * @param from the first byte, counted from the tensor's start
+     * @param length the number of bytes
+     * @param out the channel written at its position
+     * @throws IOException if the range lies outside the tensor or the copy fails
+     */
+    public void transfer(FileChannel ch, Entry e, long from, long length, WritableByteChannel out) throws IOException {
+        if (from < 0 || length < 0 || from + length > e.end() - e.begin()) {
+            throw new IOException("bytes [" + from + ", " + (from + length) + ") lie outside tensor '"
+                    + e.name() + "' of " + (e.end() - e.begin()) + " bytes");
+        }
+        long start = dataStart + e.begin() + from;
+        for (long done = 0; done < length;) {
+            long n = ch.transferTo(start + done, length - done, out);
+            if (n <= 0) {
+                throw new IOException("unexpected end of file at byte " + (start + done));
+            }
+            done += n;
+        }
     }
 
     /**

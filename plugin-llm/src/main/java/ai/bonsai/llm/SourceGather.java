@@ -10,12 +10,14 @@ import java.nio.channels.WritableByteChannel;
 
 /**
  * A tensor written as the kept part of a tensor in a source safetensors file, copied block by
- * block without reading the tensor whole: windows of consecutive source rows (dimension 0) are
+ * block without reading the tensor whole. When whole rows (dimension 0) are kept in the source's
+ * element type, each run of consecutive kept rows goes from file to file by the system ({@link
+ * SafetensorsFile#transfer}, no Java buffer). Otherwise windows of consecutive source rows are
  * read into a chunk buffer, the kept rows' kept elements gathered (runs of consecutive kept
- * indices copied at once), and the result written whenever a chunk fills. Bytes are copied as
- * they are when the file keeps the source's element type; float32 and bfloat16 are converted into
- * each other on the way. Memory: three chunk buffers, each grown to one row if a row is larger.
- * Tensors of any size are copied, as long as one row fits a Java buffer (2 GB).
+ * indices copied at once), and the result written whenever a chunk fills; float32 and bfloat16
+ * are converted into each other on the way. Memory: at most three chunk buffers, each grown to
+ * one row if a row is larger. Tensors of any size are copied; a gathered row must fit a Java
+ * buffer (1 GB).
  *
  * @param entry the source tensor
  * @param file the file holding it
@@ -100,6 +102,17 @@ public record SourceGather(SafetensorsFile file, SafetensorsFile.Entry entry, So
         }
 
         void run() throws IOException {
+            long n = rowCount();
+            try (FileChannel ch = file.channel()) {
+                if (type == entry.type() && lastSelected < 1) {
+                    transferRuns(ch, n);
+                } else {
+                    gatherRows(ch, n);
+                }
+            }
+        }
+
+        private void gatherRows(FileChannel ch, long n) throws IOException {
             if (rowBytes > Integer.MAX_VALUE / 2 || keptRowBytes > Integer.MAX_VALUE / 2) {
                 throw new IOException("a row of source tensor '" + entry.name() + "' " + entry.shape()
                         + " takes " + rowBytes + " bytes, more than a Java buffer holds");
@@ -108,28 +121,38 @@ public record SourceGather(SafetensorsFile file, SafetensorsFile.Entry entry, So
             long window = Math.max(1, chunk / rowBytes);
             ByteBuffer in = scratch.direct(0, (int) Math.max(chunk, rowBytes));
             staged = scratch.direct(1, (int) Math.max(chunk, keptRowBytes));
-            long n = rowCount();
-            try (FileChannel ch = file.channel()) {
-                int i = 0;
-                while (i < n) {
-                    long first = row(i);
-                    int j = i + 1;
-                    while (j < n && row(j) < first + window) {
-                        j++;
-                    }
-                    long last = row(j - 1);
-                    in.clear().limit((int) ((last - first + 1) * rowBytes));
-                    file.read(ch, entry, first * rowBytes, in);
-                    for (int k = i; k < j; k++) {
-                        if (staged.remaining() < keptRowBytes) {
-                            flush();
-                        }
-                        gatherRow(in, (row(k) - first) * rowBytes);
-                    }
-                    i = j;
+            int i = 0;
+            while (i < n) {
+                long first = row(i);
+                int j = i + 1;
+                while (j < n && row(j) < first + window) {
+                    j++;
                 }
+                long last = row(j - 1);
+                in.clear().limit((int) ((last - first + 1) * rowBytes));
+                file.read(ch, entry, first * rowBytes, in);
+                for (int k = i; k < j; k++) {
+                    if (staged.remaining() < keptRowBytes) {
+                        flush();
+                    }
+                    gatherRow(in, (row(k) - first) * rowBytes);
+                }
+                i = j;
             }
             flush();
+        }
+
+        /** Copies each run of consecutive kept rows from file to file. */
+        private void transferRuns(FileChannel ch, long n) throws IOException {
+            int i = 0;
+            while (i < n) {
+                int j = i + 1;
+                while (j < n && row(j) == row(j - 1) + 1) {
+                    j++;
+                }
+                file.transfer(ch, entry, row(i) * rowBytes, (j - i) * rowBytes, out);
+                i = j;
+            }
         }
 
         /** Copies the kept elements of one source row, which starts at a byte offset of {@code in}. */

@@ -21,6 +21,7 @@ import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -44,6 +45,8 @@ class StreamingWriterTest {
     private static final long SHARD = 60_000;
     /** Heads, MLP channels and hidden size: every tensor loses rows, columns or both. */
     private static final WidthPlan PLAN = new WidthPlan(0.25, 0.3, 0.25, true, 0, 4);
+    /** Heads and MLP channels: q/k/v/gate/up lose whole rows (copied file to file), o/down columns. */
+    private static final WidthPlan ROWS = new WidthPlan(0.25, 0.3, 0, true, 0, 4);
 
     @TempDir
     Path dir;
@@ -52,27 +55,31 @@ class StreamingWriterTest {
     @ValueSource(ints = {8, 1000, ScratchBuffers.DEFAULT_CHUNK_BYTES})
     void streamedShardsEqualTheInMemoryOnesForEveryChunkSize(int chunkBytes) throws IOException {
         Path source = SyntheticCheckpoint.write(dir.resolve("source"), CONFIG, TensorType.BF16, SHARD);
-        Path streamed = dir.resolve("streamed");
-        Path inMemory = dir.resolve("in-memory");
-        try (Graph g = Models.read(source)) {
-            new MetaPruner().start(g, PLAN.toConfig(GraphShapes.of(g),
-                    new LayerStreaming(new MagnitudeImportance()))).step();
-            HfWriter.write(g, streamed, TensorType.BF16, SHARD, Map.of(), true, new ScratchBuffers(chunkBytes));
-            assertThat(materialized(g)).isZero();
-        }
-        try (Graph g = Models.read(source)) {
-            g.parameters().values().forEach(Parameter::array);
-            new MetaPruner().start(g, PLAN.toConfig(GraphShapes.of(g), new MagnitudeImportance())).step();
-            assertThat(g.parameters().values()).allMatch(p -> p.sourceSelection().isEmpty());
-            HfWriter.write(g, inMemory, TensorType.BF16, SHARD, Map.of());
-        }
-        LlmConfig pruned = ConfigReader.read(streamed.resolve(HfFolder.CONFIG));
-        assertThat(pruned.layers()).containsOnly(new LayerShape(6, 3, 8, 123));
-        assertThat(pruned.hiddenSize()).isEqualTo(48);
-        List<String> files = files(streamed);
-        assertThat(files).hasSizeGreaterThan(3).isEqualTo(files(inMemory));
-        for (String f : files) {
-            assertThat(Files.readAllBytes(streamed.resolve(f))).as(f).isEqualTo(Files.readAllBytes(inMemory.resolve(f)));
+        for (WidthPlan plan : new WidthPlan[] {PLAN, ROWS}) {
+            String name = plan == PLAN ? "hidden" : "rows";
+            Path streamed = dir.resolve("streamed-" + name);
+            Path inMemory = dir.resolve("in-memory-" + name);
+            try (Graph g = Models.read(source)) {
+                new MetaPruner().start(g, plan.toConfig(GraphShapes.of(g),
+                        new LayerStreaming(new MagnitudeImportance()))).step();
+                HfWriter.write(g, streamed, TensorType.BF16, SHARD, Map.of(), true, new ScratchBuffers(chunkBytes));
+                assertThat(materialized(g)).isZero();
+            }
+            try (Graph g = Models.read(source)) {
+                g.parameters().values().forEach(Parameter::array);
+                new MetaPruner().start(g, plan.toConfig(GraphShapes.of(g), new MagnitudeImportance())).step();
+                assertThat(g.parameters().values()).allMatch(p -> p.sourceSelection().isEmpty());
+                HfWriter.write(g, inMemory, TensorType.BF16, SHARD, Map.of());
+            }
+            LlmConfig pruned = ConfigReader.read(streamed.resolve(HfFolder.CONFIG));
+            assertThat(pruned.layers()).containsOnly(new LayerShape(6, 3, 8, 123));
+            assertThat(pruned.hiddenSize()).isEqualTo(plan == PLAN ? 48 : 64);
+            List<String> files = files(streamed);
+            assertThat(files).hasSizeGreaterThan(3).isEqualTo(files(inMemory));
+            for (String f : files) {
+                assertThat(Files.readAllBytes(streamed.resolve(f))).as(name + " " + f)
+                        .isEqualTo(Files.readAllBytes(inMemory.resolve(f)));
+            }
         }
     }
 
@@ -97,7 +104,8 @@ class StreamingWriterTest {
 
     /**
      * A sparse file holding one bfloat16 tensor of 2.3 GB, rows 70000 x 16384: rows beyond 2 GB
-     * are copied by offset, and reading it whole as float32 is refused with the reason.
+     * are gathered and transferred by offset, and reading it whole as float32 is refused with the
+     * reason.
      */
     @Test
     void aTensorLargerThanAJavaBufferIsCopiedByRows() throws IOException {
@@ -126,6 +134,15 @@ class StreamingWriterTest {
         new SourceGather(st, st.entry("big"), keep).writeTo(Channels.newChannel(out), new Shape(2, 3), TensorType.BF16,
                 new ScratchBuffers(1 << 20));
         assertThat(out.toByteArray()).containsExactly(3, 0, 7, 9, 0, 0, 0x6e, 0x11, 7, 9, 0, 0);
+        SourceSelection lastRows = new SourceSelection(() -> null, new Shape(rows, cols),
+                new int[][] {{69_998, 69_999}, null});
+        ByteArrayOutputStream whole = new ByteArrayOutputStream();
+        new SourceGather(st, st.entry("big"), lastRows).writeTo(Channels.newChannel(whole), new Shape(2, cols),
+                TensorType.BF16, new ScratchBuffers(1 << 20));
+        byte[] two = whole.toByteArray();
+        assertThat(two).hasSize(2 * (int) rowBytes);
+        assertThat(Arrays.copyOfRange(two, 200, 204)).containsExactly(0x6e, 0x11, 7, 9);
+        assertThat(two[204]).isZero();
         try (NDManager m = NDManager.newBaseManager()) {
             assertThatThrownBy(() -> st.readFloat("big", m, new ScratchBuffers()))
                     .isInstanceOf(ModelFormatException.class)
