@@ -5,6 +5,8 @@ import ai.bonsai.api.model.ModelFormatException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.ShortBuffer;
 import java.nio.channels.FileChannel;
 
 /**
@@ -22,6 +24,9 @@ final class MappedRows implements RowReader {
     private final int windowRows;
     private final FileChannel channel;
     private final ByteBuffer window;
+    private final ShortBuffer shorts;
+    private final FloatBuffer floats;
+    private short[] bits = new short[0];
     private long first = -1;
     private long count;
 
@@ -46,7 +51,9 @@ final class MappedRows implements RowReader {
         } catch (IOException e) {
             throw new ModelFormatException("safetensors file '" + file.path() + "': cannot open: " + e.getMessage(), e);
         }
-        this.window = scratch.acquire(Math.toIntExact(windowRows * rowBytes));
+        this.window = scratch.acquire(Math.toIntExact(windowRows * rowBytes)).order(ByteOrder.LITTLE_ENDIAN);
+        this.shorts = window.duplicate().order(ByteOrder.LITTLE_ENDIAN).clear().asShortBuffer();
+        this.floats = window.duplicate().order(ByteOrder.LITTLE_ENDIAN).clear().asFloatBuffer();
     }
 
     @Override
@@ -56,12 +63,15 @@ final class MappedRows implements RowReader {
         }
         int offset = (int) ((row - first) * rowBytes);
         if (entry.type() == TensorType.BF16) {
-            ByteBuffer in = window.order(ByteOrder.LITTLE_ENDIAN);
+            if (bits.length < dst.length) {
+                bits = new short[dst.length];
+            }
+            shorts.get(offset / 2, bits, 0, dst.length);
             for (int i = 0; i < dst.length; i++) {
-                dst[i] = Float.intBitsToFloat((in.getShort(offset + 2 * i) & 0xffff) << 16);
+                dst[i] = Float.intBitsToFloat(bits[i] << 16);
             }
         } else {
-            window.order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(offset / 4, dst);
+            floats.get(offset / 4, dst);
         }
     }
 

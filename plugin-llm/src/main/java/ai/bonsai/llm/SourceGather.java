@@ -5,6 +5,8 @@ import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.IntBuffer;
+import java.nio.ShortBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 
@@ -13,9 +15,10 @@ import java.nio.channels.WritableByteChannel;
  * block without reading the tensor whole. When whole rows (dimension 0) are kept in the source's
  * element type, each run of consecutive kept rows goes from file to file by the system ({@link
  * SafetensorsFile#transfer}, no Java buffer). Otherwise windows of consecutive source rows are
- * read into a chunk buffer, the kept rows' kept elements gathered (runs of consecutive kept
- * indices copied at once), and the result written whenever a chunk fills; float32 and bfloat16
- * are converted into each other on the way. Memory: at most three chunk buffers, each grown to
+ * read into a chunk buffer, the kept rows' kept elements gathered (a matrix's kept columns element
+ * by element through an index array, other selections by runs of consecutive kept indices), and
+ * the result written whenever a chunk fills; float32 and bfloat16 are converted into each other
+ * on the way. Memory: at most three chunk buffers, each grown to
  * one row if a row is larger. Tensors of any size are copied; a gathered row must fit a Java
  * buffer (1 GB).
  *
@@ -69,7 +72,17 @@ public record SourceGather(SafetensorsFile file, SafetensorsFile.Entry entry, So
         private final int[][] runs;
         private final long rowBytes;
         private final long keptRowBytes;
+        /** A matrix losing columns, elements of 2 or 4 bytes: gathered element by element. */
+        private final boolean columns;
         private ByteBuffer staged;
+        private ShortBuffer inShorts;
+        private ShortBuffer stagedShorts;
+        private IntBuffer inInts;
+        private IntBuffer stagedInts;
+        private short[] rowShorts;
+        private short[] keptShorts;
+        private int[] rowInts;
+        private int[] keptInts;
 
         Copy(WritableByteChannel out, TensorType type, ScratchBuffers scratch) {
             this.out = out;
@@ -91,6 +104,7 @@ public record SourceGather(SafetensorsFile file, SafetensorsFile.Entry entry, So
             runs = last >= 1 ? runs(kept[last]) : null;
             rowBytes = dims.length == 0 ? element : strides[0];
             keptRowBytes = selection.shape().size() / Math.max(1, rowCount()) * element;
+            columns = dims.length == 2 && kept[1] != null && (element == 2 || element == 4);
         }
 
         private long rowCount() {
@@ -121,6 +135,9 @@ public record SourceGather(SafetensorsFile file, SafetensorsFile.Entry entry, So
             long window = Math.max(1, chunk / rowBytes);
             ByteBuffer in = scratch.direct(0, (int) Math.max(chunk, rowBytes));
             staged = scratch.direct(1, (int) Math.max(chunk, keptRowBytes));
+            if (columns) {
+                views(in);
+            }
             int i = 0;
             while (i < n) {
                 long first = row(i);
@@ -142,6 +159,45 @@ public record SourceGather(SafetensorsFile file, SafetensorsFile.Entry entry, So
             flush();
         }
 
+        /** Prepares element views of the buffers, both in native order (bits are copied as they are). */
+        private void views(ByteBuffer in) {
+            int width = (int) dims[1];
+            int keptWidth = kept[1].length;
+            ByteBuffer src = in.duplicate().clear().order(ByteOrder.nativeOrder());
+            ByteBuffer dst = staged.duplicate().clear().order(ByteOrder.nativeOrder());
+            if (element == 2) {
+                inShorts = src.asShortBuffer();
+                stagedShorts = dst.asShortBuffer();
+                rowShorts = new short[width];
+                keptShorts = new short[keptWidth];
+            } else {
+                inInts = src.asIntBuffer();
+                stagedInts = dst.asIntBuffer();
+                rowInts = new int[width];
+                keptInts = new int[keptWidth];
+            }
+        }
+
+        /** Copies the kept columns of one row, element by element, into the staged bytes. */
+        private void gatherColumns(long offset) {
+            int[] cols = kept[1];
+            int at = staged.position();
+            if (element == 2) {
+                inShorts.get((int) (offset / 2), rowShorts);
+                for (int k = 0; k < cols.length; k++) {
+                    keptShorts[k] = rowShorts[cols[k]];
+                }
+                stagedShorts.put(at / 2, keptShorts);
+            } else {
+                inInts.get((int) (offset / 4), rowInts);
+                for (int k = 0; k < cols.length; k++) {
+                    keptInts[k] = rowInts[cols[k]];
+                }
+                stagedInts.put(at / 4, keptInts);
+            }
+            staged.position(at + cols.length * element);
+        }
+
         /** Copies each run of consecutive kept rows from file to file. */
         private void transferRuns(FileChannel ch, long n) throws IOException {
             int i = 0;
@@ -157,7 +213,9 @@ public record SourceGather(SafetensorsFile file, SafetensorsFile.Entry entry, So
 
         /** Copies the kept elements of one source row, which starts at a byte offset of {@code in}. */
         private void gatherRow(ByteBuffer in, long offset) {
-            if (lastSelected < 1) {
+            if (columns) {
+                gatherColumns(offset);
+            } else if (lastSelected < 1) {
                 copy(in, offset, (int) rowBytes);
             } else {
                 gather(in, 1, offset);
