@@ -34,8 +34,9 @@ import org.junit.jupiter.api.Test;
  * target/benchmarks/llm-larger-than-ram.md}.
  *
  * <p>Properties: {@code bonsai.bench.llm.dir} (parent of the temporary folder, default the
- * system's temporary folder), {@code bonsai.bench.llm.layers} (default 28, fewer for a quick
- * run), {@code bonsai.bench.llm.ratio} (default 0.25), {@code bonsai.bench.llm.xmx} (default
+ * system's temporary folder), {@code bonsai.bench.llm.shape} ({@code 3b}, the default, or {@code
+ * 70b}: Llama-3.1-70B's widths, untied, to check a 70 B model's memory on a few of its layers),
+ * {@code bonsai.bench.llm.layers} (default 28 for 3b, 80 for 70b; fewer for a quick run), {@code bonsai.bench.llm.ratio} (default 0.25), {@code bonsai.bench.llm.xmx} (default
  * {@code 2g}). Run with {@code -Pslow -Dtest=LargeCheckpointBenchmark}.
  */
 @Tag("slow")
@@ -45,7 +46,8 @@ class LargeCheckpointBenchmark {
 
     @Test
     void prunesA3bCheckpointUnder2gOfHeapNearTheSpeedOfCopyingIt() throws Exception {
-        int layers = Integer.getInteger("bonsai.bench.llm.layers", 28);
+        String shape = System.getProperty("bonsai.bench.llm.shape", "3b");
+        int layers = Integer.getInteger("bonsai.bench.llm.layers", shape.equals("70b") ? 80 : 28);
         double ratio = Double.parseDouble(System.getProperty("bonsai.bench.llm.ratio", "0.25"));
         String xmx = System.getProperty("bonsai.bench.llm.xmx", "2g");
         Path parent = Path.of(System.getProperty("bonsai.bench.llm.dir", System.getProperty("java.io.tmpdir")));
@@ -54,7 +56,7 @@ class LargeCheckpointBenchmark {
         try {
             Path source = work.resolve("source");
             long t0 = System.nanoTime();
-            SyntheticCheckpoint.write(source, config(layers), TensorType.BF16, HfWriter.DEFAULT_SHARD_BYTES);
+            SyntheticCheckpoint.write(source, config(shape, layers), TensorType.BF16, HfWriter.DEFAULT_SHARD_BYTES);
             r.put("generate_s", seconds(t0));
             copy(source, work.resolve("copy"), "copy_before", r);
             Path out = work.resolve("pruned");
@@ -101,6 +103,7 @@ class LargeCheckpointBenchmark {
             r.put("bytes_after", Long.toString(bytes(out)));
             r.put("shards_before", Long.toString(shards(source)));
             r.put("shards_after", Long.toString(shards(out)));
+            r.put("shape", shape + ", " + layers + " layers");
             r.put("layer_after", after.layers().get(0).toString());
             r.put("ratio", Double.toString(ratio));
             r.put("xmx", xmx);
@@ -121,8 +124,10 @@ class LargeCheckpointBenchmark {
             throws IOException, InterruptedException {
         run("sync");
         long c0 = System.nanoTime();
+        double cpu0 = childrenCpuSeconds();
         run("cp", "-r", source.toString(), copy.toString());
         r.put(key + "_s", seconds(c0));
+        r.put(key + "_cpu_s", String.format(Locale.ROOT, "%.2f", childrenCpuSeconds() - cpu0));
         long c1 = System.nanoTime();
         run("sync");
         r.put(key + "_sync_s", seconds(c1));
@@ -130,14 +135,24 @@ class LargeCheckpointBenchmark {
         run("sync");
     }
 
-    /** Llama-3.2-3B's config with another layer count. */
-    private static String config(int layers) {
-        return "{\"model_type\":\"llama\",\"architectures\":[\"LlamaForCausalLM\"],\"hidden_size\":3072,"
-                + "\"intermediate_size\":8192,\"num_hidden_layers\":" + layers + ",\"num_attention_heads\":24,"
-                + "\"num_key_value_heads\":8,\"head_dim\":128,\"vocab_size\":128256,\"rms_norm_eps\":1e-5,"
-                + "\"rope_theta\":500000.0,\"rope_scaling\":{\"rope_type\":\"llama3\",\"factor\":32.0,"
-                + "\"low_freq_factor\":1.0,\"high_freq_factor\":4.0,\"original_max_position_embeddings\":8192},"
-                + "\"max_position_embeddings\":131072,\"tie_word_embeddings\":true,\"torch_dtype\":\"bfloat16\"}";
+    /**
+     * Llama-3.2-3B's config ({@code 3b}) or Llama-3.1-70B's ({@code 70b}: hidden 8192, 64 heads
+     * and 8 key/value heads of 128, MLP 28672, untied), with a chosen layer count.
+     */
+    private static String config(String shape, int layers) {
+        boolean large = switch (shape) {
+            case "3b" -> false;
+            case "70b" -> true;
+            default -> throw new IllegalArgumentException("bonsai.bench.llm.shape: 3b or 70b, found " + shape);
+        };
+        return "{\"model_type\":\"llama\",\"architectures\":[\"LlamaForCausalLM\"],\"hidden_size\":"
+                + (large ? 8192 : 3072) + ",\"intermediate_size\":" + (large ? 28672 : 8192)
+                + ",\"num_hidden_layers\":" + layers + ",\"num_attention_heads\":" + (large ? 64 : 24)
+                + ",\"num_key_value_heads\":8,\"head_dim\":128,\"vocab_size\":128256,\"rms_norm_eps\":1e-5,"
+                + "\"rope_theta\":500000.0,\"rope_scaling\":{\"rope_type\":\"llama3\",\"factor\":"
+                + (large ? 8.0 : 32.0) + ",\"low_freq_factor\":1.0,\"high_freq_factor\":4.0,"
+                + "\"original_max_position_embeddings\":8192},\"max_position_embeddings\":131072,"
+                + "\"tie_word_embeddings\":" + !large + ",\"torch_dtype\":\"bfloat16\"}";
     }
 
     private static String report(Map<String, String> r) {
@@ -150,6 +165,7 @@ class LargeCheckpointBenchmark {
         double pruneAll = prune + Double.parseDouble(r.get("prune_sync_s"));
         long hwm = Long.parseLong(r.get("child_vmhwm_kb")) / 1024;
         StringBuilder s = new StringBuilder();
+        s.append(String.format(Locale.ROOT, "| shape | %s |%n", r.get("shape")));
         s.append(String.format(Locale.ROOT, "| params | %,d → %,d |%n", Long.parseLong(r.get("params_before")),
                 Long.parseLong(r.get("params_after"))));
         s.append(String.format(Locale.ROOT, "| files | %,d MB in %s shards → %,d MB in %s shards |%n",
@@ -158,8 +174,9 @@ class LargeCheckpointBenchmark {
         s.append(String.format(Locale.ROOT, "| layer after | %s |%n", r.get("layer_after")));
         s.append(String.format(Locale.ROOT, "| peak RSS of the pruning JVM (-Xmx%s) | %,d MB (VmHWM); %,d MB polled |%n",
                 r.get("xmx"), hwm, Long.parseLong(r.get("polled_peak_rss_mb"))));
-        s.append(String.format(Locale.ROOT, "| cp -r, before / after the pruning | %.1f / %.1f s (+ sync: %s / %s s) |%n",
-                before, after, r.get("copy_before_sync_s"), r.get("copy_after_sync_s")));
+        s.append(String.format(Locale.ROOT, "| cp -r, before / after the pruning | %.1f / %.1f s (+ sync: %s / %s s;"
+                + " CPU %s / %s s) |%n", before, after, r.get("copy_before_sync_s"), r.get("copy_after_sync_s"),
+                r.get("copy_before_cpu_s"), r.get("copy_after_cpu_s")));
         s.append(String.format(Locale.ROOT, "| prune, whole child JVM | %.1f s (+ sync: %s s) |%n", prune,
                 r.get("prune_sync_s")));
         s.append(String.format(Locale.ROOT, "| of which read / score + prune / write | %s / %s / %s s (CPU %s / %s / %s s) |%n",
@@ -170,6 +187,14 @@ class LargeCheckpointBenchmark {
         s.append(String.format(Locale.ROOT, "| generating the checkpoint | %s s |%n", r.get("generate_s")));
         s.append(String.format(Locale.ROOT, "| load average at the end | %s |%n", r.get("load_average_end")));
         return "| figure | value |\n|---|---|\n" + s;
+    }
+
+    /** The CPU seconds (user + system) of this process's ended children ({@code /proc/self/stat}). */
+    private static double childrenCpuSeconds() throws IOException {
+        String stat = Files.readString(Path.of("/proc/self/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        // fields 16 and 17 of stat (cutime, cstime), counted here from field 3
+        return (Long.parseLong(f[13]) + Long.parseLong(f[14])) / 100.0;
     }
 
     private static long params(LlmConfig c) {
