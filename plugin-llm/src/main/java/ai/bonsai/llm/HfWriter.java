@@ -45,9 +45,6 @@ public final class HfWriter {
     /** The shard size Hugging Face uses by default (5 GB). */
     public static final long DEFAULT_SHARD_BYTES = 5_000_000_000L;
 
-    /** The tensors written in parallel: one per core, at most 4. */
-    public static final int WRITERS = Math.min(4, Runtime.getRuntime().availableProcessors());
-
     /** The files copied from the source folder when present. */
     public static final List<String> COPIED = List.of("tokenizer.json", "tokenizer_config.json",
             "special_tokens_map.json", "tokenizer.model", "vocab.json", "merges.txt",
@@ -127,8 +124,7 @@ public final class HfWriter {
      * @param maxShardBytes the largest shard (one tensor larger than this gets a shard alone)
      * @param provenance entries for each file's {@code __metadata__}
      * @param release release each parameter before writing it
-     * @param scratch the buffers of the first of the {@link #WRITERS} parallel writers; the others
-     *     get buffers of the same chunk size, which bounds each block
+     * @param scratch the buffers tensors are staged in (their chunk size bounds each block)
      * @throws ModelFormatException naming the target on failure; nothing is left behind
      */
     public static void write(Graph g, Path target, TensorType dtype, long maxShardBytes,
@@ -155,7 +151,7 @@ public final class HfWriter {
             ObjectNode configJson = ConfigWriter.toJson(config, dtype);
             json.writerWithDefaultPrettyPrinter().writeValue(tmp.resolve(HfFolder.CONFIG).toFile(), configJson);
             writeWeights(tmp, layout, name -> data(params.get(name), dtype, release), dtype, maxShardBytes,
-                    provenance, writers(scratch));
+                    provenance, scratch);
             copySourceFiles(g, tmp);
             move(tmp, abs);
         } catch (IOException | RuntimeException e) {
@@ -199,11 +195,11 @@ public final class HfWriter {
      * @param dtype the element type
      * @param maxShardBytes the largest shard (one tensor larger than this gets a shard alone)
      * @param provenance entries for each file's {@code __metadata__}
-     * @param writers the buffers of each parallel writer
+     * @param scratch the buffers tensors are staged in
      * @throws IOException if writing fails
      */
     static void writeWeights(Path dir, Map<String, Shape> layout, Function<String, TensorData> data,
-            TensorType dtype, long maxShardBytes, Map<String, String> provenance, List<ScratchBuffers> writers)
+            TensorType dtype, long maxShardBytes, Map<String, String> provenance, ScratchBuffers scratch)
             throws IOException {
         List<List<SafetensorsWriter.Tensor>> shards = new ArrayList<>();
         long size = Long.MAX_VALUE;
@@ -223,7 +219,7 @@ public final class HfWriter {
         metadata.put("format", "pt");
         metadata.putAll(provenance);
         if (shards.size() == 1) {
-            SafetensorsWriter.write(dir.resolve(Checkpoint.SINGLE), shards.get(0), dtype, metadata, writers);
+            SafetensorsWriter.write(dir.resolve(Checkpoint.SINGLE), shards.get(0), dtype, metadata, scratch);
             return;
         }
         ObjectMapper json = new ObjectMapper();
@@ -232,25 +228,10 @@ public final class HfWriter {
         ObjectNode map = index.putObject("weight_map");
         for (int i = 0; i < shards.size(); i++) {
             String name = String.format("model-%05d-of-%05d.safetensors", i + 1, shards.size());
-            SafetensorsWriter.write(dir.resolve(name), shards.get(i), dtype, metadata, writers);
+            SafetensorsWriter.write(dir.resolve(name), shards.get(i), dtype, metadata, scratch);
             shards.get(i).forEach(t -> map.put(t.name(), name));
         }
         json.writerWithDefaultPrettyPrinter().writeValue(dir.resolve(Checkpoint.INDEX).toFile(), index);
-    }
-
-    /**
-     * Returns the buffers of {@link #WRITERS} parallel writers: the given ones first, then new ones
-     * of the same chunk size.
-     *
-     * @param first the first writer's buffers
-     * @return one set per writer
-     */
-    static List<ScratchBuffers> writers(ScratchBuffers first) {
-        List<ScratchBuffers> all = new ArrayList<>(List.of(first));
-        while (all.size() < WRITERS) {
-            all.add(new ScratchBuffers(first.chunkBytes()));
-        }
-        return all;
     }
 
     /** Copies a lazy parameter from its file when it can, else writes its array. */

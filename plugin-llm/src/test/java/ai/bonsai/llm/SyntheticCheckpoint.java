@@ -36,7 +36,7 @@ final class SyntheticCheckpoint {
         Files.writeString(folder.resolve(HfFolder.CONFIG), configJson);
         LlmConfig config = ConfigReader.read(folder.resolve(HfFolder.CONFIG));
         HfWriter.writeWeights(folder, TensorLayout.shapes(config), name -> new Noise(name.hashCode()), dtype,
-                maxShardBytes, Map.of(), HfWriter.writers(new ScratchBuffers()));
+                maxShardBytes, Map.of(), new ScratchBuffers());
         return folder;
     }
 
