@@ -14,34 +14,39 @@ final class Bfloat16 {
     }
 
     /**
-     * Widens bfloat16 values to float32 in place: the buffer holds {@code n} little-endian
-     * bfloat16 values in its upper half, {@code [2n, 4n)}, and receives the {@code n} float32
-     * values in native order over its whole length {@code [0, 4n)} (each value is read before the
-     * bytes it lies in are written).
+     * Widens little-endian bfloat16 values to float32 (widening is exact).
      *
-     * @param buffer a buffer of {@code 4n} bytes, limit set
+     * @param src the bfloat16 bytes (position to limit; an even count)
+     * @param dst receives the float32 bytes from its position, in its byte order; its position
+     *     moves past them
      */
-    static void widenInPlace(ByteBuffer buffer) {
-        int n = buffer.limit() / 4;
-        ByteBuffer in = buffer.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        ByteBuffer out = buffer.duplicate().order(ByteOrder.nativeOrder());
+    static void widen(ByteBuffer src, ByteBuffer dst) {
+        ByteBuffer in = src.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        int n = in.remaining() / 2;
+        int from = in.position();
+        int to = dst.position();
         for (int i = 0; i < n; i++) {
-            out.putFloat(4 * i, Float.intBitsToFloat((in.getShort(2 * n + 2 * i) & 0xffff) << 16));
+            dst.putFloat(to + 4 * i, Float.intBitsToFloat((in.getShort(from + 2 * i) & 0xffff) << 16));
         }
+        dst.position(to + 4 * n);
     }
 
     /**
      * Narrows float32 values to little-endian bfloat16.
      *
-     * @param src the float32 bytes in native order (position to limit)
-     * @param dst receives the bfloat16 bytes from its position
+     * @param src the float32 bytes (position to limit), in its byte order
+     * @param dst receives the little-endian bfloat16 bytes from its position; its position moves
+     *     past them
      */
     static void narrow(ByteBuffer src, ByteBuffer dst) {
-        ByteBuffer in = src.duplicate().order(ByteOrder.nativeOrder());
-        ByteBuffer out = dst.order(ByteOrder.LITTLE_ENDIAN);
-        while (in.remaining() >= 4) {
-            out.putShort(narrow(in.getFloat()));
+        int n = src.remaining() / 4;
+        int from = src.position();
+        ByteBuffer out = dst.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        int to = dst.position();
+        for (int i = 0; i < n; i++) {
+            out.putShort(to + 2 * i, narrow(src.getFloat(from + 4 * i)));
         }
+        dst.position(to + 2 * n);
     }
 
     /**

@@ -73,8 +73,8 @@ public final class HfFolder {
         ScratchBuffers scratch = new ScratchBuffers();
         for (Map.Entry<String, Shape> e : TensorLayout.shapes(config).entrySet()) {
             String name = e.getKey();
-            SafetensorsFile file = weights.fileOf(name);
-            b.parameterSource(name, e.getValue(), DataType.FLOAT32, () -> file.readFloat(name, b.manager(), scratch));
+            b.parameterSource(name, e.getValue(), DataType.FLOAT32,
+                    new MappedTensor(weights.fileOf(name), name, b.manager(), scratch));
         }
         return DecoderGraph.build(config, b, inputShape, null);
     }

@@ -2,6 +2,7 @@ package ai.bonsai.llm;
 
 import ai.bonsai.api.graph.Graph;
 import ai.bonsai.api.graph.Parameter;
+import ai.bonsai.api.graph.SourceSelection;
 import ai.bonsai.api.model.ModelFormatException;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,6 +19,8 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -25,6 +28,14 @@ import java.util.stream.Stream;
  * ({@link ConfigWriter}), the weights in the source's element type as {@code model.safetensors}
  * or, above the shard size, as {@code model-0000i-of-0000n.safetensors} shards with {@code
  * model.safetensors.index.json}, and the source folder's tokenizer and generation files copied.
+ *
+ * <p>Each tensor streams into its shard. A lazy parameter read from a safetensors file whose data
+ * is not in memory (never read, or released) is copied straight from that file: only its kept
+ * rows and columns are read, block by block, and written in the source's element type without a
+ * float32 round trip ({@link SourceGather}; float32 and bfloat16 are converted into each other on
+ * the way). Other parameters are written from their arrays ({@link ArrayData}). With {@code
+ * release}, parameters are released first, so every unchanged lazy parameter is copied from its
+ * file and memory stays at a few chunks whatever the model's size.
  *
  * <p>The folder is written whole into a temporary sibling and renamed at the end: a failed write
  * leaves nothing. The target must not exist, or be an empty folder.
@@ -86,20 +97,38 @@ public final class HfWriter {
     }
 
     /**
-     * Writes a graph built by {@link DecoderGraph}, optionally releasing each parameter once it
-     * is written ({@link Parameter#release()}): with lazy parameters only one tensor is in memory
-     * at a time, but data changed in place since it was read is lost from the graph afterwards.
+     * Writes a graph built by {@link DecoderGraph}, optionally releasing every parameter ({@link
+     * Parameter#release()}): lazy parameters are then copied from their files, block by block,
+     * so that memory stays at a few chunks whatever the tensors' sizes, but data changed in
+     * place since it was read is lost, from the file and from the graph.
      *
      * @param g the graph
      * @param target the folder to create
      * @param dtype the element type of the written weights
      * @param maxShardBytes the largest shard (one tensor larger than this gets a shard alone)
      * @param provenance entries for each file's {@code __metadata__}
-     * @param release release each parameter after writing it
+     * @param release release each parameter before writing it
      * @throws ModelFormatException naming the target on failure; nothing is left behind
      */
     public static void write(Graph g, Path target, TensorType dtype, long maxShardBytes,
             Map<String, String> provenance, boolean release) {
+        write(g, target, dtype, maxShardBytes, provenance, release, new ScratchBuffers());
+    }
+
+    /**
+     * Writes a graph built by {@link DecoderGraph} with buffers of a chosen chunk size.
+     *
+     * @param g the graph
+     * @param target the folder to create
+     * @param dtype the element type of the written weights
+     * @param maxShardBytes the largest shard (one tensor larger than this gets a shard alone)
+     * @param provenance entries for each file's {@code __metadata__}
+     * @param release release each parameter before writing it
+     * @param scratch the buffers tensors are staged in (their chunk size bounds each block)
+     * @throws ModelFormatException naming the target on failure; nothing is left behind
+     */
+    public static void write(Graph g, Path target, TensorType dtype, long maxShardBytes,
+            Map<String, String> provenance, boolean release, ScratchBuffers scratch) {
         LlmConfig config = GraphShapes.of(g);
         Map<String, Shape> layout = TensorLayout.shapes(config);
         Map<String, Parameter> params = g.parameters();
@@ -121,7 +150,8 @@ public final class HfWriter {
             ObjectMapper json = new ObjectMapper();
             ObjectNode configJson = ConfigWriter.toJson(config, dtype);
             json.writerWithDefaultPrettyPrinter().writeValue(tmp.resolve(HfFolder.CONFIG).toFile(), configJson);
-            writeWeights(tmp, layout, params, dtype, maxShardBytes, provenance, release);
+            writeWeights(tmp, layout, name -> data(params.get(name), dtype, release), dtype, maxShardBytes,
+                    provenance, scratch);
             copySourceFiles(g, tmp);
             move(tmp, abs);
         } catch (IOException | RuntimeException e) {
@@ -155,8 +185,21 @@ public final class HfWriter {
         Files.createDirectories(target.getParent());
     }
 
-    private static void writeWeights(Path dir, Map<String, Shape> layout, Map<String, Parameter> params,
-            TensorType dtype, long maxShardBytes, Map<String, String> provenance, boolean release)
+    /**
+     * Writes tensors as {@code model.safetensors} or, above the shard size, as numbered shards
+     * with their index.
+     *
+     * @param dir the folder
+     * @param layout the tensors' names and shapes, in file order
+     * @param data gives each tensor's data by name
+     * @param dtype the element type
+     * @param maxShardBytes the largest shard (one tensor larger than this gets a shard alone)
+     * @param provenance entries for each file's {@code __metadata__}
+     * @param scratch the buffers tensors are staged in
+     * @throws IOException if writing fails
+     */
+    static void writeWeights(Path dir, Map<String, Shape> layout, Function<String, TensorData> data,
+            TensorType dtype, long maxShardBytes, Map<String, String> provenance, ScratchBuffers scratch)
             throws IOException {
         List<List<SafetensorsWriter.Tensor>> shards = new ArrayList<>();
         long size = Long.MAX_VALUE;
@@ -167,9 +210,8 @@ public final class HfWriter {
                 shards.add(new ArrayList<>());
                 size = 0;
             }
-            Parameter p = params.get(e.getKey());
-            shards.get(shards.size() - 1).add(new SafetensorsWriter.Tensor(e.getKey(), e.getValue(), p::array,
-                    release ? p::release : () -> { }));
+            shards.get(shards.size() - 1).add(new SafetensorsWriter.Tensor(e.getKey(), e.getValue(),
+                    data.apply(e.getKey())));
             size += bytes;
             total += bytes;
         }
@@ -177,7 +219,7 @@ public final class HfWriter {
         metadata.put("format", "pt");
         metadata.putAll(provenance);
         if (shards.size() == 1) {
-            SafetensorsWriter.write(dir.resolve(Checkpoint.SINGLE), shards.get(0), dtype, metadata);
+            SafetensorsWriter.write(dir.resolve(Checkpoint.SINGLE), shards.get(0), dtype, metadata, scratch);
             return;
         }
         ObjectMapper json = new ObjectMapper();
@@ -186,10 +228,23 @@ public final class HfWriter {
         ObjectNode map = index.putObject("weight_map");
         for (int i = 0; i < shards.size(); i++) {
             String name = String.format("model-%05d-of-%05d.safetensors", i + 1, shards.size());
-            SafetensorsWriter.write(dir.resolve(name), shards.get(i), dtype, metadata);
+            SafetensorsWriter.write(dir.resolve(name), shards.get(i), dtype, metadata, scratch);
             shards.get(i).forEach(t -> map.put(t.name(), name));
         }
         json.writerWithDefaultPrettyPrinter().writeValue(dir.resolve(Checkpoint.INDEX).toFile(), index);
+    }
+
+    /** Copies a lazy parameter from its file when it can, else writes its array. */
+    private static TensorData data(Parameter p, TensorType dtype, boolean release) {
+        if (release) {
+            p.release();
+        }
+        Optional<SourceSelection> s = p.sourceSelection();
+        if (s.isPresent() && s.get().loader() instanceof MappedTensor t
+                && SourceGather.converts(t.entry().type(), dtype)) {
+            return new SourceGather(t.file(), t.entry(), s.get());
+        }
+        return new ArrayData(p::array, release ? p::release : () -> { });
     }
 
     private static void copySourceFiles(Graph g, Path dir) throws IOException {

@@ -9,12 +9,14 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Wraps a weight-only criterion (magnitude, LAMP, …) so that scoring streams: each group is
- * scored alone and the parameters of its members are released right after ({@link
- * ai.bonsai.api.graph.Parameter#release()}), so with lazy parameters only one group's weights —
- * one layer's attention or MLP — are in memory at a time. Pruning then only records selections,
- * and {@link HfWriter} with release streams each pruned tensor out. Do not wrap criteria that
- * keep references to weights between scoring and pruning.
+ * Wraps a weight-only criterion so that scoring streams: each group is scored alone and the
+ * parameters of its members are released right after ({@link
+ * ai.bonsai.api.graph.Parameter#release()}), so with lazy parameters at most one group's weights
+ * — one layer's attention or MLP — are in memory at a time. Magnitude-family criteria read rows
+ * ({@link ai.bonsai.api.graph.Parameter#rows()}) and hold no weight anyway; the wrapper matters
+ * for criteria that read whole tensors. Pruning then only records selections, and {@link
+ * HfWriter} copies each pruned tensor from its file. Do not wrap criteria that keep references to
+ * weights between scoring and pruning.
  *
  * <pre>{@code
  * ImportanceCriterion streaming = new LayerStreaming(host.criteria().get("magnitude"));

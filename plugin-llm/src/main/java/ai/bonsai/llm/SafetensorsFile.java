@@ -11,15 +11,18 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * One safetensors file, its header read and checked, its tensors read on demand (one tensor at a
- * time: a checkpoint larger than memory is never read whole). A tensor is at most 2 GB (Java
- * buffers), in float32 once read.
+ * One safetensors file, its header read and checked, its tensors read on demand, block by block
+ * (a checkpoint larger than memory is never read whole). Reads are positional, not memory maps:
+ * the file's pages stay in the page cache and never count toward the process's resident memory.
+ * A tensor of any size can be read in ranges ({@link #read(FileChannel, Entry, long,
+ * ByteBuffer)}); one read whole as float32 ({@link #readFloat}) must fit a Java buffer (2 GB).
  *
  * <p>The header is checked before anything is read: its length fits the file and {@value
  * #MAX_HEADER_BYTES} bytes, every tensor has a supported dtype, a shape, and {@code
@@ -186,22 +189,75 @@ public final class SafetensorsFile {
     }
 
     /**
-     * Reads one tensor's bytes into a buffer (positional reads, no memory map: the file's pages
-     * stay in the page cache and never count toward the process's resident memory).
+     * Reads one tensor's bytes into a buffer.
      *
      * @param name the tensor name
      * @param into a buffer with at least the tensor's bytes remaining; filled from its position
-     * @throws ModelFormatException if the tensor is absent or cannot be read
+     * @throws ModelFormatException if the tensor is absent, larger than 2 GB or cannot be read
      */
     public void read(String name, ByteBuffer into) {
         Entry e = entry(name);
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+        try (FileChannel ch = channel()) {
             ByteBuffer window = into.duplicate();
             window.limit(Math.toIntExact(window.position() + e.end() - e.begin()));
-            readFully(ch, window, dataStart + e.begin());
+            read(ch, e, 0, window);
         } catch (IOException | ArithmeticException ex) {
             throw new ModelFormatException("safetensors file '" + file + "': tensor '" + name
                     + "': cannot read: " + ex.getMessage(), ex);
+        }
+    }
+
+    /**
+     * Opens the file for positional reads ({@link #read(FileChannel, Entry, long, ByteBuffer)}).
+     *
+     * @return a channel, to close
+     * @throws IOException if the file cannot be opened
+     */
+    public FileChannel channel() throws IOException {
+        return FileChannel.open(file, StandardOpenOption.READ);
+    }
+
+    /**
+     * Reads a range of one tensor's bytes: from byte {@code from} of the tensor (0 is its first
+     * byte) until the buffer's limit.
+     *
+     * @param ch a channel of this file ({@link #channel()})
+     * @param e the tensor's entry
+     * @param from the first byte, counted from the tensor's start
+     * @param into filled from its position to its limit
+     * @throws IOException if the range lies outside the tensor or the read fails
+     */
+    public void read(FileChannel ch, Entry e, long from, ByteBuffer into) throws IOException {
+        if (from < 0 || from + into.remaining() > e.end() - e.begin()) {
+            throw new IOException("bytes [" + from + ", " + (from + into.remaining()) + ") lie outside tensor '"
+                    + e.name() + "' of " + (e.end() - e.begin()) + " bytes");
+        }
+        readFully(ch, into, dataStart + e.begin() + from);
+    }
+
+    /**
+     * Copies a range of one tensor's bytes to a channel without passing them through Java
+     * buffers where the system allows (between files, {@link FileChannel#transferTo}).
+     *
+     * @param ch a channel of this file ({@link #channel()})
+     * @param e the tensor's entry
+     * @param from the first byte, counted from the tensor's start
+     * @param length the number of bytes
+     * @param out the channel written at its position
+     * @throws IOException if the range lies outside the tensor or the copy fails
+     */
+    public void transfer(FileChannel ch, Entry e, long from, long length, WritableByteChannel out) throws IOException {
+        if (from < 0 || length < 0 || from + length > e.end() - e.begin()) {
+            throw new IOException("bytes [" + from + ", " + (from + length) + ") lie outside tensor '"
+                    + e.name() + "' of " + (e.end() - e.begin()) + " bytes");
+        }
+        long start = dataStart + e.begin() + from;
+        for (long done = 0; done < length;) {
+            long n = ch.transferTo(start + done, length - done, out);
+            if (n <= 0) {
+                throw new IOException("unexpected end of file at byte " + (start + done));
+            }
+            done += n;
         }
     }
 
@@ -221,33 +277,64 @@ public final class SafetensorsFile {
     }
 
     /**
-     * Reads one tensor as float32.
+     * Reads one tensor as float32: a float32 or bfloat16 tensor goes block by block straight into
+     * the engine's array (bfloat16 widened on the way), so that only the float32 array and one
+     * chunk of the scratch buffers are in memory; other types are read whole and converted by the
+     * engine.
      *
      * @param name the tensor name
      * @param manager the manager that will own the array
      * @param scratch buffers reused from one read to the next
      * @return a float32 array of its own (never a view of a buffer)
-     * @throws ModelFormatException if the tensor is absent or cannot be read
+     * @throws ModelFormatException if the tensor is absent, larger than 2 GB in float32, or
+     *     cannot be read
      */
     public NDArray readFloat(String name, NDManager manager, ScratchBuffers scratch) {
         Entry e = entry(name);
-        int bytes = Math.toIntExact(e.end() - e.begin());
-        synchronized (scratch) {
-            ByteBuffer data;
-            DataType type;
-            if (e.type() == TensorType.BF16) {
-                data = scratch.direct(Math.multiplyExact(bytes, 2));
-                read(name, data.duplicate().position(bytes));
-                Bfloat16.widenInPlace(data);
-                type = DataType.FLOAT32;
-            } else {
-                data = scratch.direct(bytes);
-                read(name, data);
-                type = e.type().djl();
+        long floatBytes = e.shape().size() * Float.BYTES;
+        if (floatBytes > Integer.MAX_VALUE) {
+            throw new ModelFormatException("safetensors file '" + file + "': tensor '" + name + "' " + e.shape()
+                    + " takes " + floatBytes + " bytes in float32, more than a Java buffer holds (2 GB):"
+                    + " it can be copied by the writer but not read whole");
+        }
+        if (e.type() != TensorType.F32 && e.type() != TensorType.BF16) {
+            return readConverted(e, manager, scratch);
+        }
+        NDArray out = manager.create(e.shape(), DataType.FLOAT32);
+        try (FileChannel ch = channel()) {
+            ByteBuffer target = out.toByteBuffer(true);
+            if (!target.isDirect() || target.capacity() != floatBytes) {
+                throw new IOException("the engine gave no direct view of a float32 array");
             }
-            try (NDArray raw = manager.create(data, e.shape(), type)) {
-                // the engine's tensor aliases the buffer: copy it out before the buffer is reused
-                return type == DataType.FLOAT32 ? raw.duplicate() : raw.toType(DataType.FLOAT32, false);
+            if (e.type() == TensorType.F32) {
+                read(ch, e, 0, target.order(ByteOrder.nativeOrder()));
+                return out;
+            }
+            target.order(ByteOrder.nativeOrder());
+            synchronized (scratch) {
+                long bytes = e.end() - e.begin();
+                int step = scratch.chunkBytes() / 2 * 2;
+                for (long from = 0; from < bytes; from += step) {
+                    ByteBuffer chunk = scratch.direct((int) Math.min(step, bytes - from));
+                    read(ch, e, from, chunk);
+                    Bfloat16.widen(chunk.flip(), target);
+                }
+            }
+            return out;
+        } catch (IOException | RuntimeException ex) {
+            out.close();
+            throw new ModelFormatException("safetensors file '" + file + "': tensor '" + name
+                    + "': cannot read: " + ex.getMessage(), ex);
+        }
+    }
+
+    private NDArray readConverted(Entry e, NDManager manager, ScratchBuffers scratch) {
+        synchronized (scratch) {
+            ByteBuffer data = scratch.direct(Math.toIntExact(e.end() - e.begin()));
+            read(e.name(), data);
+            try (NDArray raw = manager.create(data, e.shape(), e.type().djl())) {
+                // the engine's tensor aliases the buffer: convert it out before the buffer is reused
+                return raw.toType(DataType.FLOAT32, false);
             }
         }
     }

@@ -1,6 +1,5 @@
 package ai.bonsai.llm;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -13,12 +12,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 
 /**
  * Writes one safetensors file tensor by tensor: the header first (from the shapes), then each
- * tensor's bytes, converted to the file's element type, so that only one tensor is in memory at a
- * time. Callers make the write atomic (the file lies in a temporary folder).
+ * tensor's bytes from its {@link TensorData}, in the file's element type, so that at most one
+ * tensor — or, for tensors copied from a source file, a few chunks — is in memory at a time.
+ * Callers make the write atomic (the file lies in a temporary folder).
  */
 public final class SafetensorsWriter {
 
@@ -27,10 +26,9 @@ public final class SafetensorsWriter {
      *
      * @param name the tensor name
      * @param shape its shape
-     * @param data gives the float32 data when its turn comes (not closed by the writer)
-     * @param written runs once the tensor is in the file (to release its data)
+     * @param data gives its bytes when its turn comes
      */
-    public record Tensor(String name, Shape shape, Supplier<NDArray> data, Runnable written) {
+    public record Tensor(String name, Shape shape, TensorData data) {
     }
 
     private SafetensorsWriter() {
@@ -48,16 +46,31 @@ public final class SafetensorsWriter {
     }
 
     /**
+     * Writes a file with scratch buffers of the default chunk size.
+     *
+     * @param file the file to create
+     * @param tensors the tensors, in file order
+     * @param type the element type of every tensor
+     * @param metadata the {@code __metadata__} entries
+     * @throws IOException if writing fails or a tensor's data does not match its header
+     */
+    public static void write(Path file, List<Tensor> tensors, TensorType type,
+            Map<String, String> metadata) throws IOException {
+        write(file, tensors, type, metadata, new ScratchBuffers());
+    }
+
+    /**
      * Writes a file.
      *
      * @param file the file to create
      * @param tensors the tensors, in file order
      * @param type the element type of every tensor
      * @param metadata the {@code __metadata__} entries
-     * @throws IOException if writing fails
+     * @param scratch the buffers the tensors stage their bytes in
+     * @throws IOException if writing fails or a tensor's data does not match its header
      */
     public static void write(Path file, List<Tensor> tensors, TensorType type,
-            Map<String, String> metadata) throws IOException {
+            Map<String, String> metadata, ScratchBuffers scratch) throws IOException {
         ObjectMapper json = new ObjectMapper();
         ObjectNode header = json.createObjectNode();
         ObjectNode meta = header.putObject("__metadata__");
@@ -84,33 +97,22 @@ public final class SafetensorsWriter {
         head.flip();
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            writeFully(ch, head);
-            ScratchBuffers scratch = new ScratchBuffers();
-            for (Tensor t : tensors) {
-                NDArray a = t.data().get();
-                if (!a.getShape().equals(t.shape())) {
-                    throw new IOException("tensor '" + t.name() + "' is " + a.getShape()
-                            + ", the header says " + t.shape());
-                }
-                if (type == TensorType.BF16) {
-                    ByteBuffer narrow = scratch.direct(Math.toIntExact(bytes(t.shape(), type)));
-                    Bfloat16.narrow(a.toByteBuffer(true), narrow);
-                    writeFully(ch, narrow.flip());
-                } else if (type == TensorType.F32) {
-                    writeFully(ch, a.toByteBuffer(true).order(ByteOrder.LITTLE_ENDIAN));
-                } else {
-                    try (NDArray typed = a.toType(type.djl(), false)) {
-                        writeFully(ch, typed.toByteBuffer(true).order(ByteOrder.LITTLE_ENDIAN));
+            TensorData.writeFully(ch, head);
+            synchronized (scratch) {
+                for (Tensor t : tensors) {
+                    long start = ch.position();
+                    try {
+                        t.data().writeTo(ch, t.shape(), type, scratch);
+                    } catch (IOException | RuntimeException e) {
+                        throw new IOException("tensor '" + t.name() + "': " + e.getMessage(), e);
+                    }
+                    long written = ch.position() - start;
+                    if (written != bytes(t.shape(), type)) {
+                        throw new IOException("tensor '" + t.name() + "': " + written + " bytes written, its "
+                                + type + " shape " + t.shape() + " needs " + bytes(t.shape(), type));
                     }
                 }
-                t.written().run();
             }
-        }
-    }
-
-    private static void writeFully(FileChannel ch, ByteBuffer buf) throws IOException {
-        while (buf.hasRemaining()) {
-            ch.write(buf);
         }
     }
 }

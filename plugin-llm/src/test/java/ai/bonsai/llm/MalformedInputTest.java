@@ -8,9 +8,11 @@ import ai.bonsai.api.model.ModelFormatException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -98,16 +100,21 @@ class MalformedInputTest {
     void aFailedWriteLeavesNoFolderAndANonEmptyTargetIsRefused() throws IOException {
         Path target = Files.createDirectories(dir.resolve("out"));
         Files.writeString(target.resolve("keep.txt"), "mine");
-        Graph g = Models.read(Models.fixture("tiny_llama"));
+        Path source = copyOfFixture("tiny_llama");
+        Graph g = Models.read(source);
         assertThatThrownBy(() -> new HfDecoderFormat().write(g, target))
                 .isInstanceOf(ModelFormatException.class)
                 .hasMessage("cannot write Hugging Face folder '" + target + "': the folder exists and is not empty");
-        g.close();
+        try (FileChannel weights = FileChannel.open(source.resolve(Checkpoint.SINGLE), StandardOpenOption.WRITE)) {
+            weights.truncate(weights.size() / 2);
+        }
         Path fresh = dir.resolve("fresh");
         assertThatThrownBy(() -> new HfDecoderFormat().write(g, fresh))
                 .isInstanceOf(ModelFormatException.class)
-                .hasMessageStartingWith("cannot write Hugging Face folder '" + fresh + "': ");
-        assertThat(listing(dir)).containsExactly("out");
+                .hasMessageStartingWith("cannot write Hugging Face folder '" + fresh + "': tensor '")
+                .hasMessageContaining("unexpected end of file");
+        g.close();
+        assertThat(listing(dir)).containsExactly("copy-tiny_llama", "out");
         assertThat(listing(target)).containsExactly("keep.txt");
     }
 

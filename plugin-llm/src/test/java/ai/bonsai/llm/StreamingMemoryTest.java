@@ -6,13 +6,11 @@ import ai.bonsai.api.graph.Graph;
 import ai.bonsai.core.importance.MagnitudeImportance;
 import ai.bonsai.core.plugin.PluginHost;
 import ai.bonsai.core.pruner.MetaPruner;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -25,11 +23,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Streaming width pruning of a synthetic bfloat16 Llama checkpoint (248 M parameters, 0.5 GB in
- * shards): lazy reading, magnitude scoring group by group, streamed writing. Measures the peak
- * resident memory added by the run (VmHWM after a reset) and the wall time against copying the
- * checkpoint's files on the same disk. Scoring holds one group's weights at a time; writing still
- * holds several float32 copies of the largest tensor (here the 32000 × 1024 embedding), so the
- * bound checked is the model in float32, not one layer. Slow: run with {@code -Pslow}.
+ * shards): lazy reading, magnitude scoring row block by row block, weights copied from the source
+ * shards into the output. Measures the peak resident memory added by the run (VmHWM after a
+ * reset, the engine already loaded) and the wall time against copying the checkpoint's files on
+ * the same disk. No weight is held whole — not even the 131 MB float32 embedding — so the peak
+ * added stays below a quarter of the model in float32 (it was 551 MB, more than half, when the
+ * writer converted each tensor through float32). Slow: run with {@code -Pslow}; the 3 B
+ * benchmark is {@link LargeCheckpointBenchmark}.
  */
 @Tag("slow")
 class StreamingMemoryTest {
@@ -40,7 +40,7 @@ class StreamingMemoryTest {
     Path dir;
 
     @Test
-    void prunesWithResidentMemoryBelowTheModelInFloat32() throws IOException {
+    void prunesWithResidentMemoryBelowAQuarterOfTheModelInFloat32() throws IOException {
         Path source = syntheticCheckpoint(dir.resolve("source"));
         long checkpointBytes = sizeOf(source);
         long copyStart = System.nanoTime();
@@ -50,12 +50,16 @@ class StreamingMemoryTest {
         }
         double copySeconds = (System.nanoTime() - copyStart) / 1e9;
 
+        PluginHost host = PluginHost.classpathOnly();
+        try (NDManager engine = NDManager.newBaseManager()) {
+            engine.zeros(new Shape(1)); // the engine's libraries load before the baseline
+        }
         System.gc();
         resetPeak();
         long baseline = rssKb("VmRSS");
         long start = System.nanoTime();
         Path out = dir.resolve("pruned");
-        try (Graph g = HfFolder.read(source, PluginHost.classpathOnly().newGraphBuilder("big", 0), new Shape(1, 16))) {
+        try (Graph g = HfFolder.read(source, host.newGraphBuilder("big", 0), new Shape(1, 16))) {
             new MetaPruner().start(g, WidthPlan.uniform(0.25, LAYERS).toConfig(GraphShapes.of(g),
                     new LayerStreaming(new MagnitudeImportance()))).step();
             HfWriter.write(g, out, TensorType.BF16, 200_000_000L, Map.of(), true);
@@ -68,25 +72,16 @@ class StreamingMemoryTest {
                 pruneSeconds, copySeconds, pruneSeconds / copySeconds);
         LlmConfig pruned = ConfigReader.read(out.resolve(HfFolder.CONFIG));
         assertThat(pruned.layers()).containsOnly(new LayerShape(12, 3, 64, 3072));
-        assertThat(peakAddedMb).isLessThan(float32Mb);
+        assertThat(peakAddedMb).isLessThan(float32Mb / 4);
     }
 
     /** hidden 1024, 16 heads of 64, 4 KV heads, MLP 4096, 12 layers, vocab 32000, bf16 shards. */
     private static Path syntheticCheckpoint(Path folder) throws IOException {
-        Files.createDirectories(folder);
-        Files.writeString(folder.resolve(HfFolder.CONFIG), "{\"model_type\":\"llama\",\"hidden_size\":1024,"
+        return SyntheticCheckpoint.write(folder, "{\"model_type\":\"llama\",\"hidden_size\":1024,"
                 + "\"intermediate_size\":4096,\"num_hidden_layers\":" + LAYERS + ",\"num_attention_heads\":16,"
                 + "\"num_key_value_heads\":4,\"head_dim\":64,\"vocab_size\":32000,\"rms_norm_eps\":1e-5,"
-                + "\"rope_theta\":500000.0,\"tie_word_embeddings\":false,\"torch_dtype\":\"bfloat16\"}");
-        LlmConfig config = ConfigReader.read(folder.resolve(HfFolder.CONFIG));
-        try (NDManager m = NDManager.newBaseManager()) {
-            List<SafetensorsWriter.Tensor> tensors = new ArrayList<>();
-            NDArray[] current = new NDArray[1];
-            TensorLayout.shapes(config).forEach((name, shape) -> tensors.add(new SafetensorsWriter.Tensor(name, shape,
-                    () -> current[0] = m.randomUniform(-0.05f, 0.05f, shape), () -> current[0].close())));
-            SafetensorsWriter.write(folder.resolve(Checkpoint.SINGLE), tensors, TensorType.BF16, Map.of("format", "pt"));
-        }
-        return folder;
+                + "\"rope_theta\":500000.0,\"tie_word_embeddings\":false,\"torch_dtype\":\"bfloat16\"}",
+                TensorType.BF16, 200_000_000L);
     }
 
     private static List<Path> files(Path folder) throws IOException {

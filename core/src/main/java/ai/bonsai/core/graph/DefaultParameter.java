@@ -1,11 +1,15 @@
 package ai.bonsai.core.graph;
 
 import ai.bonsai.api.graph.Parameter;
+import ai.bonsai.api.graph.RowReader;
+import ai.bonsai.api.graph.RowSource;
+import ai.bonsai.api.graph.SourceSelection;
 import ai.bonsai.api.prune.IndexSet;
 import ai.bonsai.api.prune.PruningException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -138,6 +142,46 @@ public final class DefaultParameter implements Parameter {
             data.close();
             data = null;
         }
+    }
+
+    @Override
+    public synchronized Optional<SourceSelection> sourceSelection() {
+        if (source == null || data != null) {
+            return Optional.empty();
+        }
+        return Optional.of(selection.of(source));
+    }
+
+    /**
+     * Streams the rows from the source, without reading the tensor whole, when this is a lazy
+     * parameter whose data is not in memory, whose loader is a {@link RowSource}, and whose
+     * pruning (if any) removed rows only; otherwise reads {@link #array()}.
+     *
+     * @return the reader, to close
+     */
+    @Override
+    public RowReader rows() {
+        synchronized (this) {
+            if (source instanceof RowSource streaming && data == null && selection.keepsWholeRows()) {
+                RowReader reader = streaming.rows();
+                int[] kept = selection.keptRows();
+                if (kept == null) {
+                    return reader;
+                }
+                return new RowReader() {
+                    @Override
+                    public void read(int row, float[] dst) {
+                        reader.read(kept[row], dst);
+                    }
+
+                    @Override
+                    public void close() {
+                        reader.close();
+                    }
+                };
+            }
+        }
+        return Parameter.super.rows();
     }
 
     /**

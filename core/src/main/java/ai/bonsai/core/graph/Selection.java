@@ -1,5 +1,6 @@
 package ai.bonsai.core.graph;
 
+import ai.bonsai.api.graph.SourceSelection;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -8,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
+import java.util.function.Supplier;
 
 /**
  * A pending selection of a tensor: for each dimension, the kept indices of the source (or all).
@@ -43,6 +45,29 @@ final class Selection {
         return true;
     }
 
+    /**
+     * Tells whether every dimension but the first is kept whole.
+     *
+     * @return true if pruning removed rows only, or nothing
+     */
+    boolean keepsWholeRows() {
+        for (int d = 1; d < keep.length; d++) {
+            if (keep[d] != null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Returns the kept source indices of dimension 0.
+     *
+     * @return the indices, or null if every row is kept (or the tensor is a scalar)
+     */
+    int[] keptRows() {
+        return keep.length == 0 ? null : keep[0];
+    }
+
     Shape shape() {
         long[] s = sourceShape.clone();
         for (int d = 0; d < s.length; d++) {
@@ -51,6 +76,16 @@ final class Selection {
             }
         }
         return new Shape(s);
+    }
+
+    /**
+     * Describes this selection of a loader's tensor.
+     *
+     * @param loader the source
+     * @return the selection, as the api describes it
+     */
+    SourceSelection of(Supplier<NDArray> loader) {
+        return new SourceSelection(loader, new Shape(sourceShape.clone()), keep);
     }
 
     /**

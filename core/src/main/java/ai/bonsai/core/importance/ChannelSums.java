@@ -1,8 +1,7 @@
 package ai.bonsai.core.importance;
 
 import ai.bonsai.api.graph.Parameter;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
+import ai.bonsai.api.graph.RowReader;
 
 /**
  * Per-channel sums of an element-wise score of a weight, along its first two dimensions, in one
@@ -40,8 +39,9 @@ record ChannelSums(float[] rows, float[] cols) {
     }
 
     /**
-     * Sums {@code |w|^p} of a parameter, computed row by row from the tensor's data, so that no
-     * copy of the whole weight is made.
+     * Sums {@code |w|^p} of a parameter, computed row by row ({@link Parameter#rows()}), so that
+     * no copy of the whole weight is made, and a lazy parameter streamed from its file is not
+     * read into memory at all.
      *
      * @param weight the parameter
      * @param p the exponent
@@ -49,11 +49,12 @@ record ChannelSums(float[] rows, float[] cols) {
      */
     static ChannelSums ofPower(Parameter weight, double p) {
         long[] shape = weight.shape().getShape();
-        FloatBuffer data = weight.array().toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
-        return of((o, dst) -> {
-            data.get(o * dst.length, dst);
-            Magnitudes.powerInPlace(dst, p);
-        }, shape);
+        try (RowReader rows = weight.rows()) {
+            return of((o, dst) -> {
+                rows.read(o, dst);
+                Magnitudes.powerInPlace(dst, p);
+            }, shape);
+        }
     }
 
     private static ChannelSums of(Rows source, long[] shape) {
