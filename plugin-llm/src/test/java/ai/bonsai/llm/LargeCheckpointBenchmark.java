@@ -185,7 +185,7 @@ class LargeCheckpointBenchmark {
         StringBuilder s = new StringBuilder("| figure | value |\n|---|---|\n");
         s.append(String.format(Locale.ROOT, "| shape | %s, ratio %s, -Xmx%s |%n", shape, ratio, xmx));
         s.append(String.format(Locale.ROOT, "| params | %,d → %,d |%n", params(before), params(after)));
-        s.append(String.format(Locale.ROOT, "| files | %,d MB in %d shards → %,d MB in %d shards |%n",
+        s.append(String.format(Locale.ROOT, "| files | %,d MiB in %d shards → %,d MiB in %d shards |%n",
                 bytes(source) / MB, shards(source), bytes(out) / MB, shards(out)));
         s.append(String.format(Locale.ROOT, "| layer after | %s |%n", after.layers().get(0)));
         s.append(String.format(Locale.ROOT, "| generating the checkpoint | %.1f s |%n%n", generate));
@@ -199,7 +199,7 @@ class LargeCheckpointBenchmark {
             CopyRun c = copies.get(k);
             PruneRun p = prunes.get(k);
             s.append(String.format(Locale.ROOT, "| %d | %.1f s (CPU %.1f s; sync %.1f s) | %.1f s (sync %.1f s)"
-                    + " | %.1f / %.1f / %.1f s (CPU %.1f / %.1f / %.1f s) | %.2f× | %,d / %,d MB | %.1f |%n",
+                    + " | %.1f / %.1f / %.1f s (CPU %.1f / %.1f / %.1f s) | %.2f× | %,d / %,d MiB | %.1f |%n",
                     k + 1, c.seconds(), c.cpuSeconds(), c.syncSeconds(), p.seconds(), p.syncSeconds(),
                     p.phase("read_s"), p.phase("score_prune_s"), p.phase("write_s"), p.phase("read_cpu_s"),
                     p.phase("score_prune_cpu_s"), p.phase("write_cpu_s"), p.seconds() / c.seconds(), p.hwmMb(),
@@ -210,7 +210,7 @@ class LargeCheckpointBenchmark {
         double copyMin = copies.stream().mapToDouble(CopyRun::seconds).min().orElseThrow();
         double pruneMin = prunes.stream().mapToDouble(PruneRun::seconds).min().orElseThrow();
         s.append(String.format(Locale.ROOT, "%nMedian: cp -r %.1f s, prune %.1f s, **%.2f×**; minimum: cp -r %.1f s,"
-                + " prune %.1f s, %.2f×. Peak RSS of the pruning JVM: at most %,d MB.%n", copyMedian, pruneMedian,
+                + " prune %.1f s, %.2f×. Peak RSS of the pruning JVM: at most %,d MiB.%n", copyMedian, pruneMedian,
                 pruneMedian / copyMedian, copyMin, pruneMin, pruneMin / copyMin,
                 prunes.stream().mapToLong(p -> Math.max(p.hwmMb(), p.polledMb())).max().orElseThrow()));
         return s.toString();
