@@ -28,7 +28,7 @@ final class OddWidthOnnxModel {
     static Path write(PluginHost host, Path file, boolean symbolicBatch) {
         GraphBuilder b = host.newGraphBuilder("odd", 5);
         if (symbolicBatch) {
-            b.metadata("onnx.input_dim0.input", "N");
+            b.metadata("onnx.input_dims.input", "N,3,16,16");
         }
         Value x = b.input("input", new Shape(1, 3, 16, 16));
         Value h = b.relu("relu1", b.batchNorm("bn1", b.conv2d("conv1", x, 20, 3, 1, 1)));
