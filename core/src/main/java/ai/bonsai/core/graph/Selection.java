@@ -14,7 +14,7 @@ import java.util.function.Supplier;
 /**
  * A pending selection of a tensor: for each dimension, the kept indices of the source (or all).
  * Pruning composes selections without touching data; {@link #apply} copies the kept elements in
- * one pass, in contiguous blocks, straight into the native buffer of the new tensor.
+ * one pass, in contiguous blocks.
  */
 final class Selection {
 
@@ -139,15 +139,14 @@ final class Selection {
         Shape shape = shape();
         ByteBuffer src = source.toByteBuffer(true).order(ByteOrder.nativeOrder());
         if (source.getDataType() == DataType.FLOAT32) {
+            FloatBuffer in = src.asFloatBuffer();
+            float[] out = new float[Math.toIntExact(shape.size())];
             long[] elementStrides = new long[strides.length];
             for (int d = 0; d < strides.length; d++) {
                 elementStrides[d] = strides[d] / elementBytes;
             }
-            ByteBuffer out = ByteBuffer.allocateDirect(Math.toIntExact(shape.size() * elementBytes))
-                    .order(ByteOrder.nativeOrder());
-            new FloatGather(src.asFloatBuffer(), out.asFloatBuffer(), elementStrides,
-                    Math.toIntExact(block / elementBytes), last).run(0, 0L);
-            return manager.create(out, shape, DataType.FLOAT32);
+            gather(in, out, new int[] {0}, 0, 0L, last, elementStrides, (int) (block / elementBytes));
+            return manager.create(out, shape);
         }
         ByteBuffer dst = ByteBuffer.allocateDirect(Math.toIntExact(shape.size() * elementBytes))
                 .order(ByteOrder.nativeOrder());
@@ -156,52 +155,26 @@ final class Selection {
         return manager.create(dst, shape, source.getDataType());
     }
 
-    /**
-     * Copies the kept float elements: each slice along the last narrowed dimension is read in
-     * one bulk copy, its kept blocks are picked in the heap and written in one bulk copy, so the
-     * source's rows that are dropped are never read.
-     */
-    private final class FloatGather {
-
-        private final FloatBuffer src;
-        private final FloatBuffer dst;
-        private final long[] strides;
-        private final int block;
-        private final int last;
-        private final float[] slice;
-        private final float[] kept;
-
-        FloatGather(FloatBuffer src, FloatBuffer dst, long[] strides, int block, int last) {
-            this.src = src;
-            this.dst = dst;
-            this.strides = strides;
-            this.block = block;
-            this.last = last;
-            this.slice = new float[Math.toIntExact(sourceShape[last] * block)];
-            this.kept = new float[keep[last].length * block];
+    private void gather(FloatBuffer src, float[] dst, int[] next, int dim, long offset, int last,
+            long[] strides, int block) {
+        if (dim > last) {
+            src.get((int) offset, dst, next[0], block);
+            next[0] += block;
+            return;
         }
-
-        void run(int dim, long offset) {
-            if (dim == last) {
-                src.get(Math.toIntExact(offset), slice, 0, slice.length);
-                int[] k = keep[last];
-                if (block == 1) {
-                    for (int i = 0; i < k.length; i++) {
-                        kept[i] = slice[k[i]];
-                    }
-                } else {
-                    for (int i = 0; i < k.length; i++) {
-                        System.arraycopy(slice, k[i] * block, kept, i * block, block);
-                    }
-                }
-                dst.put(kept);
-                return;
-            }
-            int n = keep[dim] == null ? (int) sourceShape[dim] : keep[dim].length;
+        int n = keep[dim] == null ? (int) sourceShape[dim] : keep[dim].length;
+        if (dim == last && block == 1) {
+            int[] k = keep[dim];
+            int pos = next[0];
             for (int i = 0; i < n; i++) {
-                long index = keep[dim] == null ? i : keep[dim][i];
-                run(dim + 1, offset + index * strides[dim]);
+                dst[pos++] = src.get((int) (offset + (k == null ? i : k[i]) * strides[dim]));
             }
+            next[0] = pos;
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            long index = keep[dim] == null ? i : keep[dim][i];
+            gather(src, dst, next, dim + 1, offset + index * strides[dim], last, strides, block);
         }
     }
 
