@@ -86,8 +86,7 @@ class LauncherCommandsTest {
 
     @Test
     void checkpointFoldersArePrunedIntoFoldersOfTheSameFormat() throws Exception {
-        Path llama = copyFolder(Path.of("../plugin-llm/src/test/resources/fixtures/tiny_llama"),
-                tmp.resolve("tiny_llama"));
+        Path llama = FixtureFolders.tinyLlama(tmp);
         Launcher.Result prune = Launcher.run(tmp, Map.of(), "prune", llama.toString(), "--ratio",
                 "0.25", "--out", tmp.resolve("llama_pruned").toString());
         assertThat(prune.exitCode()).as(prune.stderr()).isZero();
@@ -103,7 +102,7 @@ class LauncherCommandsTest {
         assertThat(inspect.exitCode()).as(inspect.stderr()).isZero();
         assertThat(inspect.stdout()).contains("llm.rms_norm");
 
-        Path unet = copyFolder(Path.of("../plugin-diffusion/src/test/resources/ddpm_unet_micro"),
+        Path unet = FixtureFolders.copy(Path.of("../plugin-diffusion/src/test/resources/ddpm_unet_micro"),
                 tmp.resolve("unet"));
         Launcher.Result pruneUnet = Launcher.run(tmp, Map.of(), "prune", unet.toString(),
                 "--ratio", "0.3", "--ignore", "conv_out", "--out", tmp.resolve("unet_pruned")
@@ -112,16 +111,6 @@ class LauncherCommandsTest {
         assertThat(tmp.resolve("unet_pruned/diffusion_pytorch_model.safetensors")).exists();
         assertThat(JSON.readTree(tmp.resolve("unet_pruned/config.json").toFile())
                 .get("_class_name").asText()).isEqualTo("UNet2DModel");
-    }
-
-    private static Path copyFolder(Path from, Path to) throws IOException {
-        Files.createDirectories(to);
-        try (var files = Files.list(from)) {
-            for (Path f : (Iterable<Path>) files::iterator) {
-                Files.copy(f, to.resolve(f.getFileName()));
-            }
-        }
-        return to;
     }
 
     @Test

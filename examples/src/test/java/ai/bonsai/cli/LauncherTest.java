@@ -148,10 +148,8 @@ class LauncherTest {
 
     @Test
     void generateEncodesATextPromptWithTheFoldersTokenizer() throws Exception {
-        Path llama = LlmPruneCommandTest.copy(Path.of("../plugin-llm/src/test/resources/fixtures/tiny_llama"),
-                tmp.resolve("tiny_llama"));
-        Files.copy(Path.of("../plugin-llm/src/test/resources/fixtures/tiny_tokenizer.json"),
-                llama.resolve("tokenizer.json"));
+        Path llama = FixtureFolders.tinyLlama(tmp);
+        FixtureFolders.addTokenizer(llama);
         Path ids = Files.writeString(tmp.resolve("prompt.txt"), "1 77 88 91 56 99 103 110\n");
 
         Launcher.Result text = Launcher.run(tmp, Map.of(), "generate", llama.toString(),

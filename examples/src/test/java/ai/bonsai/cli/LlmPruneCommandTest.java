@@ -12,7 +12,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,23 +38,12 @@ class LlmPruneCommandTest {
 
     @BeforeEach
     void pluginsAndFixture() throws IOException {
-        TestPlugins.useAsDefault(tmp.resolve("plugins"));
-        llama = copy(Path.of("../plugin-llm/src/test/resources/fixtures/tiny_llama"), tmp.resolve("tiny_llama"));
+        llama = FixtureFolders.tinyLlamaWithPlugins(tmp);
     }
 
     @AfterEach
     void clearPluginsDir() {
         TestPlugins.clearDefault();
-    }
-
-    static Path copy(Path from, Path to) throws IOException {
-        Files.createDirectories(to);
-        try (Stream<Path> files = Files.list(from)) {
-            for (Path f : (Iterable<Path>) files::iterator) {
-                Files.copy(f, to.resolve(f.getFileName()));
-            }
-        }
-        return to;
     }
 
     private int run(String... args) {

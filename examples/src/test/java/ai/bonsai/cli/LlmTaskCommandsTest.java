@@ -41,9 +41,7 @@ class LlmTaskCommandsTest {
 
     @BeforeEach
     void pluginsAndFixture() throws IOException {
-        TestPlugins.useAsDefault(tmp.resolve("plugins"));
-        llama = LlmPruneCommandTest.copy(Path.of("../plugin-llm/src/test/resources/fixtures/tiny_llama"),
-                tmp.resolve("tiny_llama"));
+        llama = FixtureFolders.tinyLlamaWithPlugins(tmp);
     }
 
     @AfterEach

@@ -44,11 +44,8 @@ class LlmTokenizerCommandsTest {
 
     @BeforeEach
     void pluginsAndFixture() throws IOException {
-        TestPlugins.useAsDefault(tmp.resolve("plugins"));
-        llama = LlmPruneCommandTest.copy(Path.of("../plugin-llm/src/test/resources/fixtures/tiny_llama"),
-                tmp.resolve("tiny_llama"));
-        Files.copy(Path.of("../plugin-llm/src/test/resources/fixtures/tiny_tokenizer.json"),
-                llama.resolve("tokenizer.json"));
+        llama = FixtureFolders.tinyLlamaWithPlugins(tmp);
+        FixtureFolders.addTokenizer(llama);
     }
 
     @AfterEach
