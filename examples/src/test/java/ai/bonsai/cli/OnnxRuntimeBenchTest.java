@@ -7,8 +7,6 @@ import ai.bonsai.core.plugin.PluginHost;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,8 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class OnnxRuntimeBenchTest {
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final CliRunner cli = new CliRunner();
 
     @TempDir
     Path tmp;
@@ -40,10 +37,6 @@ class OnnxRuntimeBenchTest {
         TestPlugins.clearDefault();
     }
 
-    private int run(String... args) {
-        return BonsaiCli.execute(new PrintWriter(out), new PrintWriter(err), args);
-    }
-
     /** Writes the model and prunes half of it with the CLI. */
     private List<Path> originalAndPruned(boolean symbolicBatch) {
         Path original;
@@ -51,8 +44,8 @@ class OnnxRuntimeBenchTest {
             original = OddWidthOnnxModel.write(host, tmp.resolve("odd.onnx"), symbolicBatch);
         }
         Path pruned = tmp.resolve("odd.pruned.onnx");
-        assertThat(run("prune", original.toString(), "--ratio=0.5", "--out=" + pruned))
-                .as(err.toString()).isZero();
+        assertThat(cli.run("prune", original.toString(), "--ratio=0.5", "--out=" + pruned))
+                .as(cli.err()).isZero();
         return List.of(original, pruned);
     }
 
@@ -60,11 +53,11 @@ class OnnxRuntimeBenchTest {
     void timesBothFilesAtBatchOneAndEightAndWritesTheFigures() throws IOException {
         List<Path> files = originalAndPruned(true);
         Path json = tmp.resolve("bench.json");
-        out.getBuffer().setLength(0);
+        cli.clearOut();
 
-        assertThat(run("bench", files.get(0).toString(), files.get(1).toString(),
+        assertThat(cli.run("bench", files.get(0).toString(), files.get(1).toString(),
                 "--runtime=onnxruntime", "--runs=3", "--threads=1", "--out=" + json))
-                .as(err.toString()).isZero();
+                .as(cli.err()).isZero();
 
         JsonNode r = new ObjectMapper().readTree(json.toFile());
         assertThat(r.get("runtime").asText()).startsWith("onnxruntime 1.");
@@ -89,7 +82,7 @@ class OnnxRuntimeBenchTest {
                     row.get("originalMedianMillis").asDouble() / row.get("prunedMedianMillis").asDouble(),
                     within(1e-9));
         }
-        assertThat(out.toString()).contains("original median (min)", "pruned median (min)",
+        assertThat(cli.out()).contains("original median (min)", "pruned median (min)",
                 "speed-up", "wrote " + json).containsPattern("(?m)^8 +\\d+\\.\\d\\d ms");
     }
 
@@ -98,29 +91,29 @@ class OnnxRuntimeBenchTest {
         List<Path> files = originalAndPruned(false);
         Path json = tmp.resolve("bench.json");
 
-        assertThat(run("bench", files.get(0).toString(), files.get(1).toString(), "--batch=1,4",
-                "--runs=2", "--out=" + json)).as(err.toString()).isZero();
+        assertThat(cli.run("bench", files.get(0).toString(), files.get(1).toString(), "--batch=1,4",
+                "--runs=2", "--out=" + json)).as(cli.err()).isZero();
 
         JsonNode batches = new ObjectMapper().readTree(json.toFile()).get("batches");
         assertThat(batches.get(0).get("originalMedianMillis").asDouble()).isPositive();
         assertThat(batches.get(1).get("batch").asInt()).isEqualTo(4);
         assertThat(batches.get(1).get("skipped").asText())
                 .isEqualTo("odd.onnx: input 'input' has a fixed batch of 1");
-        assertThat(out.toString()).contains("skipped: odd.onnx: input 'input' has a fixed batch of 1");
+        assertThat(cli.out()).contains("skipped: odd.onnx: input 'input' has a fixed batch of 1");
     }
 
     @Test
     void wrongArgumentsExitTwoAndWriteNothing() {
         Path json = tmp.resolve("bench.json");
         Path model = tmp.resolve("missing.onnx");
-        assertThat(run("bench", model.toString(), "--out=" + json)).isEqualTo(2);
-        assertThat(err.toString()).contains("MODEL: give the original and the pruned model, found 1 file");
-        assertThat(run("bench", model.toString(), model.toString(), "--out=" + json)).isEqualTo(2);
-        assertThat(err.toString()).contains("MODEL: no such file: " + model);
-        assertThat(run("bench", model.toString(), model.toString(), "--runtime=tvm")).isEqualTo(2);
-        assertThat(err.toString()).contains("--runtime: unknown runtime 'tvm'; available: onnxruntime");
-        assertThat(run("bench", "--runtime=tvm", "--out=" + json)).isEqualTo(2);
-        assertThat(err.toString()).contains("--runtime: needs two model files");
+        assertThat(cli.run("bench", model.toString(), "--out=" + json)).isEqualTo(2);
+        assertThat(cli.err()).contains("MODEL: give the original and the pruned model, found 1 file");
+        assertThat(cli.run("bench", model.toString(), model.toString(), "--out=" + json)).isEqualTo(2);
+        assertThat(cli.err()).contains("MODEL: no such file: " + model);
+        assertThat(cli.run("bench", model.toString(), model.toString(), "--runtime=tvm")).isEqualTo(2);
+        assertThat(cli.err()).contains("--runtime: unknown runtime 'tvm'; available: onnxruntime");
+        assertThat(cli.run("bench", "--runtime=tvm", "--out=" + json)).isEqualTo(2);
+        assertThat(cli.err()).contains("--runtime: needs two model files");
         assertThat(Files.exists(json)).isFalse();
     }
 }

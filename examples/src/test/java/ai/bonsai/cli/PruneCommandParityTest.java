@@ -6,8 +6,6 @@ import ai.bonsai.core.testing.Resources;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,8 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class PruneCommandParityTest {
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final CliRunner cli = new CliRunner();
 
     @TempDir
     Path tmp;
@@ -67,9 +64,9 @@ class PruneCommandParityTest {
                 "--out=" + pruned, "--json=" + json));
         args.addAll(options);
 
-        int status = BonsaiCli.execute(new PrintWriter(out), new PrintWriter(err), args.toArray(new String[0]));
+        int status = cli.run(args);
 
-        assertThat(status).as(err.toString()).isZero();
+        assertThat(status).as(cli.err()).isZero();
         JsonNode summary = new ObjectMapper().readTree(json.toFile());
         for (String field : List.of("params_before", "params_after", "macs_before", "macs_after")) {
             assertThat(summary.get(field).asLong()).as(field).isEqualTo(ref.get(field).asLong());
