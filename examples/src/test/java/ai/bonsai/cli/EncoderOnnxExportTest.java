@@ -11,15 +11,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.FloatBuffer;
-import java.nio.LongBuffer;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -66,13 +60,13 @@ class EncoderOnnxExportTest {
                 inputs = firstSampleAt(g, fixtureInputs);
             }
             float[] expected = logits.get(0).toFloatArray();
-            assertThat(ort(unpruned, inputs)).containsExactly(expected, within(1e-4f));
+            assertThat(Ort.run(unpruned, inputs)).containsExactly(expected, within(1e-4f));
 
             try (Graph g = host.formats().get("onnx").read(pruned, host.newGraphBuilder("p", 0))) {
                 NDList ordered = new NDList();
                 g.inputs().forEach(v -> ordered.add(inputs.get(v.name())));
                 float[] djl = new GraphExecutor(g).forward(ordered).head().toFloatArray();
-                assertThat(ort(pruned, inputs)).containsExactly(djl, within(1e-4f));
+                assertThat(Ort.run(pruned, inputs)).containsExactly(djl, within(1e-4f));
             }
         }
     }
@@ -104,29 +98,5 @@ class EncoderOnnxExportTest {
                 "prune", folder.toString(), "--ratio", ratio, "--out", out.toString()))
                 .as(err.toString()).isZero();
         return out;
-    }
-
-    private static float[] ort(Path model, Map<String, NDArray> inputs) throws OrtException {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OrtSession session = env.createSession(model.toString())) {
-            Map<String, OnnxTensor> feed = new LinkedHashMap<>();
-            try {
-                for (String name : session.getInputNames()) {
-                    NDArray a = inputs.get(name);
-                    long[] shape = a.getShape().getShape();
-                    feed.put(name, a.getDataType() == DataType.INT64
-                            ? OnnxTensor.createTensor(env, LongBuffer.wrap(a.toLongArray()), shape)
-                            : OnnxTensor.createTensor(env, FloatBuffer.wrap(a.toFloatArray()), shape));
-                }
-                try (OrtSession.Result result = session.run(feed)) {
-                    FloatBuffer out = ((OnnxTensor) result.get(0)).getFloatBuffer();
-                    float[] values = new float[out.remaining()];
-                    out.get(values);
-                    return values;
-                }
-            } finally {
-                feed.values().forEach(OnnxTensor::close);
-            }
-        }
     }
 }

@@ -21,16 +21,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -84,16 +80,7 @@ class ThirdPartyPluginTest {
             m.getEngine().setRandomSeed(3);
             NDArray x = m.randomNormal(new Shape(1, 3, 8, 8));
             float[] djl = new GraphExecutor(g).forward(new NDList(x)).head().toFloatArray();
-            OrtEnvironment env = OrtEnvironment.getEnvironment();
-            try (OrtSession session = env.createSession(file.toString());
-                    OnnxTensor in = OnnxTensor.createTensor(env,
-                            FloatBuffer.wrap(x.toFloatArray()), new long[] {1, 3, 8, 8});
-                    OrtSession.Result out = session.run(Map.of("input", in))) {
-                FloatBuffer ort = ((OnnxTensor) out.get(0)).getFloatBuffer();
-                float[] values = new float[ort.remaining()];
-                ort.get(values);
-                assertThat(values).containsExactly(djl, within(1e-4f));
-            }
+            assertThat(Ort.run(file, "input", x)).containsExactly(djl, within(1e-4f));
         }
     }
 
