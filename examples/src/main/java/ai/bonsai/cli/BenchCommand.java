@@ -1,7 +1,5 @@
 package ai.bonsai.cli;
 
-import ai.bonsai.api.ConfigException;
-import ai.bonsai.core.plugin.PluginHost;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,9 +15,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code bonsai bench}: runs {@link Benchmark} (or {@link FileBenchmark}; with two ONNX files
- * {@link OnnxRuntimeBenchmark}; with language-model folders {@link LanguageModelBench}) and writes
- * its figures to a JSON file.
+ * {@code bonsai bench}: parses the options and hands them to the {@link BenchMode} its arguments
+ * select ({@link ResNetBenchMode} without a model, {@link OnnxRuntimeBenchMode} with model files,
+ * {@link LanguageModelBenchMode} with language-model folders), then writes the figures to a JSON
+ * file.
  */
 @Command(
         name = "bench",
@@ -35,8 +34,6 @@ import picocli.CommandLine.Spec;
                 + " and the speed-up. Given language-model folders (MODEL [PRUNED]), measures"
                 + " prefill and decode tokens per second of each at every --batch, side by side.")
 public final class BenchCommand implements Callable<Integer> {
-
-    private static final String ONNXRUNTIME = "onnxruntime";
 
     @Parameters(arity = "0..2", paramLabel = "MODEL",
             description = "An ONNX model and its pruned file, or a language-model folder and"
@@ -97,93 +94,29 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * Runs the benchmark and writes the results file atomically.
+     * Runs the mode the arguments select and writes its figures to the results file atomically.
      *
      * @return 0
      */
     @Override
     public Integer call() {
         PrintWriter printer = spec.commandLine().getOut();
-        Map<String, Object> figures;
-        if (!models.isEmpty() && Files.isDirectory(models.get(0))) {
-            if (format != null) {
-                throw new ConfigException("--format", "times ResNet-50 files; give it without MODEL");
-            }
-            try (PluginHost host = PluginHosts.open(spec)) {
-                figures = new LanguageModelBench(host, batches, promptLength, newTokens,
-                        runs == null ? 5 : runs).run(models, printer);
-            }
-        } else if (!models.isEmpty()) {
-            OnnxRuntimeBenchmark.Settings settings = settings();
-            figures = new OnnxRuntimeBenchmark(models.get(0), models.get(1), settings).run(printer);
-        } else {
-            if (runtime != null) {
-                throw new ConfigException("--runtime", "needs two model files, the original and"
-                        + " the pruned one");
-            }
-            try (PluginHost host = PluginHosts.open(spec)) {
-                figures = format == null
-                        ? new Benchmark(host, seed).run(printer)
-                        : new FileBenchmark(host, seed, format).run(printer);
-            }
-            figures.forEach((k, v) -> printer.printf("%-30s %s%n", k,
-                    v instanceof Double ? String.format("%.2f", (Double) v) : v));
-        }
+        Map<String, Object> figures = mode().run(printer);
         JsonFiles.write(figures, out, "benchmark results");
         printer.printf("wrote %s%n", out);
         printer.flush();
         return 0;
     }
 
-    /** Checks the two-file mode's arguments. */
-    private OnnxRuntimeBenchmark.Settings settings() {
-        if (models.size() != 2) {
-            throw new ConfigException("MODEL", "give the original and the pruned model, found "
-                    + models.size() + " file");
+    /** Language-model folders, model files, or no model: ResNet-50. */
+    private BenchMode mode() {
+        if (models.isEmpty()) {
+            return new ResNetBenchMode(() -> PluginHosts.open(spec), runtime, format, seed);
         }
-        if (format != null) {
-            throw new ConfigException("--format", "times ResNet-50 written in a format; it does"
-                    + " not take model files");
+        if (Files.isDirectory(models.get(0))) {
+            return new LanguageModelBenchMode(() -> PluginHosts.open(spec), models, format, batches,
+                    promptLength, newTokens, runs);
         }
-        if (runtime != null && !runtime.equals(ONNXRUNTIME)) {
-            throw new ConfigException("--runtime", "unknown runtime '" + runtime
-                    + "'; available: " + ONNXRUNTIME);
-        }
-        for (Path m : models) {
-            if (!Files.isRegularFile(m)) {
-                throw new ConfigException("MODEL", "no such file: " + m);
-            }
-        }
-        int timed = runs == null ? 20 : runs;
-        if (timed < 1) {
-            throw new ConfigException("--runs", "must be at least 1, found " + timed);
-        }
-        if (threads < 0) {
-            throw new ConfigException("--threads", "must be at least 0, found " + threads);
-        }
-        if (batches.stream().anyMatch(b -> b < 1)) {
-            throw new ConfigException("--batch", "every batch size must be at least 1, found "
-                    + batches);
-        }
-        Map<String, long[]> shapes = new LinkedHashMap<>();
-        inputShapes.forEach((name, dims) -> shapes.put(name, dims(name, dims)));
-        return new OnnxRuntimeBenchmark.Settings(batches, timed, threads, shapes);
-    }
-
-    private static long[] dims(String name, String text) {
-        String[] parts = text.split(",");
-        long[] dims = new long[parts.length];
-        for (int i = 0; i < parts.length; i++) {
-            try {
-                dims[i] = Long.parseLong(parts[i].trim());
-            } catch (NumberFormatException e) {
-                dims[i] = 0;
-            }
-            if (dims[i] < 1) {
-                throw new ConfigException("--input-shape", "input '" + name + "': sizes must be"
-                        + " positive integers, found '" + text + "'");
-            }
-        }
-        return dims;
+        return new OnnxRuntimeBenchMode(models, runtime, format, batches, runs, threads, inputShapes);
     }
 }
