@@ -71,7 +71,7 @@ public final class RunCommand implements Callable<Integer> {
                 NDManager manager = NDManager.newBaseManager()) {
             Map<String, NDArray> tensors = Safetensors.read(input, manager);
             Map<String, Shape> shapes = InputShapeOptions.shapes(inputShapes, spec.commandLine());
-            if (shapes.isEmpty() && Files.isDirectory(model)) {
+            if (shapes.isEmpty() && buildsForInputShapes(host)) {
                 tensors.forEach((name, t) -> shapes.put(name, t.getShape()));
             }
             try (Graph graph = ModelFiles.read(host, model, shapes)) {
@@ -80,6 +80,14 @@ public final class RunCommand implements Callable<Integer> {
         }
         printer.flush();
         return 0;
+    }
+
+    /**
+     * Tells whether the model's format builds its graph for the input shapes (a Hugging Face
+     * decoder folder); a missing model is left to {@link ModelFiles#read} to report.
+     */
+    private boolean buildsForInputShapes(PluginHost host) {
+        return Files.exists(model) && ModelFiles.formatFor(host, model).buildsForInputShapes();
     }
 
     private void run(PrintWriter printer, Graph graph, Map<String, NDArray> tensors) {

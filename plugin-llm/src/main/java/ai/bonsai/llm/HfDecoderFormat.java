@@ -53,6 +53,16 @@ public final class HfDecoderFormat implements ModelFormat {
         return HfFolder.read(path, builder, ids);
     }
 
+    /**
+     * Returns true: the graph is built from the folder's config for the shape of the token ids.
+     *
+     * @return true
+     */
+    @Override
+    public boolean buildsForInputShapes() {
+        return true;
+    }
+
     @Override
     public void write(Graph graph, Path path) {
         write(graph, path, Map.of());

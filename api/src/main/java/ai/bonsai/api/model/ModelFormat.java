@@ -55,6 +55,20 @@ public interface ModelFormat extends ExtensionPoint {
     }
 
     /**
+     * Tells whether this format builds its graph for the input shapes it is given: a format that
+     * builds the graph from a config (a Hugging Face decoder folder, built for the shape of its
+     * token ids) rather than reading a graph whose shapes the file sets. A tool that runs a model
+     * on given tensors ({@code bonsai run}) then reads it with
+     * {@link #read(Path, GraphBuilder, Map)} for the tensors' shapes when none are given
+     * explicitly. The default is false.
+     *
+     * @return true if {@link #read(Path, GraphBuilder, Map)} builds the graph for the shapes
+     */
+    default boolean buildsForInputShapes() {
+        return false;
+    }
+
+    /**
      * Writes a model atomically (temp file, then rename).
      *
      * @param graph the graph
