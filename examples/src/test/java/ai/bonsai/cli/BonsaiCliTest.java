@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.bonsai.api.graph.Graph;
 import ai.bonsai.core.io.BundleFormat;
 import ai.bonsai.core.testing.TinyResNet;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,8 +17,7 @@ class BonsaiCliTest {
 
     private static final String PLUGINS_DIR = "bonsai.plugins.dir";
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final CliRunner cli = new CliRunner();
 
     @TempDir
     Path tmp;
@@ -31,24 +27,20 @@ class BonsaiCliTest {
         System.clearProperty(PLUGINS_DIR);
     }
 
-    private int run(String... args) {
-        return BonsaiCli.execute(new PrintWriter(out), new PrintWriter(err), args);
-    }
-
     @Test
     void withoutArgumentsPrintsUsageThatPointsToDemo() {
-        assertThat(run()).isZero();
-        assertThat(out.toString())
+        assertThat(cli.run()).isZero();
+        assertThat(cli.out())
                 .startsWith("Usage: bonsai")
                 .contains("  demo ")
                 .contains("'bonsai demo'");
-        assertThat(err.toString()).isEmpty();
+        assertThat(cli.err()).isEmpty();
     }
 
     @Test
     void helpOfDemoNamesTheSeedOption() {
-        assertThat(run("demo", "--help")).isZero();
-        assertThat(out.toString()).contains("Usage: bonsai demo").contains("--seed");
+        assertThat(cli.run("demo", "--help")).isZero();
+        assertThat(cli.out()).contains("Usage: bonsai demo").contains("--seed");
     }
 
     @Test
@@ -56,29 +48,29 @@ class BonsaiCliTest {
         Path missing = tmp.resolve("no-plugins");
         System.setProperty(PLUGINS_DIR, missing.toString());
 
-        assertThat(run("demo")).isEqualTo(1);
+        assertThat(cli.run("demo")).isEqualTo(1);
 
-        assertThat(err.toString())
+        assertThat(cli.err())
                 .isEqualTo("bonsai: plugins folder '" + missing + "' does not exist"
                         + System.lineSeparator());
-        assertThat(out.toString()).isEmpty();
+        assertThat(cli.out()).isEmpty();
     }
 
     @Test
     void verbosePrintsTheStackTrace() {
         System.setProperty(PLUGINS_DIR, tmp.resolve("no-plugins").toString());
 
-        assertThat(run("demo", "--verbose")).isEqualTo(1);
+        assertThat(cli.run("demo", "--verbose")).isEqualTo(1);
 
-        assertThat(err.toString())
+        assertThat(cli.err())
                 .startsWith("ai.bonsai.api.plugin.PluginException: plugins folder")
                 .contains("\tat ai.bonsai.cli.DemoCommand.call");
     }
 
     @Test
     void anUnknownOptionIsAUsageError() {
-        assertThat(run("demo", "--no-such-option")).isEqualTo(2);
-        assertThat(err.toString()).contains("Unknown option: '--no-such-option'");
+        assertThat(cli.run("demo", "--no-such-option")).isEqualTo(2);
+        assertThat(cli.err()).contains("Unknown option: '--no-such-option'");
     }
 
     @Test
@@ -89,12 +81,12 @@ class BonsaiCliTest {
                 "bonsai experiment fashion-mnist");
 
         for (String command : commands) {
-            out.getBuffer().setLength(0);
+            cli.clearOut();
             List<String> args = new ArrayList<>(List.of(command.split(" ")).subList(1,
                     command.split(" ").length));
             args.add("--help");
-            assertThat(run(args.toArray(String[]::new))).as(command).isZero();
-            assertThat(out.toString()).as(command).contains("Usage: " + command + " ")
+            assertThat(cli.run(args.toArray(String[]::new))).as(command).isZero();
+            assertThat(cli.out()).as(command).contains("Usage: " + command + " ")
                     .contains("--help").contains("--quiet").contains("--plugins=DIR");
         }
     }
@@ -106,35 +98,35 @@ class BonsaiCliTest {
 
     @Test
     void aBadValueIsAUsageErrorThatExitsWithTwo() {
-        assertThat(run("demo", "--runs", "0")).isEqualTo(2);
-        assertThat(err.toString()).isEqualTo("bonsai: --runs: must be at least 1, found 0"
+        assertThat(cli.run("demo", "--runs", "0")).isEqualTo(2);
+        assertThat(cli.err()).isEqualTo("bonsai: --runs: must be at least 1, found 0"
                 + System.lineSeparator());
     }
 
     @Test
     void anUnknownImportanceIsAUsageErrorThatListsTheAvailableOnes() throws Exception {
-        System.setProperty(PLUGINS_DIR, Files.createDirectories(tmp.resolve("plugins")).toString());
+        TestPlugins.useEmptyAsDefault(tmp.resolve("plugins"));
         Path model = tmp.resolve("tiny.bonsai");
         try (Graph g = TinyResNet.build()) {
             new BundleFormat().write(g, model);
         }
 
-        assertThat(run("prune", model.toString(), "--importance", "nosuch", "--out",
+        assertThat(cli.run("prune", model.toString(), "--importance", "nosuch", "--out",
                 tmp.resolve("out.bonsai").toString())).isEqualTo(2);
 
-        assertThat(err.toString()).startsWith("bonsai: --importance: importance.name: unknown"
+        assertThat(cli.err()).startsWith("bonsai: --importance: importance.name: unknown"
                 + " importance 'nosuch'; available: ").contains("l1", "l2", "activation", "taylor");
         assertThat(tmp.resolve("out.bonsai")).doesNotExist();
     }
 
     @Test
     void aMissingPluginsFolderIsAUsageError() throws Exception {
-        System.setProperty(PLUGINS_DIR, Files.createDirectories(tmp.resolve("plugins")).toString());
+        TestPlugins.useEmptyAsDefault(tmp.resolve("plugins"));
         Path missing = tmp.resolve("missing");
 
-        assertThat(run("plugins", "--plugins", missing.toString())).isEqualTo(2);
+        assertThat(cli.run("plugins", "--plugins", missing.toString())).isEqualTo(2);
 
-        assertThat(err.toString()).isEqualTo("bonsai: --plugins: plugins folder '" + missing
+        assertThat(cli.err()).isEqualTo("bonsai: --plugins: plugins folder '" + missing
                 + "' does not exist" + System.lineSeparator());
     }
 }

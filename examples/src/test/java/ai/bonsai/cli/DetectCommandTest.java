@@ -10,8 +10,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
@@ -32,8 +30,7 @@ class DetectCommandTest {
 
     private static final int SIZE = 160;
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final CliRunner cli = new CliRunner();
 
     @TempDir
     Path tmp;
@@ -68,18 +65,16 @@ class DetectCommandTest {
         Path png = work.resolve("out.png");
         Path json = work.resolve("boxes.json");
 
-        int status = BonsaiCli.execute(new PrintWriter(out), new PrintWriter(err), "detect",
-                work.resolve(modelFile).toString(), "--image", image.toString(),
-                "--out", png.toString(), "--json", json.toString(), "--conf", "0.25", "--iou",
-                "0.45");
+        int status = cli.run("detect", work.resolve(modelFile).toString(), "--image", image.toString(),
+                "--out", png.toString(), "--json", json.toString(), "--conf", "0.25", "--iou", "0.45");
 
-        assertThat(status).as(err.toString()).isZero();
+        assertThat(status).as(cli.err()).isZero();
         BufferedImage drawn = ImageIO.read(png.toFile());
         assertThat(drawn.getWidth()).isEqualTo(SIZE);
         assertThat(drawn.getHeight()).isEqualTo(SIZE);
         JsonNode boxes = new ObjectMapper().readTree(json.toFile()).get("detections");
         assertThat(boxes.size()).isBetween(1, 300);
-        assertThat(out.toString()).contains(boxes.size() + " objects; wrote " + png);
+        assertThat(cli.out()).contains(boxes.size() + " objects; wrote " + png);
         double previous = 1;
         for (JsonNode b : boxes) {
             double score = b.get("score").asDouble();
@@ -100,11 +95,11 @@ class DetectCommandTest {
         Path model = Files.copy(Resources.path("fixtures/tiny_mlp.onnx"), work.resolve("mlp.onnx"));
         Path png = work.resolve("out.png");
 
-        int status = BonsaiCli.execute(new PrintWriter(out), new PrintWriter(err), "detect",
-                model.toString(), "--image", image.toString(), "--out", png.toString());
+        int status = cli.run("detect", model.toString(), "--image", image.toString(), "--out",
+                png.toString());
 
         assertThat(status).isEqualTo(2);
-        assertThat(err.toString()).contains("no detector accepts").contains("[yolo]");
+        assertThat(cli.err()).contains("no detector accepts").contains("[yolo]");
         assertThat(png).doesNotExist();
     }
 

@@ -8,8 +8,6 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
@@ -28,8 +26,7 @@ class LlmPruneCommandTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final CliRunner cli = new CliRunner();
 
     @TempDir
     Path tmp;
@@ -46,10 +43,6 @@ class LlmPruneCommandTest {
         TestPlugins.clearDefault();
     }
 
-    private int run(String... args) {
-        return BonsaiCli.execute(new PrintWriter(out), new PrintWriter(err), args);
-    }
-
     private JsonNode config(Path folder) throws IOException {
         return JSON.readTree(folder.resolve("config.json").toFile());
     }
@@ -62,8 +55,8 @@ class LlmPruneCommandTest {
     /** Runs a pruned folder on the fixture's ids through {@code bonsai run} and returns the logits' shape. */
     private long[] runs(Path folder) {
         Path logits = tmp.resolve(folder.getFileName() + ".logits.safetensors");
-        assertThat(run("run", folder.toString(), "--input", llama.resolve("input_ids.safetensors").toString(),
-                "--out", logits.toString())).as(err.toString()).isZero();
+        assertThat(cli.run("run", folder.toString(), "--input", llama.resolve("input_ids.safetensors").toString(),
+                "--out", logits.toString())).as(cli.err()).isZero();
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray l = Safetensors.read(logits, m).get("lm_head");
             assertThat(l.isNaN().any().getBoolean()).isFalse();
@@ -74,8 +67,8 @@ class LlmPruneCommandTest {
     @Test
     void runBuildsTheFolderForTheGivenIdsAndMatchesPyTorchsLogits() {
         Path logits = tmp.resolve("logits.safetensors");
-        assertThat(run("run", llama.toString(), "--input", llama.resolve("input_ids.safetensors").toString(),
-                "--out", logits.toString())).as(err.toString()).isZero();
+        assertThat(cli.run("run", llama.toString(), "--input", llama.resolve("input_ids.safetensors").toString(),
+                "--out", logits.toString())).as(cli.err()).isZero();
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray actual = Safetensors.read(logits, m).get("lm_head");
             NDArray expected = Safetensors.read(llama.resolve("logits.safetensors"), m).get("logits");
@@ -87,10 +80,10 @@ class LlmPruneCommandTest {
     @Test
     void theFamilyDefaultRemovesKeyValueGroupsAndMlpChannelsAndKeepsAStandardCheckpoint() throws IOException {
         Path pruned = tmp.resolve("pruned");
-        assertThat(run("prune", llama.toString(), "--ratio", "0.25", "--out", pruned.toString()))
-                .as(err.toString()).isZero();
+        assertThat(cli.run("prune", llama.toString(), "--ratio", "0.25", "--out", pruned.toString()))
+                .as(cli.err()).isZero();
 
-        assertThat(out.toString()).contains("llm defaults: pruner.name = llm");
+        assertThat(cli.out()).contains("llm defaults: pruner.name = llm");
         JsonNode c = config(pruned);
         // ceil(0.25 x 2) = 1 of the 2 key/value groups goes, with its 4 query heads
         assertThat(c.get("num_key_value_heads").asInt()).isEqualTo(1);
@@ -107,7 +100,7 @@ class LlmPruneCommandTest {
     void aPlanSelectsQueryHeadsPerGroupAndAnMlpRatio() throws IOException {
         Path plan = plan("query.yaml", "{name: llm, ratio: 0.5, parameters: {head_mode: query_heads,"
                 + " head_ratio: 0.25, mlp_ratio: 0.3}}", "");
-        assertThat(run("prune", "--plan", plan.toString())).as(err.toString()).isZero();
+        assertThat(cli.run("prune", "--plan", plan.toString())).as(cli.err()).isZero();
 
         JsonNode c = config(tmp.resolve("query"));
         assertThat(c.get("num_attention_heads").asInt()).isEqualTo(6);
@@ -121,7 +114,7 @@ class LlmPruneCommandTest {
     void aPlanRemovesTheLayerOfLowestBlockInfluenceOnTheCalibrationIds() throws IOException {
         Path plan = plan("short.yaml", "{name: llm, ratio: 0.0, parameters: {remove_layers: 1}}",
                 "calibration: [tiny_llama/input_ids.safetensors]\n");
-        assertThat(run("prune", "--plan", plan.toString())).as(err.toString()).isZero();
+        assertThat(cli.run("prune", "--plan", plan.toString())).as(cli.err()).isZero();
 
         JsonNode c = config(tmp.resolve("short"));
         assertThat(c.get("num_hidden_layers").asInt()).isEqualTo(3);
@@ -134,7 +127,7 @@ class LlmPruneCommandTest {
     void aPlanRanksHeadsAndMlpChannelsAcrossLayersAndPrunesTheHiddenSize() throws IOException {
         Path plan = plan("global.yaml", "{name: llm, ratio: 0.3, parameters: {uniform: false, head_ratio: 0.0,"
                 + " hidden_ratio: 0.25, layers: [1, 4]}}", "");
-        assertThat(run("prune", "--plan", plan.toString())).as(err.toString()).isZero();
+        assertThat(cli.run("prune", "--plan", plan.toString())).as(cli.err()).isZero();
 
         JsonNode c = config(tmp.resolve("global"));
         assertThat(c.get("hidden_size").asInt()).isEqualTo(48);
@@ -152,26 +145,26 @@ class LlmPruneCommandTest {
     @Test
     void badParametersExitTwoNamingTheFieldAndWriteNothing() throws IOException {
         Path unknown = plan("unknown.yaml", "{name: llm, parameters: {heads: 2}}", "");
-        assertThat(run("prune", "--plan", unknown.toString())).isEqualTo(2);
-        assertThat(err.toString()).containsPattern("unknown.yaml:2:\\d+: pruner.parameters.heads: unknown"
+        assertThat(cli.run("prune", "--plan", unknown.toString())).isEqualTo(2);
+        assertThat(cli.err()).containsPattern("unknown.yaml:2:\\d+: pruner.parameters.heads: unknown"
                 + " parameter of pruner 'llm'; known: head_ratio, head_mode");
 
         Path mode = plan("mode.yaml", "{name: llm, parameters: {head_mode: heads}}", "");
-        assertThat(run("prune", "--plan", mode.toString())).isEqualTo(2);
-        assertThat(err.toString()).contains("pruner.parameters.head_mode: must be one of kv_groups, query_heads");
+        assertThat(cli.run("prune", "--plan", mode.toString())).isEqualTo(2);
+        assertThat(cli.err()).contains("pruner.parameters.head_mode: must be one of kv_groups, query_heads");
 
         Path range = plan("range.yaml", "{name: llm, parameters: {layers: [0, 9]}}", "");
-        assertThat(run("prune", "--plan", range.toString())).isEqualTo(2);
-        assertThat(err.toString()).containsPattern("range.yaml:2:\\d+: pruner.parameters.layers: \\[0, 9\\)"
+        assertThat(cli.run("prune", "--plan", range.toString())).isEqualTo(2);
+        assertThat(cli.err()).containsPattern("range.yaml:2:\\d+: pruner.parameters.layers: \\[0, 9\\)"
                 + " exceeds the model's 4 layers");
 
         Path calibration = plan("calib.yaml", "{name: llm, parameters: {remove_layers: 1}}", "");
-        assertThat(run("prune", "--plan", calibration.toString())).isEqualTo(2);
-        assertThat(err.toString()).contains("pruner.parameters: pruner 'llm' as configured needs calibration data");
+        assertThat(cli.run("prune", "--plan", calibration.toString())).isEqualTo(2);
+        assertThat(cli.err()).contains("pruner.parameters: pruner 'llm' as configured needs calibration data");
 
         Path meta = plan("meta.yaml", "{name: meta, parameters: {head_ratio: 0.5}}", "");
-        assertThat(run("prune", "--plan", meta.toString())).isEqualTo(2);
-        assertThat(err.toString()).contains("pruner.parameters.head_ratio: pruner 'meta' takes no parameters");
+        assertThat(cli.run("prune", "--plan", meta.toString())).isEqualTo(2);
+        assertThat(cli.err()).contains("pruner.parameters.head_ratio: pruner 'meta' takes no parameters");
 
         for (String name : new String[] {"unknown", "mode", "range", "calib", "meta"}) {
             assertThat(tmp.resolve(name)).doesNotExist();

@@ -10,8 +10,6 @@ import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
@@ -31,8 +29,7 @@ class LlmTaskCommandsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final CliRunner cli = new CliRunner();
 
     @TempDir
     Path tmp;
@@ -47,10 +44,6 @@ class LlmTaskCommandsTest {
     @AfterEach
     void clearPluginsDir() {
         TestPlugins.clearDefault();
-    }
-
-    private int run(String... args) {
-        return BonsaiCli.execute(new PrintWriter(out), new PrintWriter(err), args);
     }
 
     @Test
@@ -69,19 +62,19 @@ class LlmTaskCommandsTest {
         }
         Path ids = Files.writeString(tmp.resolve("prompt.txt"), prompt + "\n");
 
-        assertThat(run("generate", llama.toString(), "--ids", ids.toString(), "-n", "3"))
-                .as(err.toString()).isZero();
+        assertThat(cli.run("generate", llama.toString(), "--ids", ids.toString(), "-n", "3"))
+                .as(cli.err()).isZero();
 
-        assertThat(out.toString()).contains("prompt    " + prompt);
-        Matcher generated = Pattern.compile("generated (\\d+) (\\d+) (\\d+)").matcher(out.toString());
-        assertThat(generated.find()).as(out.toString()).isTrue();
+        assertThat(cli.out()).contains("prompt    " + prompt);
+        Matcher generated = Pattern.compile("generated (\\d+) (\\d+) (\\d+)").matcher(cli.out());
+        assertThat(generated.find()).as(cli.out()).isTrue();
         assertThat(Long.parseLong(generated.group(1))).isEqualTo(firstExpected);
     }
 
     @Test
     void aTextPromptWithoutTokenizerSupportExitsTwoNamingTheOption() {
-        assertThat(run("generate", llama.toString(), "--prompt", "hello", "-n", "2")).isEqualTo(2);
-        assertThat(err.toString()).contains("--prompt: text prompts need the model's tokenizer")
+        assertThat(cli.run("generate", llama.toString(), "--prompt", "hello", "-n", "2")).isEqualTo(2);
+        assertThat(cli.err()).contains("--prompt: text prompts need the model's tokenizer")
                 .contains("has no tokenizer.json").contains("--ids FILE");
     }
 
@@ -96,10 +89,10 @@ class LlmTaskCommandsTest {
         }
         Path json = tmp.resolve("ppl.json");
 
-        assertThat(run("eval", llama.toString(), "--data", llama.resolve("input_ids.safetensors").toString(),
-                "--batch", "1", "--json", json.toString())).as(err.toString()).isZero();
+        assertThat(cli.run("eval", llama.toString(), "--data", llama.resolve("input_ids.safetensors").toString(),
+                "--batch", "1", "--json", json.toString())).as(cli.err()).isZero();
 
-        assertThat(out.toString()).contains("over 22 tokens: 2 sequences of 12");
+        assertThat(cli.out()).contains("over 22 tokens: 2 sequences of 12");
         JsonNode figures = JSON.readTree(json.toFile());
         assertThat(figures.get("perplexity").asDouble()).isCloseTo(expected, within(1e-3 * expected));
         assertThat(figures.get("tokens").asLong()).isEqualTo(22);
@@ -108,14 +101,14 @@ class LlmTaskCommandsTest {
     @Test
     void benchComparesAFolderWithItsPrunedCopySideBySide() throws IOException {
         Path pruned = tmp.resolve("pruned");
-        assertThat(run("prune", llama.toString(), "--ratio", "0.5", "--out", pruned.toString()))
-                .as(err.toString()).isZero();
+        assertThat(cli.run("prune", llama.toString(), "--ratio", "0.5", "--out", pruned.toString()))
+                .as(cli.err()).isZero();
         Path json = tmp.resolve("bench.json");
 
-        assertThat(run("bench", llama.toString(), pruned.toString(), "--batch", "1,2", "--prompt-length", "8",
-                "--new-tokens", "2", "--runs", "1", "--out", json.toString())).as(err.toString()).isZero();
+        assertThat(cli.run("bench", llama.toString(), pruned.toString(), "--batch", "1,2", "--prompt-length", "8",
+                "--new-tokens", "2", "--runs", "1", "--out", json.toString())).as(cli.err()).isZero();
 
-        assertThat(out.toString()).contains("tokens/s, prompt 8, 2 new tokens, median of 1")
+        assertThat(cli.out()).contains("tokens/s, prompt 8, 2 new tokens, median of 1")
                 .containsPattern("batch +phase +tiny_llama +pruned +speed-up")
                 .containsPattern("\\n1 +prefill +[0-9.]+ +[0-9.]+ +[0-9.]+x")
                 .containsPattern("\\n2 +decode +[0-9.]+ +[0-9.]+ +[0-9.]+x");

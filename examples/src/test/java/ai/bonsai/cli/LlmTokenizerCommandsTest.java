@@ -8,8 +8,6 @@ import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -34,8 +32,7 @@ class LlmTokenizerCommandsTest {
     /** "The cat sat on a red mat", encoded: BOS, then one id per word. */
     private static final String ENCODED = "1 5 17 23 42 56 103 64";
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final CliRunner cli = new CliRunner();
 
     @TempDir
     Path tmp;
@@ -53,28 +50,24 @@ class LlmTokenizerCommandsTest {
         TestPlugins.clearDefault();
     }
 
-    private int run(String... args) {
-        return BonsaiCli.execute(new PrintWriter(out), new PrintWriter(err), args);
-    }
-
     private String generated() {
-        Matcher m = Pattern.compile("generated ([0-9 ]+)").matcher(out.toString());
-        assertThat(m.find()).as(out.toString()).isTrue();
+        Matcher m = Pattern.compile("generated ([0-9 ]+)").matcher(cli.out());
+        assertThat(m.find()).as(cli.out()).isTrue();
         return m.group(1).trim();
     }
 
     @Test
     void aTextPromptContinuesAsItsEncodedIds() throws IOException {
-        assertThat(run("generate", llama.toString(), "--prompt", "The cat sat on a red mat", "-n", "4"))
-                .as(err.toString()).isZero();
-        assertThat(out.toString()).contains("prompt    " + ENCODED).contains("text      ");
+        assertThat(cli.run("generate", llama.toString(), "--prompt", "The cat sat on a red mat", "-n", "4"))
+                .as(cli.err()).isZero();
+        assertThat(cli.out()).contains("prompt    " + ENCODED).contains("text      ");
         String fromText = generated();
         assertThat(fromText.split(" ")).hasSize(4);
 
-        out.getBuffer().setLength(0);
+        cli.clearOut();
         Path ids = Files.writeString(tmp.resolve("prompt.txt"), ENCODED + "\n");
-        assertThat(run("generate", llama.toString(), "--ids", ids.toString(), "-n", "4"))
-                .as(err.toString()).isZero();
+        assertThat(cli.run("generate", llama.toString(), "--ids", ids.toString(), "-n", "4"))
+                .as(cli.err()).isZero();
         assertThat(generated()).isEqualTo(fromText);
     }
 
@@ -104,9 +97,9 @@ class LlmTokenizerCommandsTest {
                 + "importance: wanda\n"
                 + "pruner: {name: llm, ratio: 0.3, parameters: {uniform: false, head_ratio: 0.25}}\n"
                 + "outputs: {model: " + name + ", summary: " + name + ".json}\n");
-        assertThat(run("prune", "--plan", plan.toString(), "--calibration", calibration.toString()))
-                .as(err.toString()).isZero();
-        assertThat(out.toString()).contains("calibrated on 1 batch(es)");
+        assertThat(cli.run("prune", "--plan", plan.toString(), "--calibration", calibration.toString()))
+                .as(cli.err()).isZero();
+        assertThat(cli.out()).contains("calibrated on 1 batch(es)");
         JsonNode summary = JSON.readTree(tmp.resolve(name + ".json").toFile());
         return JSON.createObjectNode().<com.fasterxml.jackson.databind.node.ObjectNode>set("config",
                 JSON.readTree(tmp.resolve(name).resolve("config.json").toFile()))

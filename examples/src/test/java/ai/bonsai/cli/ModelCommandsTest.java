@@ -21,8 +21,6 @@ import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,27 +34,21 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code bonsai prune}, {@code run} and {@code inspect} on Bonsai bundles of tiny_resnet. */
 class ModelCommandsTest {
 
-    private static final String PLUGINS_DIR = "bonsai.plugins.dir";
     private static final BundleFormat BUNDLE = new BundleFormat();
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final CliRunner cli = new CliRunner();
 
     @TempDir
     Path tmp;
 
     @BeforeEach
     void emptyPluginsDir() throws IOException {
-        System.setProperty(PLUGINS_DIR, Files.createDirectories(tmp.resolve("plugins")).toString());
+        TestPlugins.useEmptyAsDefault(tmp.resolve("plugins"));
     }
 
     @AfterEach
     void clearPluginsDir() {
-        System.clearProperty(PLUGINS_DIR);
-    }
-
-    private int run(String... args) {
-        return BonsaiCli.execute(new PrintWriter(out), new PrintWriter(err), args);
+        TestPlugins.clearDefault();
     }
 
     private Path tinyResNetBundle() {
@@ -73,8 +65,8 @@ class ModelCommandsTest {
         Path pruned = tmp.resolve("pruned.bonsai");
         Path json = tmp.resolve("summary.json");
 
-        assertThat(run("prune", model.toString(), "--ratio", "0.5", "--out", pruned.toString(),
-                "--json", json.toString())).as(err.toString()).isZero();
+        assertThat(cli.run("prune", model.toString(), "--ratio", "0.5", "--out", pruned.toString(),
+                "--json", json.toString())).as(cli.err()).isZero();
 
         JsonNode summary = new ObjectMapper().readTree(json.toFile());
         try (PluginHost host = PluginHost.classpathOnly();
@@ -104,7 +96,7 @@ class ModelCommandsTest {
                 assertThat(WeightRows.kept(rows, after, layer)).as(layer).isEqualTo(expected);
             }
         }
-        assertThat(out.toString()).contains("params").contains("MACs").contains("conv1")
+        assertThat(cli.out()).contains("params").contains("MACs").contains("conv1")
                 .contains("16 -> 8").contains("wrote " + pruned);
         assertThat(Files.list(tmp).map(p -> p.getFileName().toString()))
                 .containsExactlyInAnyOrder("plugins", "tiny_resnet.bonsai", "pruned.bonsai", "summary.json");
@@ -121,15 +113,15 @@ class ModelCommandsTest {
         }
         long target = before / 2;
 
-        assertThat(run("prune", model.toString(), "--target-macs", Long.toString(target),
+        assertThat(cli.run("prune", model.toString(), "--target-macs", Long.toString(target),
                 "--out", tmp.resolve("p.bonsai").toString(), "--json", json.toString()))
-                .as(err.toString()).isZero();
+                .as(cli.err()).isZero();
 
         JsonNode summary = new ObjectMapper().readTree(json.toFile());
         assertThat(summary.get("macs_after").asLong()).isLessThanOrEqualTo(target)
                 .isGreaterThan(target * 8 / 10);
         assertThat(summary.at("/setting/ratio").asDouble()).isBetween(0.0, 1.0);
-        assertThat(out.toString()).contains("budget: macs");
+        assertThat(cli.out()).contains("budget: macs");
     }
 
     @Test
@@ -137,10 +129,10 @@ class ModelCommandsTest {
         Path model = tinyResNetBundle();
         Path target = tmp.resolve("p.bonsai");
 
-        assertThat(run("prune", model.toString(), "--importance", "taylor", "--out",
+        assertThat(cli.run("prune", model.toString(), "--importance", "taylor", "--out",
                 target.toString())).as("a configuration error").isEqualTo(2);
 
-        assertThat(err.toString()).contains("calibration").contains("taylor");
+        assertThat(cli.err()).contains("calibration").contains("taylor");
         assertThat(target).doesNotExist();
     }
 
@@ -149,17 +141,17 @@ class ModelCommandsTest {
         Path model = tinyResNetBundle();
         Path target = tmp.resolve("p.bonsai");
 
-        assertThat(run("prune", model.toString(), "--input-shape", "input=1,3,64,64", "--out",
+        assertThat(cli.run("prune", model.toString(), "--input-shape", "input=1,3,64,64", "--out",
                 target.toString())).as("a plan error").isEqualTo(2);
-        assertThat(err.toString()).contains("model.input_shapes.input")
+        assertThat(cli.err()).contains("model.input_shapes.input")
                 .contains("the model's input is (1, 3, 32, 32), the plan says (1, 3, 64, 64)");
         assertThat(target).doesNotExist();
 
-        assertThat(run("prune", model.toString(), "--input-shape", "input=1,3,32,32", "--out",
-                target.toString())).as(err.toString()).isZero();
+        assertThat(cli.run("prune", model.toString(), "--input-shape", "input=1,3,32,32", "--out",
+                target.toString())).as(cli.err()).isZero();
         assertThat(target).exists();
-        assertThat(run("inspect", model.toString(), "--input-shape", "input=1,3,x,32")).isEqualTo(2);
-        assertThat(err.toString()).contains("--input-shape 'input=1,3,x,32': 'x' is not an integer");
+        assertThat(cli.run("inspect", model.toString(), "--input-shape", "input=1,3,x,32")).isEqualTo(2);
+        assertThat(cli.err()).contains("--input-shape 'input=1,3,x,32': 'x' is not an integer");
     }
 
     @Test
@@ -167,9 +159,9 @@ class ModelCommandsTest {
         Path model = tinyResNetBundle();
         Path target = tmp.resolve("pruned.xyz");
 
-        assertThat(run("prune", model.toString(), "--out", target.toString())).isEqualTo(2);
+        assertThat(cli.run("prune", model.toString(), "--out", target.toString())).isEqualTo(2);
 
-        assertThat(err.toString()).contains("no model format reads or writes 'pruned.xyz'")
+        assertThat(cli.err()).contains("no model format reads or writes 'pruned.xyz'")
                 .contains("bonsai");
         assertThat(target).doesNotExist();
     }
@@ -185,8 +177,8 @@ class ModelCommandsTest {
             NDArray x = m.randomNormal(new Shape(1, 3, 32, 32));
             Safetensors.write(Map.of("input", x), inputs);
 
-            assertThat(run("run", model.toString(), "--input", inputs.toString(),
-                    "--out", outputs.toString())).as(err.toString()).isZero();
+            assertThat(cli.run("run", model.toString(), "--input", inputs.toString(),
+                    "--out", outputs.toString())).as(cli.err()).isZero();
 
             NDArray expected = new GraphExecutor(g).forward(new NDList(x)).head();
             NDArray actual = Safetensors.read(outputs, m).get(g.outputs().get(0).name());
@@ -203,20 +195,20 @@ class ModelCommandsTest {
             Safetensors.write(Map.of("image", m.zeros(new Shape(1, 3, 8, 8))), inputs);
         }
 
-        assertThat(run("run", model.toString(), "--input", inputs.toString(),
+        assertThat(cli.run("run", model.toString(), "--input", inputs.toString(),
                 "--out", tmp.resolve("o.safetensors").toString())).isEqualTo(1);
 
-        assertThat(err.toString()).contains("missing input 'input' (1, 3, 32, 32)")
+        assertThat(cli.err()).contains("missing input 'input' (1, 3, 32, 32)")
                 .contains("unexpected tensor 'image'");
         assertThat(tmp.resolve("o.safetensors")).doesNotExist();
     }
 
     @Test
     void fileBenchmarkOfAnUnknownFormatNamesTheAvailableOnes() {
-        assertThat(run("bench", "--format", "nope", "--out", tmp.resolve("b.json").toString()))
+        assertThat(cli.run("bench", "--format", "nope", "--out", tmp.resolve("b.json").toString()))
                 .isEqualTo(1);
 
-        assertThat(err.toString()).contains("'nope'").contains("bonsai");
+        assertThat(cli.err()).contains("'nope'").contains("bonsai");
         assertThat(tmp.resolve("b.json")).doesNotExist();
     }
 
@@ -236,9 +228,9 @@ class ModelCommandsTest {
             }
         }
 
-        assertThat(run("inspect", model.toString())).as(err.toString()).isZero();
+        assertThat(cli.run("inspect", model.toString())).as(cli.err()).isZero();
 
-        assertThat(out.toString())
+        assertThat(cli.out())
                 .contains("input    x (1, 4, 8)")
                 .contains("linear 3").contains("matmul 2")
                 .contains("classifiers kept: [head]")

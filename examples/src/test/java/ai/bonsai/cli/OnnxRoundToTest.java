@@ -9,8 +9,6 @@ import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
@@ -24,8 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class OnnxRoundToTest {
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final CliRunner cli = new CliRunner();
 
     @TempDir
     Path tmp;
@@ -51,8 +48,7 @@ class OnnxRoundToTest {
         args[0] = "prune";
         args[1] = "--json=" + json;
         System.arraycopy(options, 0, args, 2, options.length);
-        assertThat(BonsaiCli.execute(new PrintWriter(out), new PrintWriter(err), args))
-                .as(err.toString()).isZero();
+        assertThat(cli.run(args)).as(cli.err()).isZero();
         return new ObjectMapper().readTree(json.toFile());
     }
 

@@ -6,8 +6,6 @@ import ai.bonsai.core.testing.Resources;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,8 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class PlanCommandTest {
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final CliRunner cli = new CliRunner();
 
     @TempDir
     Path tmp;
@@ -48,10 +45,6 @@ class PlanCommandTest {
     @AfterEach
     void clearPluginsDir() {
         TestPlugins.clearDefault();
-    }
-
-    private int run(String... args) {
-        return BonsaiCli.execute(new PrintWriter(out), new PrintWriter(err), args);
     }
 
     private Path plan(String yaml) throws IOException {
@@ -73,12 +66,12 @@ class PlanCommandTest {
                 pruner: {ratio: 0.4, global: true, ignored_layers: [conv1], round_to: 2}
                 outputs: {model: a.onnx, summary: a.json}
                 """);
-        assertThat(run("prune", "--plan", plan.toString())).as(err.toString()).isZero();
-        assertThat(run("prune", work.resolve("net.onnx").toString(), "--importance", "taylor",
+        assertThat(cli.run("prune", "--plan", plan.toString())).as(cli.err()).isZero();
+        assertThat(cli.run("prune", work.resolve("net.onnx").toString(), "--importance", "taylor",
                 "--calibration", work.resolve("calib.safetensors").toString(), "--ratio", "0.4",
                 "--global", "--ignore", "conv1", "--round-to", "2",
                 "--out", work.resolve("b.onnx").toString(), "--json", work.resolve("b.json").toString()))
-                .as(err.toString()).isZero();
+                .as(cli.err()).isZero();
 
         assertThat(Files.readAllBytes(work.resolve("a.onnx")))
                 .isEqualTo(Files.readAllBytes(work.resolve("b.onnx")));
@@ -96,8 +89,8 @@ class PlanCommandTest {
                 pruner: {ratio: 0.25}
                 outputs: {model: a.onnx, summary: a.json}
                 """);
-        assertThat(run("prune", "--plan", plan.toString(), "--ratio", "0.5", "--json",
-                work.resolve("b.json").toString())).as(err.toString()).isZero();
+        assertThat(cli.run("prune", "--plan", plan.toString(), "--ratio", "0.5", "--json",
+                work.resolve("b.json").toString())).as(cli.err()).isZero();
 
         JsonNode ref = Resources.json("reference/tiny_resnet__l2_local50.json");
         JsonNode summary = new ObjectMapper().readTree(work.resolve("b.json").toFile());
@@ -116,11 +109,11 @@ class PlanCommandTest {
                 """);
         List<String> before = workFiles();
 
-        assertThat(run("plan", "check", plan.toString())).as(err.toString()).isZero();
+        assertThat(cli.run("plan", "check", plan.toString())).as(cli.err()).isZero();
 
         JsonNode ref = Resources.json("reference/tiny_resnet__l2_local50.json");
         assertThat(workFiles()).isEqualTo(before);
-        assertThat(out.toString())
+        assertThat(cli.out())
                 .contains("is valid: meta with l2")
                 .contains("step 1  block_conv1")
                 .contains(String.format("%,15d -> %,15d predicted", ref.get("params_before").asLong(),
@@ -140,16 +133,16 @@ class PlanCommandTest {
                 pruner: {ratio: 0.5}
                 """);
 
-        assertThat(run("plan", "check", plan.toString())).as(err.toString()).isZero();
+        assertThat(cli.run("plan", "check", plan.toString())).as(cli.err()).isZero();
 
-        assertThat(out.toString()).contains("is valid: meta with l2").contains("step 1  conv1")
+        assertThat(cli.out()).contains("is valid: meta with l2").contains("step 1  conv1")
                 .contains("11,181,642 ->");
     }
 
     @Test
     void pruneWithoutAModelSaysWhereToGiveIt() {
-        assertThat(run("prune", "--out", work.resolve("x.onnx").toString())).isEqualTo(2);
-        assertThat(err.toString()).contains("model.path: required: give MODEL or model.path");
+        assertThat(cli.run("prune", "--out", work.resolve("x.onnx").toString())).isEqualTo(2);
+        assertThat(cli.err()).contains("model.path: required: give MODEL or model.path");
     }
 
     static Stream<Arguments> badPlans() {
@@ -201,20 +194,20 @@ class PlanCommandTest {
         Path plan = plan(yaml + "outputs: {model: out.onnx, summary: out.json}\n");
         List<String> before = workFiles();
 
-        assertThat(run("prune", "--plan", plan.toString())).isEqualTo(2);
-        assertThat(err.toString()).startsWith("bonsai: " + plan + message);
-        assertThat(err.toString().lines()).hasSize(1);
+        assertThat(cli.run("prune", "--plan", plan.toString())).isEqualTo(2);
+        assertThat(cli.err()).startsWith("bonsai: " + plan + message);
+        assertThat(cli.err().lines()).hasSize(1);
         assertThat(workFiles()).isEqualTo(before);
 
-        assertThat(run("plan", "check", plan.toString())).isEqualTo(2);
+        assertThat(cli.run("plan", "check", plan.toString())).isEqualTo(2);
         assertThat(workFiles()).isEqualTo(before);
     }
 
     @ParameterizedTest
     @MethodSource("examplePlans")
     void theExamplePlansAreValid(Path plan) {
-        assertThat(run("plan", "check", plan.toString())).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("predicted").contains("nothing written");
+        assertThat(cli.run("plan", "check", plan.toString())).as(cli.err()).isZero();
+        assertThat(cli.out()).contains("predicted").contains("nothing written");
     }
 
     static Stream<Path> examplePlans() throws IOException {

@@ -6,8 +6,6 @@ import ai.bonsai.api.graph.Graph;
 import ai.bonsai.core.io.BundleFormat;
 import ai.bonsai.core.testing.TinyResNet;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
@@ -20,26 +18,20 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code bonsai prune --report}: the HTML page of a tiny_resnet run, and none on failure. */
 class PruneCommandReportTest {
 
-    private static final String PLUGINS_DIR = "bonsai.plugins.dir";
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final CliRunner cli = new CliRunner();
 
     @TempDir
     Path tmp;
 
     @BeforeEach
     void emptyPluginsDir() throws IOException {
-        System.setProperty(PLUGINS_DIR, Files.createDirectories(tmp.resolve("plugins")).toString());
+        TestPlugins.useEmptyAsDefault(tmp.resolve("plugins"));
     }
 
     @AfterEach
     void clearPluginsDir() {
-        System.clearProperty(PLUGINS_DIR);
-    }
-
-    private int run(String... args) {
-        return BonsaiCli.execute(new PrintWriter(out), new PrintWriter(err), args);
+        TestPlugins.clearDefault();
     }
 
     private Path tinyResNetBundle() {
@@ -54,9 +46,9 @@ class PruneCommandReportTest {
     void theReportShowsTorchPruningsFiguresEveryLayerAndTheGroups() throws IOException {
         Path report = tmp.resolve("out/report.html");
 
-        assertThat(run("prune", tinyResNetBundle().toString(), "--ratio", "0.5", "--out",
+        assertThat(cli.run("prune", tinyResNetBundle().toString(), "--ratio", "0.5", "--out",
                 tmp.resolve("pruned.bonsai").toString(), "--report", report.toString()))
-                .as(err.toString()).isZero();
+                .as(cli.err()).isZero();
 
         String html = Files.readString(report);
         // Torch-Pruning 1.6, tiny_resnet, L2 local 50 %, fc ignored: 16,426 -> 4,634 params
@@ -67,19 +59,19 @@ class PruneCommandReportTest {
                 .contains("<svg id=\"chart-widths\"").contains("<svg id=\"chart-macs\"")
                 .contains("step 1: head, 16 channels");
         assertThat(count(html, "<tr(?: class=\"unchanged\")?><td>")).isEqualTo(13);
-        assertThat(out.toString()).contains("wrote " + report);
-        assertThat(err.toString()).as("no progress bars off a terminal").isEmpty();
+        assertThat(cli.out()).contains("wrote " + report);
+        assertThat(cli.err()).as("no progress bars off a terminal").isEmpty();
     }
 
     @Test
     void aFailedRunWritesNoReport() throws IOException {
         Path report = tmp.resolve("report.html");
 
-        assertThat(run("prune", tinyResNetBundle().toString(), "--out",
+        assertThat(cli.run("prune", tinyResNetBundle().toString(), "--out",
                 tmp.resolve("pruned.unknown").toString(), "--report", report.toString()))
                 .as("a usage error").isEqualTo(2);
 
-        assertThat(err.toString()).contains("no model format");
+        assertThat(cli.err()).contains("no model format");
         assertThat(report).doesNotExist();
     }
 

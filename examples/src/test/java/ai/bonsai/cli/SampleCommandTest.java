@@ -12,8 +12,6 @@ import ai.bonsai.core.pruner.MetaPruner;
 import ai.bonsai.core.testing.Resources;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -32,11 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SampleCommandTest {
 
-    /** The distribution's plugins folder: empty here, the jars come with {@code --plugins}. */
-    private static final String PLUGINS_DIR = "bonsai.plugins.dir";
-
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final CliRunner cli = new CliRunner();
 
     @TempDir
     Path tmp;
@@ -48,7 +42,8 @@ class SampleCommandTest {
     void prunedFixture() throws IOException {
         plugins = Files.createDirectories(tmp.resolve("plugins"));
         TestPlugins.copyInto(plugins);
-        System.setProperty(PLUGINS_DIR, Files.createDirectories(tmp.resolve("no-plugins")).toString());
+        // the distribution's plugins folder: empty here, the jars come with --plugins
+        TestPlugins.useEmptyAsDefault(tmp.resolve("no-plugins"));
         Path source = Resources.path("fixtures/ddpm_unet_micro");
         pruned = tmp.resolve("pruned");
         try (PluginHost host = PluginHost.builder().optPluginsDir(plugins).build()) {
@@ -65,25 +60,21 @@ class SampleCommandTest {
 
     @AfterEach
     void clearPluginsDir() {
-        System.clearProperty(PLUGINS_DIR);
-    }
-
-    private int run(String... args) {
-        return BonsaiCli.execute(new PrintWriter(out), new PrintWriter(err), args);
+        TestPlugins.clearDefault();
     }
 
     @Test
     void writesAPngGridOfTheRightSizeFromThePrunedUNet() throws IOException {
         Path grid = tmp.resolve("grid.png");
-        assertThat(run("--plugins", plugins.toString(), "sample", pruned.toString(), "--steps", "3",
-                "--seed", "0", "--count", "5", "--out", grid.toString())).as(err.toString()).isZero();
+        assertThat(cli.run("--plugins", plugins.toString(), "sample", pruned.toString(), "--steps", "3",
+                "--seed", "0", "--count", "5", "--out", grid.toString())).as(cli.err()).isZero();
         BufferedImage image = ImageIO.read(grid.toFile());
         assertThat(image.getWidth()).isEqualTo(3 * 16);
         assertThat(image.getHeight()).isEqualTo(2 * 16);
-        assertThat(out.toString()).contains("5 images (ddim, 3 steps, seed 0), 3 x 2 grid, 48 x 32 pixels");
+        assertThat(cli.out()).contains("5 images (ddim, 3 steps, seed 0), 3 x 2 grid, 48 x 32 pixels");
 
         Path again = tmp.resolve("again.png");
-        assertThat(run("--plugins", plugins.toString(), "sample", pruned.toString(), "--steps", "3",
+        assertThat(cli.run("--plugins", plugins.toString(), "sample", pruned.toString(), "--steps", "3",
                 "--count", "5", "--out", again.toString())).isZero();
         assertThat(Files.readAllBytes(again)).isEqualTo(Files.readAllBytes(grid));
     }
@@ -92,9 +83,9 @@ class SampleCommandTest {
     void aModelNoSamplerAcceptsFailsNamingIt() throws IOException {
         Path net = Files.copy(Resources.path("fixtures/tiny_resnet.onnx"), tmp.resolve("net.onnx"));
         Path grid = tmp.resolve("grid.png");
-        assertThat(run("--plugins", plugins.toString(), "sample", net.toString(), "--out", grid.toString()))
+        assertThat(cli.run("--plugins", plugins.toString(), "sample", net.toString(), "--out", grid.toString()))
                 .isEqualTo(1);
-        assertThat(err.toString()).contains("no sampler accepts model '" + net + "'; samplers: [ddim]");
+        assertThat(cli.err()).contains("no sampler accepts model '" + net + "'; samplers: [ddim]");
         assertThat(grid).doesNotExist();
     }
 }

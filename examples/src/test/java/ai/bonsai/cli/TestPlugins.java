@@ -40,7 +40,20 @@ public final class TestPlugins {
         return dir;
     }
 
-    /** Forgets the default plugins folder {@link #useAsDefault} set. */
+    /**
+     * Makes an empty folder the default plugins folder ({@code bonsai.plugins.dir}) of the hosts the
+     * test opens: they find the classpath's extensions only.
+     *
+     * @param dir the folder, created if missing
+     * @return the folder
+     * @throws IOException if the folder cannot be created
+     */
+    public static Path useEmptyAsDefault(Path dir) throws IOException {
+        System.setProperty(DEFAULT_DIR, Files.createDirectories(dir).toString());
+        return dir;
+    }
+
+    /** Forgets the default plugins folder {@link #useAsDefault} or {@link #useEmptyAsDefault} set. */
     public static void clearDefault() {
         System.clearProperty(DEFAULT_DIR);
     }

@@ -2,10 +2,8 @@ package ai.bonsai.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.bonsai.cli.BonsaiCli;
+import ai.bonsai.cli.CliRunner;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,12 +23,7 @@ class FashionMnistExperimentTest {
     @TempDir
     Path dir;
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    private int run(String... args) {
-        return BonsaiCli.execute(new PrintWriter(out), new PrintWriter(err), args);
-    }
+    private final CliRunner cli = new CliRunner();
 
     /** Trains the base and three variants end to end (about 80 s on 2 cores). */
     @Test
@@ -40,12 +33,12 @@ class FashionMnistExperimentTest {
         IdxFiles.writeSyntheticFashionMnist(data, 48, 16);
         Path table = dir.resolve("BENCHMARKS.md");
 
-        int status = run("experiment", "fashion-mnist", "--data", data.toString(),
+        int status = cli.run("experiment", "fashion-mnist", "--data", data.toString(),
                 "--out", table.toString(), "--train-images", "32", "--epochs", "1",
                 "--sparse-epochs", "1", "--fine-tune-epochs", "1", "--batch-size", "16",
                 "--latency-runs", "1", "--latency-batch", "2");
 
-        assertThat(status).as(err.toString()).isZero();
+        assertThat(status).as(cli.err()).isZero();
         String markdown = Files.readString(table);
         assertThat(markdown)
                 .contains("bonsai experiment fashion-mnist --data " + data + " --out " + table
@@ -67,7 +60,7 @@ class FashionMnistExperimentTest {
                 .as("header, base and three variants").hasSize(1 + 1 + 3);
         assertThat(markdown).contains("- **group-norm (sparse)**: sparse training with"
                 + " `GroupNormRegularizer`", "raised to 0.01 (bnscale) and 0.005 (group_norm)");
-        assertThat(out.toString()).contains("base", "epoch 1/1", "magnitude (L2) fine-tune",
+        assertThat(cli.out()).contains("base", "epoch 1/1", "magnitude (L2) fine-tune",
                 "bnscale (sparse) sparse", "group-norm (sparse) sparse",
                 "group-norm (sparse) fine-tune", "wrote " + table);
     }
@@ -76,11 +69,11 @@ class FashionMnistExperimentTest {
     void missingDataIsAUsageErrorThatSaysHowToGetThem() {
         Path missing = dir.resolve("fashion-mnist");
 
-        int status = run("experiment", "fashion-mnist", "--data", missing.toString(),
+        int status = cli.run("experiment", "fashion-mnist", "--data", missing.toString(),
                 "--out", dir.resolve("B.md").toString());
 
         assertThat(status).isEqualTo(2);
-        assertThat(err.toString()).startsWith("bonsai: --data: Fashion-MNIST folder '" + missing
+        assertThat(cli.err()).startsWith("bonsai: --data: Fashion-MNIST folder '" + missing
                 + "' does not exist; install them with 'apt-get install dataset-fashion-mnist'");
         assertThat(dir.resolve("B.md")).doesNotExist();
     }
