@@ -5,20 +5,40 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine;
 
 /**
  * Reads {@code --input-shape NAME=D0,D1,...} options: the full shape of a graph input, which
  * gives the sizes of its symbolic dimensions (a dynamic batch, height or width of an ONNX model)
- * and must match its static ones.
+ * and must match its static ones. A command that takes the option as it is mixes this class in
+ * ({@code @Mixin}); one that documents it differently declares its own and parses it with the
+ * static methods.
  */
 final class InputShapeOptions {
 
     /** The option's name. */
     static final String OPTION = "--input-shape";
 
-    private InputShapeOptions() {
+    @Option(names = OPTION, paramLabel = "NAME=DIMS",
+            description = "The full shape of a graph input whose dimensions are symbolic (a"
+                    + " dynamic batch, height or width), such as images=1,3,640,640; repeatable.")
+    private List<String> values = new ArrayList<>();
+
+    /** Creates the option, empty (picocli fills it in when a command mixes it in). */
+    InputShapeOptions() {
+    }
+
+    /**
+     * Parses the values given into shapes.
+     *
+     * @param cmd the command, for errors
+     * @return the shapes by input name, in the order given (empty if the option was not given)
+     * @throws ParameterException naming the value that is not {@code NAME=positive integers}
+     */
+    Map<String, Shape> shapes(CommandLine cmd) {
+        return shapes(values, cmd);
     }
 
     /**

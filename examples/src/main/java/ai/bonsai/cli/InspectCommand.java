@@ -5,7 +5,6 @@ import ai.bonsai.api.graph.Node;
 import ai.bonsai.api.graph.Value;
 import ai.bonsai.api.op.Coupling;
 import ai.bonsai.api.prune.Group;
-import ai.bonsai.api.pruner.PruningConfig;
 import ai.bonsai.core.count.ModelCost;
 import ai.bonsai.core.count.OpCounter;
 import ai.bonsai.core.depgraph.DependencyGraph;
@@ -13,7 +12,6 @@ import ai.bonsai.core.plugin.PluginHost;
 import ai.bonsai.core.pruner.OutputClassifiers;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,8 +19,8 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -44,10 +42,8 @@ public final class InspectCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "The model file.")
     private Path model;
 
-    @Option(names = InputShapeOptions.OPTION, paramLabel = "NAME=DIMS",
-            description = "The full shape of a graph input whose dimensions are symbolic (a"
-                    + " dynamic batch, height or width), such as images=1,3,640,640; repeatable.")
-    private List<String> inputShapes = new ArrayList<>();
+    @Mixin
+    private InputShapeOptions inputShapes;
 
     @Spec
     private CommandSpec spec;
@@ -65,8 +61,7 @@ public final class InspectCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         try (PluginHost host = PluginHosts.open(spec);
-                Graph graph = ModelFiles.read(host, model,
-                        InputShapeOptions.shapes(inputShapes, spec.commandLine()))) {
+                Graph graph = ModelFiles.read(host, model, inputShapes.shapes(spec.commandLine()))) {
             out.printf("model    %s (%d nodes)%n", model, graph.nodes().size());
             for (Value v : graph.inputs()) {
                 out.printf("input    %s %s%n", v.name(), v.shape());

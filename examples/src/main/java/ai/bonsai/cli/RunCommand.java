@@ -12,12 +12,11 @@ import ai.djl.ndarray.types.Shape;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -47,10 +46,8 @@ public final class RunCommand implements Callable<Integer> {
             description = "Safetensors file to write the outputs to.")
     private Path out;
 
-    @Option(names = InputShapeOptions.OPTION, paramLabel = "NAME=DIMS",
-            description = "The full shape of a graph input whose dimensions are symbolic (a"
-                    + " dynamic batch, height or width), such as images=1,3,640,640; repeatable.")
-    private List<String> inputShapes = new ArrayList<>();
+    @Mixin
+    private InputShapeOptions inputShapes;
 
     @Spec
     private CommandSpec spec;
@@ -70,7 +67,7 @@ public final class RunCommand implements Callable<Integer> {
         try (PluginHost host = PluginHosts.open(spec);
                 NDManager manager = NDManager.newBaseManager()) {
             Map<String, NDArray> tensors = Safetensors.read(input, manager);
-            Map<String, Shape> shapes = InputShapeOptions.shapes(inputShapes, spec.commandLine());
+            Map<String, Shape> shapes = inputShapes.shapes(spec.commandLine());
             if (shapes.isEmpty() && buildsForInputShapes(host)) {
                 tensors.forEach((name, t) -> shapes.put(name, t.getShape()));
             }
