@@ -1,8 +1,8 @@
 package ai.bonsai.llm;
 
 import ai.bonsai.api.ConfigException;
-import ai.bonsai.api.plugin.ParameterDeclaration;
 import ai.bonsai.api.plugin.ParameterDeclaration.Type;
+import ai.bonsai.api.plugin.ParameterDeclaration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -27,10 +27,12 @@ import java.util.stream.Collectors;
  *     every layer
  * @param removeLayers the number of whole decoder layers removed
  * @param layerCriterion how layers to remove are ranked
+ * @param headDimRatio the fraction of rotary pairs (head dimensions i and i + head_dim/2) removed
+ *     from every head of every layer in the range
  */
 public record LlmPruneSettings(OptionalDouble headRatio, HeadMode headMode, OptionalDouble mlpRatio,
         OptionalDouble hiddenRatio, Optional<Boolean> uniform, Optional<int[]> layers,
-        int removeLayers, LayerCriterion layerCriterion) {
+        int removeLayers, LayerCriterion layerCriterion, double headDimRatio) {
 
     /** How attention heads are removed; both modes keep grouped-query attention consistent. */
     public enum HeadMode {
@@ -51,7 +53,7 @@ public record LlmPruneSettings(OptionalDouble headRatio, HeadMode headMode, Opti
     /** Nothing set: every default. */
     public static final LlmPruneSettings DEFAULTS = new LlmPruneSettings(OptionalDouble.empty(),
             HeadMode.KV_GROUPS, OptionalDouble.empty(), OptionalDouble.empty(), Optional.empty(),
-            Optional.empty(), 0, LayerCriterion.BLOCK_INFLUENCE);
+            Optional.empty(), 0, LayerCriterion.BLOCK_INFLUENCE, 0);
 
     /** The declarations, in the order listings show them. */
     public static final List<ParameterDeclaration> DECLARATIONS = List.of(
@@ -76,7 +78,11 @@ public record LlmPruneSettings(OptionalDouble headRatio, HeadMode headMode, Opti
             new ParameterDeclaration("layer_criterion", Type.STRING, "block_influence",
                     "how removed layers are chosen: block_influence (ShortGPT, needs"
                             + " calibration data) or importance (the plan's criterion summed over"
-                            + " each layer's attention and MLP groups; with normalizer: none)"));
+                            + " each layer's attention and MLP groups; with normalizer: none)"),
+            new ParameterDeclaration("head_dim_ratio", Type.NUMBER, "0",
+                    "fraction of rotary pairs (head dims i and i + head_dim/2) removed from every"
+                            + " head, in [0, 1); the kept pairs keep their frequencies, so the result"
+                            + " reloads exactly through Bonsai only"));
 
     /**
      * Reads parameters as a plan gives them.
@@ -93,28 +99,31 @@ public record LlmPruneSettings(OptionalDouble headRatio, HeadMode headMode, Opti
             switch (key) {
                 case "headratio" -> s = new LlmPruneSettings(ratio(e.getKey(), v), s.headMode,
                         s.mlpRatio, s.hiddenRatio, s.uniform, s.layers, s.removeLayers,
-                        s.layerCriterion);
+                        s.layerCriterion, s.headDimRatio);
                 case "headmode" -> s = new LlmPruneSettings(s.headRatio,
                         choice(e.getKey(), v, HeadMode.class), s.mlpRatio, s.hiddenRatio, s.uniform,
-                        s.layers, s.removeLayers, s.layerCriterion);
+                        s.layers, s.removeLayers, s.layerCriterion, s.headDimRatio);
                 case "mlpratio" -> s = new LlmPruneSettings(s.headRatio, s.headMode,
                         ratio(e.getKey(), v), s.hiddenRatio, s.uniform, s.layers, s.removeLayers,
-                        s.layerCriterion);
+                        s.layerCriterion, s.headDimRatio);
                 case "hiddenratio" -> s = new LlmPruneSettings(s.headRatio, s.headMode,
                         s.mlpRatio, ratio(e.getKey(), v), s.uniform, s.layers, s.removeLayers,
-                        s.layerCriterion);
+                        s.layerCriterion, s.headDimRatio);
                 case "uniform" -> s = new LlmPruneSettings(s.headRatio, s.headMode, s.mlpRatio,
                         s.hiddenRatio, Optional.of(bool(e.getKey(), v)), s.layers, s.removeLayers,
-                        s.layerCriterion);
+                        s.layerCriterion, s.headDimRatio);
                 case "layers" -> s = new LlmPruneSettings(s.headRatio, s.headMode, s.mlpRatio,
                         s.hiddenRatio, s.uniform, Optional.of(range(e.getKey(), v)), s.removeLayers,
-                        s.layerCriterion);
+                        s.layerCriterion, s.headDimRatio);
                 case "removelayers" -> s = new LlmPruneSettings(s.headRatio, s.headMode,
                         s.mlpRatio, s.hiddenRatio, s.uniform, s.layers, count(e.getKey(), v),
-                        s.layerCriterion);
+                        s.layerCriterion, s.headDimRatio);
                 case "layercriterion" -> s = new LlmPruneSettings(s.headRatio, s.headMode,
                         s.mlpRatio, s.hiddenRatio, s.uniform, s.layers, s.removeLayers,
-                        choice(e.getKey(), v, LayerCriterion.class));
+                        choice(e.getKey(), v, LayerCriterion.class), s.headDimRatio);
+                case "headdimratio" -> s = new LlmPruneSettings(s.headRatio, s.headMode,
+                        s.mlpRatio, s.hiddenRatio, s.uniform, s.layers, s.removeLayers,
+                        s.layerCriterion, ratio(e.getKey(), v).getAsDouble());
                 default -> throw new ConfigException("pruner." + e.getKey(),
                         "unknown parameter of pruner 'llm'; known: " + DECLARATIONS.stream()
                                 .map(ParameterDeclaration::name).collect(Collectors.joining(", ")));
