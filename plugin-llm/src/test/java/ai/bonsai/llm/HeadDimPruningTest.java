@@ -95,7 +95,7 @@ class HeadDimPruningTest {
     }
 
     @Test
-    void tinyQwen3LosesTheSameDimsInItsQueryAndKeyNormsAlongsideHeadsAndMlp() throws IOException {
+    void tinyQwen3LosesTheSameDimsInItsQueryAndKeyNormsAlongsideHeadsAndMlpAndStreamsOut() throws IOException {
         Path out = dir.resolve("out");
         try (Graph g = Models.read(Models.fixture("tiny_qwen3")); NDManager m = NDManager.newBaseManager()) {
             NDArray ids = Models.ids("tiny_qwen3", m);
@@ -111,7 +111,34 @@ class HeadDimPruningTest {
             new HfDecoderFormat().write(g, out);
             assertThat(JSON.readTree(out.resolve(HfFolder.CONFIG).toFile()).get("head_dim").asInt()).isEqualTo(12);
             assertTensorShapes(out, 4, 1, 12, true);
+            Path streamed = dir.resolve("streamed");
+            HfWriter.write(g, streamed, TensorType.F32, HfWriter.DEFAULT_SHARD_BYTES, Map.of(), true);
+            assertTensorShapes(streamed, 4, 1, 12, true);
+            for (Path folder : List.of(out, streamed)) {
+                try (Graph back = Models.read(folder)) {
+                    assertThat(Models.maxAbsDiff(Models.logits(back, ids), logits)).as(folder.toString())
+                            .isLessThan(1e-4f);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aLayerRangeGivesPerLayerHeadSizesThatReloadThroughTheBonsaiKey() throws IOException {
+        Path out = dir.resolve("out");
+        try (Graph g = Models.read(Models.fixture("tiny_llama")); NDManager m = NDManager.newBaseManager()) {
+            NDArray ids = Models.ids("tiny_llama", m);
+            LlmConfig pruned = prune(g, Map.of("head_dim_ratio", 0.5, "layers", List.of(1L, 3L)), 0);
+            assertThat(pruned.layers().stream().map(LayerShape::headDim)).containsExactly(8, 4, 4, 8);
+            assertThat(pruned.layers().get(0).rope().isAll()).isTrue();
+            NDArray logits = Models.logits(g, ids);
+            new HfDecoderFormat().write(g, out);
+            JsonNode bonsai = JSON.readTree(out.resolve(HfFolder.CONFIG).toFile()).get("bonsai");
+            assertThat(bonsai.get("layers").get(1).get("head_dim").asInt()).isEqualTo(4);
+            assertThat(bonsai.get("rope_pairs").get(0).get("pairs").size()).isEqualTo(4);
+            assertThat(bonsai.get("rope_pairs").get(1).get("pairs").size()).isEqualTo(2);
             try (Graph back = Models.read(out)) {
+                assertThat(GraphShapes.of(back).layers()).isEqualTo(pruned.layers());
                 assertThat(Models.maxAbsDiff(Models.logits(back, ids), logits)).isLessThan(1e-4f);
             }
         }
