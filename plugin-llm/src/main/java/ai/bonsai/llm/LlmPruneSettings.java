@@ -21,7 +21,8 @@ import java.util.stream.Collectors;
  * @param headMode how heads are removed, GQA-aware
  * @param mlpRatio the fraction of MLP channels removed; empty for {@code pruner.ratio}
  * @param hiddenRatio the fraction of hidden channels removed; empty for the default (the heads'
- *     fraction when uniform and {@code hidden_size = num_attention_heads × head_dim}, else 0)
+ *     fraction when uniform, {@code hidden_size = num_attention_heads × head_dim} and no head
+ *     dimensions are pruned, else 0)
  * @param uniform prune every layer alike; empty for {@code not pruner.global}
  * @param layers the layer range {@code [start, end)} that loses heads and MLP channels; empty for
  *     every layer
@@ -67,7 +68,8 @@ public record LlmPruneSettings(OptionalDouble headRatio, HeadMode headMode, Opti
                     "fraction of MLP intermediate channels removed, in [0, 1)"),
             new ParameterDeclaration("hidden_ratio", Type.NUMBER, "heads' fraction or 0",
                     "fraction of hidden channels removed, in [0, 1); by default the heads'"
-                            + " fraction when uniform and hidden_size = heads x head_dim, else 0"),
+                            + " fraction when uniform, hidden_size = heads x head_dim and no"
+                            + " head_dim_ratio, else 0"),
             new ParameterDeclaration("uniform", Type.BOOLEAN, "not pruner.global",
                     "prune every layer alike (a standard checkpoint); false ranks heads and MLP"
                             + " channels across layers"),
