@@ -151,16 +151,8 @@ public final class PruneCommand implements Callable<Integer> {
         try (PluginHost host = PluginHosts.open(spec);
                 Bonsai bonsai = Bonsai.builder().optPluginHost(host).optThreads(1).build()) {
             bonsai.validate(given);
-            try (BonsaiModel loaded = bonsai.load(given);
-                    TokenCalibration tokens = TokenCalibration.of(host, given.model().get().path()
-                            .orElse(Path.of(loaded.name())), loaded.graph(), given.calibration())) {
-                PruningPlan calibrated = given;
-                if (tokens.converted()) {
-                    tree.set("calibration", new ArrayList<>(tokens.files().stream()
-                            .map(Path::toString).toList()), "calibration");
-                    calibrated = PlanBinder.bind(tree);
-                }
-                PruningPlan pruningPlan = withFamilyDefaults(host, loaded, tree, calibrated, printer);
+            try (BonsaiModel loaded = bonsai.load(given)) {
+                PruningPlan pruningPlan = withFamilyDefaults(host, loaded, tree, given, printer);
                 if (pruningPlan != given) {
                     bonsai.validate(pruningPlan);
                 }

@@ -23,12 +23,16 @@ import java.util.List;
  * non-uniform pruned model come from the {@code bonsai.layers} array ({@code
  * num_attention_heads}, {@code num_key_value_heads}, {@code head_dim}, {@code intermediate_size}
  * of each layer), and bias flags the model type cannot express from {@code bonsai.biases} ({@code
- * qkv}, {@code o_proj}, {@code mlp}). Every problem is one {@link ModelFormatException} naming the file and field.
+ * qkv}, {@code o_proj}, {@code mlp}), and the rotary pairs each layer kept after head-dimension
+ * pruning from {@code bonsai.rope_pairs} ({@code base_head_dim} and {@code pairs} of each layer).
+ * Every problem is one {@link ModelFormatException} naming the file and field.
  */
 public final class ConfigReader {
 
     /** The key of Bonsai's own entries in a written {@code config.json}. */
     public static final String BONSAI_KEY = "bonsai";
+    /** The entry of {@value #BONSAI_KEY} holding each layer's rotary pairs. */
+    public static final String ROPE_PAIRS = "rope_pairs";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -127,6 +131,9 @@ public final class ConfigReader {
         LayerShape shape = new LayerShape(heads, kvHeads, headDim, positive("intermediate_size"));
         List<LayerShape> shapes = root.path(BONSAI_KEY).has("layers") ? layerShapes(layers)
                 : java.util.Collections.nCopies(layers, shape);
+        if (root.path(BONSAI_KEY).has(ROPE_PAIRS)) {
+            shapes = ropePairs(shapes);
+        }
         boolean attentionBias = flag("attention_bias", false);
         boolean qwen2 = type.equals("qwen2");
         LlmConfig config = new LlmConfig(type, hidden, positive("vocab_size"), number("rms_norm_eps", 1e-6),
@@ -180,6 +187,38 @@ public final class ConfigReader {
                     layer.positive("intermediate_size", at)));
         }
         return shapes;
+    }
+
+    private List<LayerShape> ropePairs(List<LayerShape> shapes) {
+        JsonNode list = root.get(BONSAI_KEY).get(ROPE_PAIRS);
+        String field = BONSAI_KEY + "." + ROPE_PAIRS;
+        if (!list.isArray() || list.size() != shapes.size()) {
+            throw error(field, "must be an array of num_hidden_layers (" + shapes.size() + ") objects");
+        }
+        List<LayerShape> out = new ArrayList<>();
+        for (int i = 0; i < shapes.size(); i++) {
+            ConfigReader layer = new ConfigReader(file, list.get(i));
+            String at = field + "[" + i + "].";
+            int base = layer.positive("base_head_dim", at);
+            JsonNode pairs = layer.required("pairs", at);
+            LayerShape l = shapes.get(i);
+            if (!pairs.isArray() || pairs.size() * 2 != l.headDim()) {
+                throw error(at + "pairs", "must be an array of head_dim / 2 (" + l.headDim() / 2
+                        + ") pair indices, found " + pairs);
+            }
+            List<Integer> kept = new ArrayList<>();
+            for (JsonNode p : pairs) {
+                int last = kept.isEmpty() ? -1 : kept.get(kept.size() - 1);
+                if (!p.isIntegralNumber() || !p.canConvertToInt() || p.asInt() <= last || p.asInt() >= base / 2) {
+                    throw error(at + "pairs", "must be ascending pair indices in [0, base_head_dim / 2 = "
+                            + base / 2 + "), found " + pairs);
+                }
+                kept.add(p.asInt());
+            }
+            out.add(new LayerShape(l.numHeads(), l.numKvHeads(), l.headDim(), l.intermediateSize(),
+                    new RopePairs(base, kept)));
+        }
+        return out;
     }
 
     private RopeScaling rope() {

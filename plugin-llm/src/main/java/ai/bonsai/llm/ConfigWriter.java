@@ -15,8 +15,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * num_key_value_heads}, {@code head_dim} and {@code intermediate_size}; the top-level sizes are
  * then those of layer 0. Bias flags the model type cannot express (an {@code o_proj} bias on
  * Qwen2, say, after FLAP's compensation) go to {@value ConfigReader#BONSAI_KEY}{@code .biases}
- * ({@code qkv}, {@code o_proj}, {@code mlp}). Bonsai's adapter reads both back; other tools see
- * a standard config that does not describe every layer or bias.
+ * ({@code qkv}, {@code o_proj}, {@code mlp}). After head-dimension pruning, {@value
+ * ConfigReader#BONSAI_KEY}{@code .rope_pairs} holds one object per layer, {@code base_head_dim}
+ * (the head size the rotary frequencies and the attention scale are computed for) and {@code
+ * pairs} (the kept rotary pair indices): tools that compute the frequencies and the scale from
+ * {@code head_dim} would compute others. Bonsai's adapter reads all three back; other tools see a
+ * standard config that does not describe every layer, bias or rotary frequency.
  */
 public final class ConfigWriter {
 
@@ -29,7 +33,7 @@ public final class ConfigWriter {
      * @param c the config
      * @param dtype the weights' element type
      * @return the JSON object
-         */
+     */
     public static ObjectNode toJson(LlmConfig c, TensorType dtype) {
         ObjectNode o = c.source().deepCopy();
         LayerShape first = c.layers().get(0);
@@ -42,6 +46,13 @@ public final class ConfigWriter {
         o.put("torch_dtype", dtype.torchName());
         o.remove(ConfigReader.BONSAI_KEY);
         biases(c, o);
+        if (c.layers().stream().anyMatch(l -> !l.rope().isAll())) {
+            ArrayNode pairs = o.withObject("/" + ConfigReader.BONSAI_KEY).putArray(ConfigReader.ROPE_PAIRS);
+            for (LayerShape l : c.layers()) {
+                ObjectNode layer = pairs.addObject().put("base_head_dim", l.rope().baseHeadDim());
+                l.rope().kept().forEach(layer.putArray("pairs")::add);
+            }
+        }
         if (!c.uniform()) {
             ArrayNode layers = o.withObject("/" + ConfigReader.BONSAI_KEY).putArray("layers");
             for (LayerShape l : c.layers()) {

@@ -25,6 +25,9 @@ import java.util.function.BiFunction;
  * {@code mlp.mul}, {@code mlp.down_proj}, {@code mlp_residual}; then {@code model.norm} and {@code
  * lm_head}; with Mistral's {@code sliding_window}, {@code model.sliding_window_mask} feeds every
  * attention. The graph input is {@code input_ids} [B, T]; the output the logits [B, T, vocab].
+ *
+ * <p>A layer whose heads kept only some rotary pairs ({@link LayerShape#rope()}) gets them on its
+ * rotary nodes, and its attention scale stays {@code 1/sqrt} of the head size it was trained with.
  */
 public final class DecoderGraph {
 
@@ -99,10 +102,11 @@ public final class DecoderGraph {
             q = headNorm(p + "self_attn.q_norm", q, l.numHeads(), d);
             k = headNorm(p + "self_attn.k_norm", k, l.numKvHeads(), d);
         }
-        q = rotary(p + "self_attn.q_rotary", q, l.numHeads(), d);
-        k = rotary(p + "self_attn.k_rotary", k, l.numKvHeads(), d);
+        q = rotary(p + "self_attn.q_rotary", q, l.numHeads(), l.rope());
+        k = rotary(p + "self_attn.k_rotary", k, l.numKvHeads(), l.rope());
         Attributes attention = Attributes.of().with("num_heads", l.numHeads())
-                .with("num_kv_heads", l.numKvHeads()).with("causal", true).with("scale", 1 / Math.sqrt(d));
+                .with("num_kv_heads", l.numKvHeads()).with("causal", true)
+                .with("scale", 1 / Math.sqrt(l.rope().baseHeadDim()));
         Value a = mask == null ? b.op(ATTENTION, p + "self_attn.attention", attention, q, k, v)
                 : b.op(ATTENTION, p + "self_attn.attention", attention, q, k, v, mask);
         Value o = b.linear(p + "self_attn.o_proj", a, config.hiddenSize(), config.outputBias());
@@ -126,8 +130,8 @@ public final class DecoderGraph {
                 .with("num_heads", heads).with("head_dim", dim), x);
     }
 
-    private Value rotary(String name, Value x, int heads, int dim) {
-        return b.op(RotaryOp.NAME, name, config.rope().addTo(Attributes.of()
-                .with("num_heads", heads).with("head_dim", dim)), x);
+    private Value rotary(String name, Value x, int heads, RopePairs pairs) {
+        return b.op(RotaryOp.NAME, name, pairs.addTo(config.rope().addTo(Attributes.of()
+                .with("num_heads", heads).with("head_dim", pairs.headDim()))), x);
     }
 }

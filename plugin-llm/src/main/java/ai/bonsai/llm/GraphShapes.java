@@ -11,7 +11,7 @@ import java.util.stream.Collectors;
 
 /**
  * Reads a decoder graph's current sizes back into an {@link LlmConfig}: after pruning, the heads,
- * head size, MLP width, hidden size, layer count and bias flags are those of the nodes, the rest
+ * head size, rotary pairs, MLP width, hidden size, layer count and bias flags are those of the nodes, the rest
  * comes from the config the graph was read from (its {@value DecoderGraph#META_CONFIG} metadata).
  */
 public final class GraphShapes {
@@ -43,7 +43,8 @@ public final class GraphShapes {
             long qRows = g.node(p + "self_attn.q_proj").parameter("weight").shape().get(0);
             layers.add(new LayerShape(heads, attention.attributes().getInt("num_kv_heads"),
                     Math.toIntExact(qRows / heads),
-                    Math.toIntExact(g.node(p + "mlp.gate_proj").parameter("weight").shape().get(0))));
+                    Math.toIntExact(g.node(p + "mlp.gate_proj").parameter("weight").shape().get(0)),
+                    RopePairs.from(g.node(p + "self_attn.q_rotary").attributes())));
         }
         int hidden = Math.toIntExact(g.node("model.embed_tokens.weight").parameter("").shape().get(1));
         return source.withShapes(hidden, layers).withBiases(

@@ -1,8 +1,8 @@
 package ai.bonsai.llm;
 
 import ai.bonsai.api.ConfigException;
-import ai.bonsai.api.plugin.ParameterDeclaration;
 import ai.bonsai.api.plugin.ParameterDeclaration.Type;
+import ai.bonsai.api.plugin.ParameterDeclaration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -21,16 +21,19 @@ import java.util.stream.Collectors;
  * @param headMode how heads are removed, GQA-aware
  * @param mlpRatio the fraction of MLP channels removed; empty for {@code pruner.ratio}
  * @param hiddenRatio the fraction of hidden channels removed; empty for the default (the heads'
- *     fraction when uniform and {@code hidden_size = num_attention_heads × head_dim}, else 0)
+ *     fraction when uniform, {@code hidden_size = num_attention_heads × head_dim} and no head
+ *     dimensions are pruned, else 0)
  * @param uniform prune every layer alike; empty for {@code not pruner.global}
  * @param layers the layer range {@code [start, end)} that loses heads and MLP channels; empty for
  *     every layer
  * @param removeLayers the number of whole decoder layers removed
  * @param layerCriterion how layers to remove are ranked
+ * @param headDimRatio the fraction of rotary pairs (head dimensions i and i + head_dim/2) removed
+ *     from every head of every layer in the range
  */
 public record LlmPruneSettings(OptionalDouble headRatio, HeadMode headMode, OptionalDouble mlpRatio,
         OptionalDouble hiddenRatio, Optional<Boolean> uniform, Optional<int[]> layers,
-        int removeLayers, LayerCriterion layerCriterion) {
+        int removeLayers, LayerCriterion layerCriterion, double headDimRatio) {
 
     /** How attention heads are removed; both modes keep grouped-query attention consistent. */
     public enum HeadMode {
@@ -51,7 +54,7 @@ public record LlmPruneSettings(OptionalDouble headRatio, HeadMode headMode, Opti
     /** Nothing set: every default. */
     public static final LlmPruneSettings DEFAULTS = new LlmPruneSettings(OptionalDouble.empty(),
             HeadMode.KV_GROUPS, OptionalDouble.empty(), OptionalDouble.empty(), Optional.empty(),
-            Optional.empty(), 0, LayerCriterion.BLOCK_INFLUENCE);
+            Optional.empty(), 0, LayerCriterion.BLOCK_INFLUENCE, 0);
 
     /** The declarations, in the order listings show them. */
     public static final List<ParameterDeclaration> DECLARATIONS = List.of(
@@ -65,7 +68,8 @@ public record LlmPruneSettings(OptionalDouble headRatio, HeadMode headMode, Opti
                     "fraction of MLP intermediate channels removed, in [0, 1)"),
             new ParameterDeclaration("hidden_ratio", Type.NUMBER, "heads' fraction or 0",
                     "fraction of hidden channels removed, in [0, 1); by default the heads'"
-                            + " fraction when uniform and hidden_size = heads x head_dim, else 0"),
+                            + " fraction when uniform, hidden_size = heads x head_dim and no"
+                            + " head_dim_ratio, else 0"),
             new ParameterDeclaration("uniform", Type.BOOLEAN, "not pruner.global",
                     "prune every layer alike (a standard checkpoint); false ranks heads and MLP"
                             + " channels across layers"),
@@ -76,7 +80,11 @@ public record LlmPruneSettings(OptionalDouble headRatio, HeadMode headMode, Opti
             new ParameterDeclaration("layer_criterion", Type.STRING, "block_influence",
                     "how removed layers are chosen: block_influence (ShortGPT, needs"
                             + " calibration data) or importance (the plan's criterion summed over"
-                            + " each layer's attention and MLP groups; with normalizer: none)"));
+                            + " each layer's attention and MLP groups; with normalizer: none)"),
+            new ParameterDeclaration("head_dim_ratio", Type.NUMBER, "0",
+                    "fraction of rotary pairs (head dims i and i + head_dim/2) removed from every"
+                            + " head, in [0, 1); the kept pairs keep their frequencies, so the result"
+                            + " reloads exactly through Bonsai only"));
 
     /**
      * Reads parameters as a plan gives them.
@@ -93,28 +101,31 @@ public record LlmPruneSettings(OptionalDouble headRatio, HeadMode headMode, Opti
             switch (key) {
                 case "headratio" -> s = new LlmPruneSettings(ratio(e.getKey(), v), s.headMode,
                         s.mlpRatio, s.hiddenRatio, s.uniform, s.layers, s.removeLayers,
-                        s.layerCriterion);
+                        s.layerCriterion, s.headDimRatio);
                 case "headmode" -> s = new LlmPruneSettings(s.headRatio,
                         choice(e.getKey(), v, HeadMode.class), s.mlpRatio, s.hiddenRatio, s.uniform,
-                        s.layers, s.removeLayers, s.layerCriterion);
+                        s.layers, s.removeLayers, s.layerCriterion, s.headDimRatio);
                 case "mlpratio" -> s = new LlmPruneSettings(s.headRatio, s.headMode,
                         ratio(e.getKey(), v), s.hiddenRatio, s.uniform, s.layers, s.removeLayers,
-                        s.layerCriterion);
+                        s.layerCriterion, s.headDimRatio);
                 case "hiddenratio" -> s = new LlmPruneSettings(s.headRatio, s.headMode,
                         s.mlpRatio, ratio(e.getKey(), v), s.uniform, s.layers, s.removeLayers,
-                        s.layerCriterion);
+                        s.layerCriterion, s.headDimRatio);
                 case "uniform" -> s = new LlmPruneSettings(s.headRatio, s.headMode, s.mlpRatio,
                         s.hiddenRatio, Optional.of(bool(e.getKey(), v)), s.layers, s.removeLayers,
-                        s.layerCriterion);
+                        s.layerCriterion, s.headDimRatio);
                 case "layers" -> s = new LlmPruneSettings(s.headRatio, s.headMode, s.mlpRatio,
                         s.hiddenRatio, s.uniform, Optional.of(range(e.getKey(), v)), s.removeLayers,
-                        s.layerCriterion);
+                        s.layerCriterion, s.headDimRatio);
                 case "removelayers" -> s = new LlmPruneSettings(s.headRatio, s.headMode,
                         s.mlpRatio, s.hiddenRatio, s.uniform, s.layers, count(e.getKey(), v),
-                        s.layerCriterion);
+                        s.layerCriterion, s.headDimRatio);
                 case "layercriterion" -> s = new LlmPruneSettings(s.headRatio, s.headMode,
                         s.mlpRatio, s.hiddenRatio, s.uniform, s.layers, s.removeLayers,
-                        choice(e.getKey(), v, LayerCriterion.class));
+                        choice(e.getKey(), v, LayerCriterion.class), s.headDimRatio);
+                case "headdimratio" -> s = new LlmPruneSettings(s.headRatio, s.headMode,
+                        s.mlpRatio, s.hiddenRatio, s.uniform, s.layers, s.removeLayers,
+                        s.layerCriterion, ratio(e.getKey(), v).getAsDouble());
                 default -> throw new ConfigException("pruner." + e.getKey(),
                         "unknown parameter of pruner 'llm'; known: " + DECLARATIONS.stream()
                                 .map(ParameterDeclaration::name).collect(Collectors.joining(", ")));

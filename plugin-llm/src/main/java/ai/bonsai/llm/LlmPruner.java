@@ -20,10 +20,12 @@ import org.pf4j.Extension;
  * {@code llm}: prunes a decoder model read from a Hugging Face folder by name from a plan: whole
  * decoder layers (ranked by block influence on the calibration data, or by the plan's criterion),
  * attention heads GQA-aware
- * in either mode, MLP channels, the hidden size, every layer alike or ranked across layers, in a
- * layer range. Layers and query heads are removed by rebuilding the graph when the run starts
- * ({@link PruningRun#rebuilt()}); heads by key/value group, MLP channels and the hidden size then
- * go through the host's DepGraph ({@code meta}) pruner with the plan's criterion.
+ * in either mode, head dimensions by whole rotary pairs ({@code HeadDimPruning}), MLP channels, the
+ * hidden size, every layer alike or ranked across layers, in a layer range. Layers and query heads
+ * are removed by rebuilding the graph when the run starts ({@link PruningRun#rebuilt()}), then
+ * rotary pairs through the host's DepGraph ({@link DependencyGroups}); heads by key/value group,
+ * MLP channels and the hidden size then go through the host's DepGraph ({@code meta}) pruner with
+ * the plan's criterion.
  *
  * <pre>{@code
  * pruner:

@@ -20,8 +20,9 @@ import java.util.Optional;
 
 /**
  * A run of the {@link LlmPruner}: when it starts, removes whole layers and then query heads by
- * rebuilding the graph; its one step is the DepGraph pruner's step over key/value groups, MLP
- * channels and the hidden size of the (rebuilt) graph.
+ * rebuilding the graph, then rotary pairs of head dimensions in place ({@link HeadDimPruning});
+ * its one step is the DepGraph pruner's step over key/value groups, MLP channels and the hidden
+ * size of the (rebuilt) graph.
  */
 final class LlmPruningRun implements PruningRun {
 
@@ -87,7 +88,7 @@ final class LlmPruningRun implements PruningRun {
                     + " from every layer; give head_mode kv_groups for a layer range");
         }
         double hidden = s.hiddenRatio().orElse(uniform && range[0] == 0 && range[1] == layers
-                ? hiddenFollowingHeads(model, heads, queryHeads) : 0);
+                && s.headDimRatio() == 0 ? hiddenFollowingHeads(model, heads, queryHeads) : 0);
         Graph current = graph;
         if (s.removeLayers() > 0) {
             current = removeLayers(current, config, calibration, s, services);
@@ -100,21 +101,26 @@ final class LlmPruningRun implements PruningRun {
                 before.close();
             }
         }
-        LlmConfig now = GraphShapes.of(current);
-        Map<Integer, Double> layerMlp = new HashMap<>();
-        for (int i = 0; i < now.layers().size(); i++) {
-            String gate = TensorLayout.layer(i) + "mlp.gate_proj";
-            if (config.overrideFor(gate).isPresent()) {
-                layerMlp.put(i, config.ratioFor(gate));
-            }
-        }
-        PruningConfig widthConfig = new WidthPlan(queryHeads ? 0 : heads, mlp, hidden, uniform,
-                range[0], Math.min(range[1], now.layers().size()), layerMlp)
-                .toConfig(now, config.importance()).toBuilder()
-                .optIgnoredLayers(config.ignoredLayers().stream().map(NamePattern::glob).toList())
-                .optRoundTo(config.roundTo()).optMaxPruningRatio(config.maxPruningRatio())
-                .build();
         try {
+            LlmConfig now = GraphShapes.of(current);
+            int last = Math.min(range[1], now.layers().size());
+            Map<Integer, Double> layerMlp = new HashMap<>();
+            for (int i = 0; i < now.layers().size(); i++) {
+                String gate = TensorLayout.layer(i) + "mlp.gate_proj";
+                if (config.overrideFor(gate).isPresent()) {
+                    layerMlp.put(i, config.ratioFor(gate));
+                }
+            }
+            PruningConfig widthConfig = new WidthPlan(queryHeads ? 0 : heads, mlp, hidden, uniform,
+                    range[0], last, layerMlp)
+                    .toConfig(now, config.importance()).toBuilder()
+                    .optIgnoredLayers(config.ignoredLayers().stream().map(NamePattern::glob).toList())
+                    .optRoundTo(config.roundTo()).optMaxPruningRatio(config.maxPruningRatio())
+                    .build();
+            if (s.headDimRatio() > 0) {
+                HeadDimPruning.prune(current, s.headDimRatio(), range[0], last, config.importance(),
+                        services.groups(), calibration);
+            }
             return new LlmPruningRun(graph, current, meta.start(current, widthConfig));
         } catch (RuntimeException e) {
             if (current != graph) {

@@ -55,8 +55,7 @@ public final class QueryHeadPruning {
                         + (l.groupSize() - 1));
             }
             removed.add(choose(g, TensorLayout.layer(i), l, perGroup));
-            shapes.add(new LayerShape(l.numHeads() - perGroup * l.numKvHeads(), l.numKvHeads(), l.headDim(),
-                    l.intermediateSize()));
+            shapes.add(l.withHeads(l.numHeads() - perGroup * l.numKvHeads(), l.numKvHeads()));
         }
         Graph pruned = GraphCopy.of(g, config.withShapes(config.hiddenSize(), shapes), name -> name,
                 (name, source) -> derive(name, source, config, removed), b);

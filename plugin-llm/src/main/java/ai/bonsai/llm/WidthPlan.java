@@ -15,8 +15,9 @@ import java.util.Map;
  * heads (one pruning group through the {@code attention} op's head repeat), so {@code headRatio}
  * is the fraction of key/value groups removed ({@code ceil(headRatio × num_key_value_heads)} per
  * layer when uniform). Query heads removed evenly inside every group cannot be a DepGraph group
- * (see {@link QueryHeadPruning}, which rebuilds the graph instead); head dimensions are not offered
- * (rotary embeddings refuse them). MLP intermediate
+ * (see {@link QueryHeadPruning}, which rebuilds the graph instead); head dimensions are not part of
+ * the plan (the meta pruner is told not to prune them): the {@code llm} pruner removes whole rotary
+ * pairs itself ({@code HeadDimPruning}) before this plan's step. MLP intermediate
  * channels go by {@code mlpRatio}; the hidden size (embedding, every norm, every projection,
  * lm_head) by {@code hiddenRatio}. Only layers in {@code [firstLayer, lastLayer)} lose heads and
  * MLP channels. {@code uniform} ranks each layer on its own so that every layer keeps the same

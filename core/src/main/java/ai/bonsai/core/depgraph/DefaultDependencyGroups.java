@@ -25,4 +25,15 @@ public final class DefaultDependencyGroups implements DependencyGroups {
         }
         return dg.getPruningGroup(node, PruningHandle.PRUNE_OUT, IndexSet.range(channels));
     }
+
+    @Override
+    public Group ofOutChannels(Graph graph, Node node, IndexSet idxs) {
+        DependencyGraph dg = DependencyGraph.build(graph);
+        int channels = dg.channels(node, PruningHandle.PRUNE_OUT);
+        if (channels < 1 || (!idxs.isEmpty() && idxs.max() >= channels)) {
+            throw new PruningException("node '" + node.name() + "' (" + node.op().name() + ") has "
+                    + channels + " output channels, cannot group " + idxs);
+        }
+        return dg.getPruningGroup(node, PruningHandle.PRUNE_OUT, idxs);
+    }
 }

@@ -3,6 +3,7 @@ package ai.bonsai.core.embed;
 import ai.bonsai.api.BonsaiException;
 import ai.bonsai.api.graph.Graph;
 import ai.bonsai.api.graph.Value;
+import ai.bonsai.api.model.LanguageModel;
 import ai.bonsai.api.model.ModelAdapter;
 import ai.bonsai.api.model.ModelFormat;
 import ai.bonsai.api.model.ModelFormatException;
@@ -22,7 +23,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -69,7 +69,8 @@ public final class Bonsai implements AutoCloseable {
                 : Files.createDirectories(b.tempDir);
         this.runs = new Semaphore(b.threads, true);
         this.resolver = new PlanResolver(host);
-        this.engine = new PruningEngine(resolver, this::pruned);
+        this.engine = new PruningEngine(resolver, this::pruned,
+                () -> host.extensions(LanguageModel.class));
     }
 
     /**
@@ -161,7 +162,7 @@ public final class Bonsai implements AutoCloseable {
             ModelSpec spec = new ModelSpec(architecture, new Shape(source.inputShapes().values()
                     .iterator().next().stream().mapToLong(Long::longValue).toArray()),
                     source.options());
-            return track(architecture,
+            return track(architecture, Optional.empty(),
                     () -> adapter.build(spec, host.newGraphBuilder(architecture, 0)));
         }
         Map<String, Shape> shapes = new LinkedHashMap<>();
@@ -198,19 +199,21 @@ public final class Bonsai implements AutoCloseable {
     /** Reads a file, giving the format the input shapes that resolve symbolic dimensions. */
     private BonsaiModel fromFile(Path file, ModelFormat format, Map<String, Shape> inputShapes) {
         String name = baseName(file);
-        return track(name, () -> format.read(file, host.newGraphBuilder(name, 0), inputShapes));
+        return track(name, Optional.of(file),
+                () -> format.read(file, host.newGraphBuilder(name, 0), inputShapes));
     }
 
-    private BonsaiModel track(String name, Supplier<Graph> source) {
-        BonsaiModel model = new BonsaiModel(name, source.get(), source, open::remove);
+    private BonsaiModel track(String name, Optional<Path> origin, Supplier<Graph> source) {
+        BonsaiModel model = new BonsaiModel(name, origin, source.get(), source, open::remove);
         open.add(model);
         return model;
     }
 
-    private BonsaiModel pruned(String name, Graph graph) {
+    private BonsaiModel pruned(BonsaiModel original, Graph graph) {
+        String name = original.name();
         BonsaiModel[] self = new BonsaiModel[1];
-        self[0] = new BonsaiModel(name, graph, () -> copyThroughBundle(name, self[0].graph()),
-                open::remove);
+        self[0] = new BonsaiModel(name, original.origin(), graph,
+                () -> copyThroughBundle(name, self[0].graph()), open::remove);
         open.add(self[0]);
         return self[0];
     }

@@ -3,6 +3,8 @@ package ai.bonsai.core.embed;
 import ai.bonsai.api.graph.Graph;
 import ai.bonsai.core.count.ModelCost;
 import ai.bonsai.core.count.OpCounter;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -14,13 +16,16 @@ import java.util.function.Supplier;
 public final class BonsaiModel implements AutoCloseable {
 
     private final String name;
+    private final Optional<Path> origin;
     private final Graph graph;
     private final Supplier<Graph> copies;
     private final Consumer<BonsaiModel> onClose;
     private boolean closed;
 
-    BonsaiModel(String name, Graph graph, Supplier<Graph> copies, Consumer<BonsaiModel> onClose) {
+    BonsaiModel(String name, Optional<Path> origin, Graph graph, Supplier<Graph> copies,
+            Consumer<BonsaiModel> onClose) {
         this.name = name;
+        this.origin = origin;
         this.graph = graph;
         this.copies = copies;
         this.onClose = onClose;
@@ -33,6 +38,17 @@ public final class BonsaiModel implements AutoCloseable {
      */
     public String name() {
         return name;
+    }
+
+    /**
+     * Returns the file or folder the model was read from; for a pruned model, that of the model
+     * it was pruned from (whose tokenizer, for instance, it shares). Empty for a model an adapter
+     * built.
+     *
+     * @return the origin
+     */
+    public Optional<Path> origin() {
+        return origin;
     }
 
     /**

@@ -4,7 +4,7 @@ import ai.bonsai.api.ConfigException;
 import ai.bonsai.api.graph.Graph;
 import ai.bonsai.api.importance.CalibratedCriterion;
 import ai.bonsai.api.importance.ImportanceCriterion;
-import ai.bonsai.api.model.Safetensors;
+import ai.bonsai.api.model.LanguageModel;
 import ai.bonsai.api.prune.Group;
 import ai.bonsai.api.prune.PruningException;
 import ai.bonsai.api.pruner.Pruner;
@@ -12,7 +12,6 @@ import ai.bonsai.api.pruner.PruningConfig;
 import ai.bonsai.api.pruner.PruningRun;
 import ai.bonsai.core.count.ModelCost;
 import ai.bonsai.core.count.OpCounter;
-import ai.bonsai.core.io.NamedInputs;
 import ai.bonsai.core.plan.PlanException;
 import ai.bonsai.core.plan.PlanResolver;
 import ai.bonsai.core.plan.PruningPlan;
@@ -22,7 +21,6 @@ import ai.bonsai.core.pruner.KeptChannels;
 import ai.bonsai.core.pruner.OutputClassifiers;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -30,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.BiFunction;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -39,17 +38,22 @@ import java.util.stream.Collectors;
 final class PruningEngine {
 
     private final PlanResolver resolver;
-    private final BiFunction<String, Graph, BonsaiModel> wrap;
+    private final BiFunction<BonsaiModel, Graph, BonsaiModel> wrap;
+    private final Supplier<List<LanguageModel>> languageModels;
 
     /**
      * Creates an engine.
      *
      * @param resolver resolves the plan's extensions
-     * @param wrap turns a pruned graph into a model owned by the facade
+     * @param wrap turns the pruned graph of a model into a model owned by the facade
+     * @param languageModels the host's language-model extensions, which read token calibration
+     *     files
      */
-    PruningEngine(PlanResolver resolver, BiFunction<String, Graph, BonsaiModel> wrap) {
+    PruningEngine(PlanResolver resolver, BiFunction<BonsaiModel, Graph, BonsaiModel> wrap,
+            Supplier<List<LanguageModel>> languageModels) {
         this.resolver = resolver;
         this.wrap = wrap;
+        this.languageModels = languageModels;
     }
 
     PruningResult run(BonsaiModel model, PruningPlan plan, ProgressListener listener,
@@ -67,7 +71,8 @@ final class PruningEngine {
                     : new ArrayList<>(new TreeSet<>(OutputClassifiers.find(graph)));
             ignored.addAll(classifiers);
             PruningConfig config = resolver.config(plan, criterion, classifiers);
-            List<NDList> batches = batches(graph, plan, manager);
+            List<NDList> batches = CalibrationData.batches(graph, plan.calibration(),
+                    model.origin(), languageModels.get(), manager);
             Calibration calibration = new Calibration(criterion, batches, listener, cancel);
             config = withSearchedRatio(model, config, listener, cancel);
             long searched = System.nanoTime();
@@ -97,7 +102,7 @@ final class PruningEngine {
             settings.put("ratio", String.valueOf(config.ratio()));
             settings.put("global_pruning", String.valueOf(config.globalPruning()));
             settings.put("ignored_layers", String.join(",", ignored));
-            return new PruningResult(wrap.apply(model.name(), result), plan.importance().name(),
+            return new PruningResult(wrap.apply(model, result), plan.importance().name(),
                     config.ratio(), ignored, before, after, layers, groups, timings, settings);
         } catch (RuntimeException | Error e) {
             if (pruning[0] != graph) {
@@ -125,14 +130,6 @@ final class PruningEngine {
             throw plan.places().error(declared ? "pruner.parameters." + key : e.field(),
                     e.problem());
         }
-    }
-
-    private static List<NDList> batches(Graph graph, PruningPlan plan, NDManager manager) {
-        List<NDList> batches = new ArrayList<>();
-        for (Path file : plan.calibration()) {
-            batches.addAll(NamedInputs.batches(graph, Safetensors.read(file, manager), file));
-        }
-        return batches;
     }
 
     /**

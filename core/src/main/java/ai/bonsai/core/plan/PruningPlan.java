@@ -17,7 +17,8 @@ import java.util.Optional;
  * @param importance the importance criterion and its parameters
  * @param pruner the pruner and its settings
  * @param regularizer the sparsity regularizer for training before pruning, if any
- * @param calibration safetensors files of named graph inputs for calibrated criteria
+ * @param calibration calibration files: safetensors files of named graph inputs, or a language
+ *     model's token-id or plain-text files
  * @param outputs what to write
  * @param places where each field is written, for messages
  */
