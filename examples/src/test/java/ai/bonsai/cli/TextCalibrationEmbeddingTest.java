@@ -44,10 +44,8 @@ class TextCalibrationEmbeddingTest {
         Path plugins = Files.createDirectories(tmp.resolve("plugins"));
         TestPlugins.copyInto(plugins);
         bonsai = Bonsai.builder().optPluginsDir(plugins).build();
-        llama = LlmPruneCommandTest.copy(Path.of("../plugin-llm/src/test/resources/fixtures/tiny_llama"),
-                tmp.resolve("tiny_llama"));
-        Files.copy(Path.of("../plugin-llm/src/test/resources/fixtures/tiny_tokenizer.json"),
-                llama.resolve("tokenizer.json"));
+        llama = FixtureFolders.tinyLlama(tmp);
+        FixtureFolders.addTokenizer(llama);
     }
 
     @AfterEach
