@@ -12,8 +12,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -93,10 +91,9 @@ class EncoderOnnxExportTest {
     }
 
     private Path prune(Path folder, String ratio, Path out) {
-        StringWriter err = new StringWriter();
-        assertThat(BonsaiCli.execute(new PrintWriter(new StringWriter()), new PrintWriter(err),
-                "prune", folder.toString(), "--ratio", ratio, "--out", out.toString()))
-                .as(err.toString()).isZero();
+        CliRunner cli = new CliRunner();
+        assertThat(cli.run("prune", folder.toString(), "--ratio", ratio, "--out", out.toString()))
+                .as(cli.err()).isZero();
         return out;
     }
 }

@@ -6,8 +6,6 @@ import ai.bonsai.core.testing.Resources;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -42,15 +40,14 @@ class FamilyDefaultsTest {
 
     @Test
     void aYoloModelGetsTheDetectOutputsKeptAndWidthsInMultiplesOfEight() throws IOException {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
+        CliRunner cli = new CliRunner();
         Path summary = tmp.resolve("summary.json");
 
-        assertThat(BonsaiCli.execute(new PrintWriter(out), new PrintWriter(err), "prune",
-                model.toString(), "--ratio", "0.5", "--out", tmp.resolve("pruned.onnx").toString(),
-                "--json", summary.toString())).as(err.toString()).isZero();
+        assertThat(cli.run("prune", model.toString(), "--ratio", "0.5", "--out",
+                tmp.resolve("pruned.onnx").toString(), "--json", summary.toString()))
+                .as(cli.err()).isZero();
 
-        assertThat(out.toString()).contains("yolov8 defaults: pruner.ignored_layers = [",
+        assertThat(cli.out()).contains("yolov8 defaults: pruner.ignored_layers = [",
                 "pruner.round_to = 8");
         JsonNode kept = new ObjectMapper().readTree(summary.toFile()).get("kept_out_channels");
         assertThat(kept.size()).isGreaterThan(20);
@@ -62,14 +59,12 @@ class FamilyDefaultsTest {
 
     @Test
     void anOptionWinsOverTheFamilyDefault() {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
+        CliRunner cli = new CliRunner();
 
-        assertThat(BonsaiCli.execute(new PrintWriter(out), new PrintWriter(err), "prune",
-                model.toString(), "--ratio", "0.5", "--round-to", "4", "--out",
-                tmp.resolve("pruned.onnx").toString())).as(err.toString()).isZero();
+        assertThat(cli.run("prune", model.toString(), "--ratio", "0.5", "--round-to", "4", "--out",
+                tmp.resolve("pruned.onnx").toString())).as(cli.err()).isZero();
 
-        assertThat(out.toString()).contains("yolov8 defaults: pruner.ignored_layers = [")
+        assertThat(cli.out()).contains("yolov8 defaults: pruner.ignored_layers = [")
                 .doesNotContain("pruner.round_to = 8");
     }
 }

@@ -25,8 +25,6 @@ import ai.onnxruntime.OrtException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -139,21 +137,18 @@ class ThirdPartyPluginTest {
 
     private static void runPlanWithAndWithoutTheJar(Path plan, Path work, Path withJar,
             Path without) throws IOException {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        assertThat(BonsaiCli.execute(new PrintWriter(out), new PrintWriter(err), "prune",
-                "--plugins", withJar.toString(), "--plan", plan.toString())).as(err.toString())
-                .isZero();
+        CliRunner with = new CliRunner();
+        assertThat(with.run("prune", "--plugins", withJar.toString(), "--plan", plan.toString()))
+                .as(with.err()).isZero();
         JsonNode summary = new ObjectMapper().readTree(work.resolve("summary.json").toFile());
         assertThat(summary.at("/kept_out_channels/conv1").toString()).isEqualTo("[0,2,4,6]");
 
         Files.delete(work.resolve("pruned.bonsai"));
         Files.delete(work.resolve("summary.json"));
-        StringWriter err2 = new StringWriter();
-        assertThat(BonsaiCli.execute(new PrintWriter(new StringWriter()), new PrintWriter(err2),
-                "prune", "--plugins", without.toString(), "--plan", plan.toString()))
+        CliRunner alone = new CliRunner();
+        assertThat(alone.run("prune", "--plugins", without.toString(), "--plan", plan.toString()))
                 .isEqualTo(2);
-        assertThat(err2.toString()).contains("importance.name: unknown importance"
+        assertThat(alone.err()).contains("importance.name: unknown importance"
                 + " 'channel-scale'; available: ");
         assertThat(work.resolve("pruned.bonsai")).doesNotExist();
         assertThat(work.resolve("summary.json")).doesNotExist();

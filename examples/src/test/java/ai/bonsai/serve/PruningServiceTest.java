@@ -2,7 +2,7 @@ package ai.bonsai.serve;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.bonsai.cli.BonsaiCli;
+import ai.bonsai.cli.CliRunner;
 import ai.bonsai.cli.TestPlugins;
 import ai.bonsai.core.embed.Bonsai;
 import ai.bonsai.core.embed.BonsaiModel;
@@ -14,8 +14,6 @@ import ai.bonsai.core.testing.Resources;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -130,12 +128,11 @@ class PruningServiceTest {
         Path cliModel = tmp.resolve("cli.onnx");
         Path cliJson = tmp.resolve("cli.json");
         System.setProperty("bonsai.plugins.dir", plugins.toString());
-        StringWriter err = new StringWriter();
+        CliRunner runner = new CliRunner();
         try {
-            assertThat(BonsaiCli.execute(new PrintWriter(new StringWriter()), new PrintWriter(err),
-                    "prune", Resources.path("fixtures/tiny_resnet.onnx").toString(),
+            assertThat(runner.run("prune", Resources.path("fixtures/tiny_resnet.onnx").toString(),
                     "--importance", "l2", "--ratio", "0.5", "--out", cliModel.toString(),
-                    "--json", cliJson.toString())).as(err.toString()).isZero();
+                    "--json", cliJson.toString())).as(runner.err()).isZero();
         } finally {
             System.clearProperty("bonsai.plugins.dir");
         }
