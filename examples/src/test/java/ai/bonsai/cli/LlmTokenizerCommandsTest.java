@@ -2,15 +2,11 @@ package ai.bonsai.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.bonsai.api.model.Safetensors;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -73,21 +69,12 @@ class LlmTokenizerCommandsTest {
 
     @Test
     void plainTextCalibrationPrunesAsTheTokenIdFilesOfTheSameTokens() throws IOException {
-        Path text = Files.writeString(tmp.resolve("docs.txt"), "The cat sat on a red mat\n"
-                + "the big dog ran to the red house\n\na cat and a dog sat on the mat\n");
-        long[] first24 = {1, 5, 17, 23, 42, 56, 103, 64, 1, 5, 99, 77, 88, 91, 5, 103, 110,
-            1, 56, 17, 127, 56, 77, 23};
-        Path tensor = tmp.resolve("ids.safetensors");
-        try (NDManager m = NDManager.newBaseManager()) {
-            Safetensors.write(Map.of("input_ids", m.create(first24, new Shape(2, 12))), tensor);
-        }
-        Path lines = Files.writeString(tmp.resolve("ids.txt"), ENCODED + "\n1 5 99 77 88 91 5 103 110\n"
-                + "1 56 17 127 56 77 23 42 5 64\n");
+        SameTokenFiles files = SameTokenFiles.write(tmp);
 
-        JsonNode fromText = prune("text", text);
+        JsonNode fromText = prune("text", files.text());
         assertThat(fromText.get("config").get("bonsai")).as("per-layer sizes").isNotNull();
-        assertThat(prune("tensor", tensor)).isEqualTo(fromText);
-        assertThat(prune("lines", lines)).isEqualTo(fromText);
+        assertThat(prune("tensor", files.tensor())).isEqualTo(fromText);
+        assertThat(prune("lines", files.lines())).isEqualTo(fromText);
     }
 
     /** Prunes with Wanda on one calibration file and returns the config and the kept channels. */

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.bonsai.api.model.ModelFormatException;
-import ai.bonsai.api.model.Safetensors;
 import ai.bonsai.core.embed.Bonsai;
 import ai.bonsai.core.embed.BonsaiModel;
 import ai.bonsai.core.embed.LayerChange;
@@ -12,13 +11,10 @@ import ai.bonsai.core.embed.PruningResult;
 import ai.bonsai.core.plan.PlanBinder;
 import ai.bonsai.core.plan.PlanTree;
 import ai.bonsai.core.plan.PruningPlan;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -73,21 +69,12 @@ class TextCalibrationEmbeddingTest {
 
     @Test
     void textAndIdLinesCalibrateAsTheTensorOfTheSameTokens() throws IOException {
-        Path text = Files.writeString(tmp.resolve("docs.txt"), "The cat sat on a red mat\n"
-                + "the big dog ran to the red house\n\na cat and a dog sat on the mat\n");
-        long[] first24 = {1, 5, 17, 23, 42, 56, 103, 64, 1, 5, 99, 77, 88, 91, 5, 103, 110,
-            1, 56, 17, 127, 56, 77, 23};
-        Path tensor = tmp.resolve("ids.safetensors");
-        try (NDManager m = NDManager.newBaseManager()) {
-            Safetensors.write(Map.of("input_ids", m.create(first24, new Shape(2, 12))), tensor);
-        }
-        Path lines = Files.writeString(tmp.resolve("ids.txt"), "1 5 17 23 42 56 103 64\n"
-                + "1 5 99 77 88 91 5 103 110\n1 56 17 127 56 77 23 42 5 64\n");
+        SameTokenFiles files = SameTokenFiles.write(tmp);
 
-        List<LayerChange> fromTensor = prune(tensor);
+        List<LayerChange> fromTensor = prune(files.tensor());
         assertThat(fromTensor).isNotEmpty();
-        assertThat(prune(text)).isEqualTo(fromTensor);
-        assertThat(prune(lines)).isEqualTo(fromTensor);
+        assertThat(prune(files.text())).isEqualTo(fromTensor);
+        assertThat(prune(files.lines())).isEqualTo(fromTensor);
     }
 
     @Test
