@@ -173,6 +173,9 @@ final class NodeEmitter implements OnnxExportContext {
 
     @Override
     public void emit(OnnxNode n) {
+        if (n.domain().isEmpty()) {
+            OperatorVersions.checkWrite(node, n.opType(), opset);
+        }
         String name = n.name().isEmpty() ? nextName(n.opType()) : n.name();
         NodeProto.Builder b = OnnxNodes.toProto(n, name, node.name());
         String doc = graph.metadata().get(OnnxMetadata.NODE_DOC_PREFIX + name);
