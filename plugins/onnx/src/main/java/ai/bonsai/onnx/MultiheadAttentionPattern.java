@@ -215,7 +215,7 @@ final class MultiheadAttentionPattern {
                     ? List.of(query.input) : List.of();
         }
         Optional<Projection> kp = root(k.part()).flatMap(r -> projection(r, members, shapeNodes));
-        if (kp.isEmpty() || !kp.get().parts.get(0).equals(k.part())) {
+        if (kp.isEmpty() || kp.get().parts.size() == 3 || !kp.get().parts.get(0).equals(k.part())) {
             return List.of();
         }
         projections.add(kp.get());
