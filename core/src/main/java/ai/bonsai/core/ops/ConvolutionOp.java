@@ -36,8 +36,11 @@ import java.util.OptionalInt;
  * and is pruned as Torch-Pruning prunes it: its input and output channels fall into {@code groups}
  * channel groups ({@link #channelGroups}), every group loses the same number of output channels,
  * and the same positions of input channels (the weight's {@code in/groups} columns are shared by
- * all groups). A grouped transposed convolution blocks channel pruning. Pruning removes weight
- * rows (output) or columns (input) in the layout's order, as Torch-Pruning's conv pruner does.
+ * all groups). A grouped transposed convolution is the mirror image: its weight {@code [in,
+ * out/groups, k...]} holds every input channel and {@code out/groups} output positions shared by
+ * all groups, so every group loses the same number of input channels and the same positions of
+ * output channels. Pruning removes weight rows (output) or columns (input) in the layout's order,
+ * as Torch-Pruning's conv pruner does.
  *
  * <p>MACs: {@code prod(kernel) x in x out/groups x output positions} (+ {@code out x output
  * positions} with a bias), the flops-counter convention Torch-Pruning applies to plain and
@@ -191,9 +194,6 @@ public abstract class ConvolutionOp implements OpType {
         if (isDepthwise(node)) {
             return ChannelSemantics.passThrough(1, out);
         }
-        if (transposed && isGrouped(node)) {
-            return ChannelSemantics.opaque(1, 1);
-        }
         return ChannelSemantics.independent(1, in, 1, out);
     }
 
@@ -201,24 +201,31 @@ public abstract class ConvolutionOp implements OpType {
      * {@inheritDoc}
      *
      * <p>Removes the output channels' slices of {@code weight} (dimension 0, or 1 when transposed)
-     * and {@code bias}, and updates {@code out_channels} (and {@code groups} when depthwise).
+     * and {@code bias}, and updates {@code out_channels} (and {@code groups} when depthwise); a
+     * grouped transposed convolution removes the positions its groups lose alike from its {@code
+     * out/groups} weight columns.
      *
      * @throws ai.bonsai.api.prune.PruningException naming the node if a grouped convolution's
-     *     groups would lose different numbers of channels
+     *     groups would lose different numbers of channels (different positions when transposed)
      */
     @Override
     public final void pruneOut(NodeEditor editor, IndexSet idxs) {
         Node node = editor.node();
         boolean depthwise = isDepthwise(node);
-        if (isGrouped(node)) {
-            ChannelGroups.requireEqualShares(node, GROUPED, idxs,
-                    node.attributes().getLong("out_channels"), node.attributes().getInt("groups"));
+        long outChannels = node.attributes().getLong("out_channels");
+        int groups = node.attributes().getInt("groups");
+        if (transposed && isGrouped(node)) {
+            editor.removeIndices("weight", 1, ChannelGroups.commonPositions(node, GROUPED, idxs, outChannels, groups));
+        } else {
+            if (isGrouped(node)) {
+                ChannelGroups.requireEqualShares(node, GROUPED, idxs, outChannels, groups);
+            }
+            editor.removeIndices("weight", transposed && !depthwise ? 1 : 0, idxs);
         }
-        editor.removeIndices("weight", transposed && !depthwise ? 1 : 0, idxs);
         if (node.hasParameter("bias")) {
             editor.removeIndices("bias", 0, idxs);
         }
-        long out = node.attributes().getLong("out_channels") - idxs.size();
+        long out = outChannels - idxs.size();
         editor.setAttribute("out_channels", out);
         if (depthwise) {
             editor.setAttribute("groups", out);
@@ -230,16 +237,21 @@ public abstract class ConvolutionOp implements OpType {
      *
      * <p>Removes the input channels' slices of {@code weight} (dimension 1, or 0 when transposed);
      * a depthwise convolution prunes its output channels with them; a grouped convolution removes
-     * the positions its groups lose alike from its {@code in/groups} weight columns.
+     * the positions its groups lose alike from its {@code in/groups} weight columns, a grouped
+     * transposed one the same number of rows from every group.
      *
      * @throws ai.bonsai.api.prune.PruningException naming the node if a grouped convolution's
-     *     groups would lose channels at different positions
+     *     groups would lose channels at different positions (different numbers when transposed)
      */
     @Override
     public final void pruneIn(NodeEditor editor, IndexSet idxs) {
         Node node = editor.node();
         if (isDepthwise(node)) {
             pruneOut(editor, idxs);
+        } else if (transposed && isGrouped(node)) {
+            int groups = node.attributes().getInt("groups");
+            ChannelGroups.requireEqualShares(node, GROUPED, idxs, node.parameter("weight").shape().get(0), groups);
+            editor.removeIndices("weight", 0, idxs);
         } else if (isGrouped(node)) {
             int groups = node.attributes().getInt("groups");
             long in = node.parameter("weight").shape().get(1) * groups;

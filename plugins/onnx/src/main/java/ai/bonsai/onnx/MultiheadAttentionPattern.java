@@ -3,6 +3,8 @@ package ai.bonsai.onnx;
 import ai.bonsai.api.graph.Attributes;
 import ai.bonsai.api.graph.Value;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.onnx.proto.OnnxMl.NodeProto;
@@ -12,28 +14,40 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Recognizes PyTorch's export of {@code nn.MultiheadAttention} (self-attention, {@code
- * batch_first}, packed {@code in_proj}, no mask), as torchvision's {@code VisionTransformer} and
- * Bonsai's own {@link MultiheadAttentionCodec} write it, and imports it as one core {@code
- * multihead_attention} node named after the module, with PyTorch's parameter names:
+ * Recognizes PyTorch's export of {@code nn.MultiheadAttention} ({@code batch_first}, no mask), as
+ * torchvision's {@code VisionTransformer} and Bonsai's own {@link MultiheadAttentionCodec} write
+ * it, and imports it as one core {@code multihead_attention} node named after the module, with
+ * PyTorch's parameter names:
  *
  * <pre>
- * x [B, T, E] → Transpose(1, 0, 2) → MatMul(in_projᵀ) → Add(in_proj_bias) → [T, B, 3E]
- *   → q, k, v: three Slices of E (bounds constant or computed from the projection's Shape), or Split
+ * x [B, T, E] → Transpose(1, 0, 2) → MatMul(in_projᵀ) (+ Add(in_proj_bias)) → [T, B, 3E]
+ *   → q, k, v: cut by {@link ProjectionParts} (Slices, Split, or PyTorch 2's Reshape / Unsqueeze /
+ *     Transpose / Squeeze / Gather)
  *   → Reshape [T, B·H, D] → Transpose: q (1, 0, 2), k (1, 2, 0), v (1, 0, 2)
  *   → MatMul(q·s, k) (s = 1/√D on q, or on the scores) → Softmax(-1) → MatMul(·, v)
- *   → Transpose(1, 0, 2) → Reshape [T·B, E] → Gemm(out_proj) (or MatMul + Add)
+ *   → Transpose(1, 0, 2) → Reshape [T·B, E] → Gemm(out_proj) (or MatMul (+ Add))
  *   → Reshape [T, B, E] → Transpose(1, 0, 2) → y [B, T, E]
  * </pre>
  *
- * <p>The match starts at the first Transpose, when x is known; every intermediate value must be
- * read only inside the pattern (or by {@code Shape} nodes of the projection, which are evaluated
- * here; their values are defined as soon as the projection is seen). Through {@code multihead_attention} the embedding channels are one coupled space with the
- * hidden channels, as in Torch-Pruning, so heads are pruned with the residual stream.
+ * <p>Without biases ({@code bias=False}) the projections have no {@code Add} and the output
+ * projection is a {@code Gemm} without C or a bare {@code MatMul}. Cross-attention (query from x,
+ * key and value from other tensors [B, S, E]) projects q alone by {@code [E, E]} and k, v either
+ * packed ({@code [E, 2E]}, key is value: cut in two like the self-attention's three parts) or
+ * separately (three weights); it imports with the inputs (x, key, value).
+ *
+ * <p>The match starts at the query's Transpose, when x is known; the key's and value's
+ * projections are found back from the scores and must read values already known. Every
+ * intermediate value must be read only inside the pattern (or by {@code Shape} nodes of the
+ * projections, which are evaluated here). Through {@code multihead_attention} the embedding
+ * channels are one coupled space with the hidden channels, as in Torch-Pruning, so heads are
+ * pruned with the residual stream.
  */
 final class MultiheadAttentionPattern {
 
+    private static final long[] SWAP = {1, 0, 2};
+
     private final OnnxImporter ctx;
+    private final ProjectionParts parts;
 
     /**
      * Creates the pattern of one import.
@@ -42,10 +56,21 @@ final class MultiheadAttentionPattern {
      */
     MultiheadAttentionPattern(OnnxImporter ctx) {
         this.ctx = ctx;
+        this.parts = new ProjectionParts(ctx);
     }
 
-    /** One of q, k, v: its slice of the projection and the per-head chain after it. */
-    private record Branch(long offset, NodeProto reshape, NodeProto transpose) {
+    /**
+     * One input projection: the transposed input, the weight as read ({@code [E, n·E]}), the bias
+     * (or null) and the values of its n parts.
+     */
+    private record Projection(Value input, Operand.Known weight, Operand.Known bias, List<String> parts) {
+    }
+
+    /** The per-head Reshape and Transpose of k or v, and the part they read. */
+    private record Heads(NodeProto reshape, NodeProto transpose) {
+        String part() {
+            return reshape.getInput(0);
+        }
     }
 
     /**
@@ -55,56 +80,34 @@ final class MultiheadAttentionPattern {
      * @return true if it was imported
      */
     boolean tryMatch(NodeProto first) {
-        if (!first.getOpType().equals("Transpose") || !ctx.isDynamic(first, 0)
-                || !Arrays.equals(perm(first), new long[] {1, 0, 2})) {
+        List<NodeProto> members = new ArrayList<>();
+        List<NodeProto> shapeNodes = new ArrayList<>();
+        Optional<Projection> qp = projection(first, members, shapeNodes);
+        if (qp.isEmpty() || qp.get().parts.size() == 2) {
             return false;
         }
-        Value x = ctx.value(first, 0);
-        if (x.shape().dimension() != 3) {
-            return false;
-        }
+        Projection query = qp.get();
+        Value x = query.input;
         long b = x.shape().get(0);
         long t = x.shape().get(1);
         long e = x.shape().get(2);
-        List<NodeProto> members = new ArrayList<>(List.of(first));
-        Optional<NodeProto> mm = sole(first, "MatMul").filter(m -> m.getInput(0).equals(first.getOutput(0)));
-        Optional<Operand.Known> w = mm.flatMap(m -> ctx.foldAhead(m.getInput(1)))
-                .filter(k -> k.array().getShape().equals(new Shape(e, 3 * e)));
-        Optional<NodeProto> add = w.flatMap(k -> sole(mm.get(), "Add"));
-        Optional<Operand.Known> bias = add.flatMap(a -> other(a, mm.get().getOutput(0)))
-                .filter(k -> k.array().getShape().equals(new Shape(3 * e)));
-        if (bias.isEmpty()) {
+        String qPart = query.parts.get(0);
+        Optional<NodeProto> qReshape = only(qPart, "Reshape").filter(r -> r.getInput(0).equals(qPart));
+        long[] heads = qReshape.map(r -> headShape(r, t, b, e)).orElse(new long[0]);
+        Optional<NodeProto> qTranspose = qReshape.flatMap(r -> sole(r, "Transpose"))
+                .filter(tr -> Arrays.equals(perm(tr), SWAP));
+        if (heads.length == 0 || heads[1] % b != 0 || qTranspose.isEmpty()) {
             return false;
         }
-        members.addAll(List.of(mm.get(), add.get()));
-        String proj = add.get().getOutput(0);
-        Shape projShape = new Shape(t, b, 3 * e);
-        List<NodeProto> shapeNodes = new ArrayList<>();
-        List<Branch> branches = branches(proj, projShape, e, shapeNodes, members);
-        if (branches.size() != 3 || branches.get(0).offset != 0 || branches.get(1).offset != e
-                || branches.get(2).offset != 2 * e) {
-            return false;
-        }
-        Branch q = branches.get(0);
-        Branch k = branches.get(1);
-        Branch v = branches.get(2);
-        long[] heads = headShape(q.reshape, t, b, e);
-        if (heads.length == 0 || !Arrays.equals(headShape(k.reshape, t, b, e), heads)
-                || !Arrays.equals(headShape(v.reshape, t, b, e), heads) || heads[1] % b != 0) {
-            return false;
-        }
+        members.addAll(List.of(qReshape.get(), qTranspose.get()));
         long numHeads = heads[1] / b;
         long d = heads[2];
-        if (!Arrays.equals(perm(q.transpose), new long[] {1, 0, 2}) || !Arrays.equals(perm(k.transpose),
-                new long[] {1, 2, 0}) || !Arrays.equals(perm(v.transpose), new long[] {1, 0, 2})) {
-            return false;
-        }
         double[] scale = {1};
-        Optional<NodeProto> qScaled = scaled(q.transpose, scale, members);
-        String qValue = qScaled.map(n -> n.getOutput(0)).orElse(q.transpose.getOutput(0));
-        Optional<NodeProto> scores = only(qValue, "MatMul").filter(s -> s.getInput(0).equals(qValue)
-                && s.getInput(1).equals(k.transpose.getOutput(0)) && single(k.transpose.getOutput(0)));
-        if (scores.isEmpty()) {
+        Optional<NodeProto> qScaled = scaled(qTranspose.get(), scale, members);
+        String qValue = qScaled.map(n -> n.getOutput(0)).orElse(qTranspose.get().getOutput(0));
+        Optional<NodeProto> scores = only(qValue, "MatMul").filter(s -> s.getInput(0).equals(qValue));
+        Optional<Heads> k = scores.flatMap(s -> headsOf(s.getInput(1), new long[] {1, 2, 0}));
+        if (k.isEmpty()) {
             return false;
         }
         members.add(scores.get());
@@ -112,22 +115,39 @@ final class MultiheadAttentionPattern {
         NodeProto beforeSoftmax = scoresScaled.orElse(scores.get());
         Optional<NodeProto> softmax = sole(beforeSoftmax, "Softmax").filter(s -> lastAxis(s, 3));
         Optional<NodeProto> weighted = softmax.flatMap(s -> sole(s, "MatMul"))
-                .filter(m -> m.getInput(0).equals(softmax.get().getOutput(0))
-                        && m.getInput(1).equals(v.transpose.getOutput(0)) && single(v.transpose.getOutput(0)));
-        Optional<NodeProto> back = weighted.flatMap(m -> sole(m, "Transpose"))
-                .filter(tr -> Arrays.equals(perm(tr), new long[] {1, 0, 2}));
+                .filter(m -> m.getInput(0).equals(softmax.get().getOutput(0)));
+        Optional<Heads> v = weighted.flatMap(m -> headsOf(m.getInput(1), SWAP));
+        Optional<NodeProto> back = v.flatMap(h -> sole(weighted.get(), "Transpose"))
+                .filter(tr -> Arrays.equals(perm(tr), SWAP));
         Optional<NodeProto> merge = back.flatMap(tr -> sole(tr, "Reshape"))
                 .filter(r -> Arrays.equals(target(r, new Shape(t, b * numHeads, d)), new long[] {t * b, e}));
         if (merge.isEmpty() || Math.abs(scale[0] * Math.sqrt(d) - 1) > 1e-4) {
             return false;
         }
         members.addAll(List.of(softmax.get(), weighted.get(), back.get(), merge.get()));
+        for (Heads h : List.of(k.get(), v.get())) {
+            members.addAll(List.of(h.reshape, h.transpose));
+        }
+        List<Projection> projections = new ArrayList<>(List.of(query));
+        List<Value> inputs = keyValue(query, k.get(), v.get(), projections, members, shapeNodes);
+        if (inputs.isEmpty()) {
+            return false;
+        }
+        long s = inputs.get(inputs.size() - 1).shape().get(1);
+        for (Heads h : List.of(k.get(), v.get())) {
+            long[] kvHeads = target(h.reshape, new Shape(s, b, e));
+            if (!Arrays.equals(kvHeads, new long[] {s, b * numHeads, d})) {
+                return false;
+            }
+        }
         Optional<OutProjection> out = outProjection(merge.get(), e, members);
         Optional<NodeProto> unmerge = out.flatMap(o -> sole(o.last, "Reshape"))
                 .filter(r -> Arrays.equals(target(r, new Shape(t * b, e)), new long[] {t, b, e}));
         Optional<NodeProto> last = unmerge.flatMap(r -> sole(r, "Transpose"))
-                .filter(tr -> Arrays.equals(perm(tr), new long[] {1, 0, 2}));
-        if (last.isEmpty()) {
+                .filter(tr -> Arrays.equals(perm(tr), SWAP));
+        boolean bias = query.bias != null;
+        if (last.isEmpty() || projections.stream().anyMatch(p -> (p.bias != null) != bias)
+                || (out.get().bias != null) != bias) {
             return false;
         }
         members.addAll(List.of(unmerge.get(), last.get()));
@@ -135,19 +155,144 @@ final class MultiheadAttentionPattern {
             return false;
         }
         ctx.markDone(shapeNodes);
-        String name = ctx.name(w.get().initializer(), members);
-        ctx.supplyArray(name, "in_proj_weight", float32(w.get().array().transpose()));
-        ctx.supply(name, "in_proj_bias", bias.get(), new Shape(3 * e));
+        String name = ctx.name(query.weight.initializer(), members);
+        supplyInProjection(name, projections, bias);
         ctx.supplyArray(name, "out_proj.weight", float32(out.get().weight));
-        ctx.supply(name, "out_proj.bias", out.get().bias, new Shape(e));
+        if (bias) {
+            ctx.supply(name, "out_proj.bias", out.get().bias, new Shape(e));
+        }
         Value y = ctx.builder().op("multihead_attention", name, Attributes.of().with("embed_dim", e)
-                .with("num_heads", numHeads).with("bias", true), x);
+                .with("num_heads", numHeads).with("bias", bias), inputs.toArray(Value[]::new));
         ctx.define(last.get().getOutput(0), y);
         ctx.markDone(members);
         return true;
     }
 
-    /** The output projection: its weight as [out, in], its bias, and its last node. */
+    /**
+     * The projection after a Transpose (1, 0, 2) of a known [B, L, E] value: {@code MatMul} by a
+     * constant [E, n·E] (n = 1, 2 or 3), an optional {@code Add} of a constant [n·E], and its parts.
+     */
+    private Optional<Projection> projection(NodeProto first, List<NodeProto> members, List<NodeProto> shapeNodes) {
+        if (!first.getOpType().equals("Transpose") || !ctx.isDynamic(first, 0) || !Arrays.equals(perm(first), SWAP)) {
+            return Optional.empty();
+        }
+        Value x = ctx.value(first, 0);
+        if (x.shape().dimension() != 3) {
+            return Optional.empty();
+        }
+        long e = x.shape().get(2);
+        Optional<NodeProto> mm = sole(first, "MatMul").filter(m -> m.getInput(0).equals(first.getOutput(0)));
+        Optional<Operand.Known> w = mm.flatMap(m -> ctx.foldAhead(m.getInput(1)))
+                .filter(k -> k.array().getShape().dimension() == 2 && k.array().getShape().get(0) == e
+                        && k.array().getShape().get(1) % e == 0 && k.array().getShape().get(1) / e <= 3);
+        if (w.isEmpty()) {
+            return Optional.empty();
+        }
+        int n = (int) (w.get().array().getShape().get(1) / e);
+        Optional<NodeProto> add = sole(mm.get(), "Add");
+        Optional<Operand.Known> bias = add.flatMap(a -> other(a, mm.get().getOutput(0)))
+                .filter(k -> k.array().getShape().equals(new Shape(n * e)));
+        List<NodeProto> found = new ArrayList<>(List.of(first, mm.get()));
+        bias.ifPresent(k -> found.add(add.get()));
+        String proj = bias.isPresent() ? add.get().getOutput(0) : mm.get().getOutput(0);
+        Optional<List<String>> cut = n == 1 ? Optional.of(List.of(proj))
+                : parts.find(proj, new Shape(x.shape().get(1), x.shape().get(0), n * e), n, found, shapeNodes);
+        if (cut.isEmpty()) {
+            return Optional.empty();
+        }
+        members.addAll(found);
+        return Optional.of(new Projection(x, w.get(), bias.orElse(null), cut.get()));
+    }
+
+    /**
+     * The inputs of the attention: x alone when the query's projection is packed with k and v;
+     * else (x, key, value), with the projections of key and value found back from their parts.
+     */
+    private List<Value> keyValue(Projection query, Heads k, Heads v, List<Projection> projections,
+            List<NodeProto> members, List<NodeProto> shapeNodes) {
+        if (query.parts.size() == 3) {
+            return query.parts.get(1).equals(k.part()) && query.parts.get(2).equals(v.part())
+                    ? List.of(query.input) : List.of();
+        }
+        Optional<Projection> kp = root(k.part()).flatMap(r -> projection(r, members, shapeNodes));
+        if (kp.isEmpty() || kp.get().parts.size() == 3 || !kp.get().parts.get(0).equals(k.part())) {
+            return List.of();
+        }
+        projections.add(kp.get());
+        Projection key = kp.get();
+        if (key.parts.size() == 2) {
+            return key.parts.get(1).equals(v.part()) ? kvInputs(query, key, key) : List.of();
+        }
+        Optional<Projection> vp = root(v.part()).flatMap(r -> projection(r, members, shapeNodes))
+                .filter(p -> p.parts.size() == 1 && p.parts.get(0).equals(v.part()));
+        vp.ifPresent(projections::add);
+        return vp.map(value -> kvInputs(query, key, value)).orElse(List.of());
+    }
+
+    private static List<Value> kvInputs(Projection query, Projection key, Projection value) {
+        Shape q = query.input.shape();
+        Shape kShape = key.input.shape();
+        return kShape.equals(value.input.shape()) && kShape.get(0) == q.get(0) && kShape.get(2) == q.get(2)
+                ? List.of(query.input, key.input, value.input) : List.of();
+    }
+
+    /** The Transpose (1, 0, 2) a part's projection starts at, walking back through its data inputs. */
+    private Optional<NodeProto> root(String part) {
+        String value = part;
+        for (int depth = 0; depth < 8; depth++) {
+            Optional<NodeProto> p = ctx.producer(value);
+            if (p.isEmpty() || p.get().getInputCount() == 0) {
+                return Optional.empty();
+            }
+            NodeProto n = p.get();
+            if (n.getOpType().equals("Transpose") && Arrays.equals(perm(n), SWAP) && ctx.isKnown(n.getInput(0))) {
+                return ctx.isKnown(n.getOutput(0)) ? Optional.empty() : Optional.of(n);
+            }
+            value = n.getOpType().equals("Add") && isConstant(n.getInput(0)) ? n.getInput(1) : n.getInput(0);
+        }
+        return Optional.empty();
+    }
+
+    private boolean isConstant(String value) {
+        return ctx.peekKnown(value).isPresent()
+                || ctx.producer(value).filter(p -> p.getOpType().equals("Constant")).isPresent();
+    }
+
+    /** The per-head Transpose (with the permutation) producing a value, and the Reshape before it. */
+    private Optional<Heads> headsOf(String value, long[] permutation) {
+        Optional<NodeProto> transpose = single(value) ? ctx.producer(value) : Optional.empty();
+        Optional<NodeProto> reshape = transpose.filter(tr -> tr.getOpType().equals("Transpose")
+                && Arrays.equals(perm(tr), permutation) && single(tr.getInput(0)))
+                .flatMap(tr -> ctx.producer(tr.getInput(0)))
+                .filter(r -> r.getOpType().equals("Reshape") && single(r.getInput(0)));
+        return reshape.map(r -> new Heads(r, transpose.get()));
+    }
+
+    /** Supplies the packed in_proj weight [3E, E] (and bias) from one or more projections. */
+    private void supplyInProjection(String name, List<Projection> projections, boolean bias) {
+        if (projections.size() == 1) {
+            Projection p = projections.get(0);
+            ctx.supplyArray(name, "in_proj_weight", float32(p.weight.array().transpose()));
+            if (bias) {
+                ctx.supply(name, "in_proj_bias", p.bias, p.bias.array().getShape());
+            }
+            return;
+        }
+        NDList weights = new NDList();
+        NDList biases = new NDList();
+        for (Projection p : projections) {
+            weights.add(p.weight.array().transpose());
+            if (bias) {
+                biases.add(p.bias.array());
+            }
+        }
+        ctx.supplyArray(name, "in_proj_weight", float32(NDArrays.concat(weights, 0)));
+        if (bias) {
+            ctx.supplyArray(name, "in_proj_bias", float32(NDArrays.concat(biases, 0)));
+        }
+    }
+
+    /** The output projection: its weight as [out, in], its bias (or null), and its last node. */
     private record OutProjection(NDArray weight, Operand.Known bias, NodeProto last) {
     }
 
@@ -158,117 +303,33 @@ final class MultiheadAttentionPattern {
         }
         NodeProto p = users.get(0);
         Shape square = new Shape(e, e);
-        if (p.getOpType().equals("Gemm") && p.getInputCount() == 3 && p.getInput(0).equals(merge.getOutput(0))) {
+        if (p.getOpType().equals("Gemm") && p.getInputCount() >= 2 && p.getInput(0).equals(merge.getOutput(0))) {
             OnnxAttributes at = new OnnxAttributes(p);
             Optional<Operand.Known> w = ctx.foldAhead(p.getInput(1)).filter(k -> k.array().getShape().equals(square));
-            Optional<Operand.Known> bias = ctx.foldAhead(p.getInput(2)).filter(k -> k.array().size() == e);
-            if (w.isEmpty() || bias.isEmpty() || at.i("transA", 0) != 0 || at.f("alpha", 1f) != 1f
+            boolean hasBias = p.getInputCount() == 3 && !p.getInput(2).isEmpty();
+            Optional<Operand.Known> bias = hasBias
+                    ? ctx.foldAhead(p.getInput(2)).filter(k -> k.array().size() == e) : Optional.empty();
+            if (w.isEmpty() || hasBias && bias.isEmpty() || at.i("transA", 0) != 0 || at.f("alpha", 1f) != 1f
                     || at.f("beta", 1f) != 1f) {
                 return Optional.empty();
             }
             members.add(p);
             NDArray weight = at.i("transB", 0) != 0 ? w.get().array() : w.get().array().transpose();
-            return Optional.of(new OutProjection(weight, bias.get(), p));
+            return Optional.of(new OutProjection(weight, bias.orElse(null), p));
         }
         Optional<Operand.Known> w = p.getOpType().equals("MatMul") && p.getInput(0).equals(merge.getOutput(0))
                 ? ctx.foldAhead(p.getInput(1)).filter(k -> k.array().getShape().equals(square)) : Optional.empty();
-        Optional<NodeProto> add = w.flatMap(k -> sole(p, "Add"));
-        Optional<Operand.Known> bias = add.flatMap(a -> other(a, p.getOutput(0))).filter(k -> k.array().size() == e);
-        if (bias.isEmpty()) {
+        if (w.isEmpty()) {
             return Optional.empty();
         }
-        members.addAll(List.of(p, add.get()));
+        members.add(p);
+        Optional<NodeProto> add = sole(p, "Add");
+        Optional<Operand.Known> bias = add.flatMap(a -> other(a, p.getOutput(0))).filter(k -> k.array().size() == e);
+        if (bias.isEmpty()) {
+            return Optional.of(new OutProjection(w.get().array().transpose(), null, p));
+        }
+        members.add(add.get());
         return Optional.of(new OutProjection(w.get().array().transpose(), bias.get(), add.get()));
-    }
-
-    /** The q, k, v branches of the projection, ordered by offset; empty when they do not fit. */
-    private List<Branch> branches(String proj, Shape projShape, long e, List<NodeProto> shapeNodes,
-            List<NodeProto> members) {
-        List<Branch> branches = new ArrayList<>();
-        for (NodeProto u : ctx.consumers(proj)) {
-            if (u.getOpType().equals("Shape")) {
-                shapeNodes.add(u);
-                ctx.define(u.getOutput(0), new Operand.Known(ctx.builder().manager().create(
-                        shapeSlice(u, projShape.getShape())), null));
-            }
-        }
-        for (NodeProto u : ctx.consumers(proj)) {
-            switch (u.getOpType()) {
-                case "Shape" -> {
-                }
-                case "Slice" -> {
-                    long[] bounds = sliceBounds(u, projShape);
-                    if (bounds.length == 0 || bounds[1] - bounds[0] != e) {
-                        return List.of();
-                    }
-                    members.add(u);
-                    branch(u.getOutput(0), bounds[0], members).ifPresent(branches::add);
-                }
-                case "Split" -> {
-                    if (!splitsInThirds(u, projShape, e)) {
-                        return List.of();
-                    }
-                    members.add(u);
-                    for (int i = 0; i < 3; i++) {
-                        branch(u.getOutput(i), i * e, members).ifPresent(branches::add);
-                    }
-                }
-                default -> {
-                    return List.of();
-                }
-            }
-        }
-        branches.sort((l, r) -> Long.compare(l.offset, r.offset));
-        return branches;
-    }
-
-    private Optional<Branch> branch(String value, long offset, List<NodeProto> members) {
-        Optional<NodeProto> reshape = only(value, "Reshape").filter(r -> r.getInput(0).equals(value));
-        Optional<NodeProto> transpose = reshape.flatMap(r -> sole(r, "Transpose"));
-        transpose.ifPresent(tr -> members.addAll(List.of(reshape.get(), tr)));
-        return transpose.map(tr -> new Branch(offset, reshape.get(), tr));
-    }
-
-    /** [start, end) of a Slice along the projection's last axis, or empty. */
-    private long[] sliceBounds(NodeProto slice, Shape projShape) {
-        if (slice.getInputCount() < 3) {
-            return new long[0];
-        }
-        Optional<Operand.Known> starts = ctx.foldAhead(slice.getInput(1));
-        Optional<Operand.Known> ends = ctx.foldAhead(slice.getInput(2));
-        Optional<Operand.Known> axes = slice.getInputCount() > 3 ? ctx.foldAhead(slice.getInput(3)) : Optional.empty();
-        Optional<Operand.Known> steps = slice.getInputCount() > 4 ? ctx.foldAhead(slice.getInput(4)) : Optional.empty();
-        if (starts.isEmpty() || ends.isEmpty() || starts.get().longs().length != 1
-                || axes.isEmpty() && slice.getInputCount() > 3 && !slice.getInput(3).isEmpty()
-                || steps.isEmpty() && slice.getInputCount() > 4 && !slice.getInput(4).isEmpty()) {
-            return new long[0];
-        }
-        long axis = axes.map(a -> a.longs()[0]).orElse(0L);
-        long step = steps.map(a -> a.longs()[0]).orElse(1L);
-        long length = projShape.get(2);
-        if ((axis != -1 && axis != 2) || step != 1) {
-            return new long[0];
-        }
-        long start = Math.max(0, Math.min(clamp(starts.get().longs()[0], length), length));
-        long end = Math.max(0, Math.min(clamp(ends.get().longs()[0], length), length));
-        return new long[] {start, end};
-    }
-
-    private static long clamp(long index, long length) {
-        return index < 0 ? index + length : index;
-    }
-
-    private boolean splitsInThirds(NodeProto split, Shape projShape, long e) {
-        OnnxAttributes at = new OnnxAttributes(split);
-        long axis = at.i("axis", 0);
-        if ((axis != -1 && axis != 2) || split.getOutputCount() != 3) {
-            return false;
-        }
-        long[] sizes = at.has("split") ? at.ints("split").orElseThrow()
-                : split.getInputCount() > 1 && !split.getInput(1).isEmpty()
-                        ? ctx.foldAhead(split.getInput(1)).map(Operand.Known::longs).orElse(null)
-                        : new long[] {e, e, e};
-        return sizes != null && Arrays.equals(sizes, new long[] {e, e, e}) && projShape.get(2) == 3 * e;
     }
 
     /** The Reshape's [T, B·H, D] target (resolving -1 and 0), or empty when it is not one. */
@@ -326,14 +387,6 @@ final class MultiheadAttentionPattern {
             }
         }
         return true;
-    }
-
-    private static long[] shapeSlice(NodeProto shape, long[] dims) {
-        OnnxAttributes at = new OnnxAttributes(shape);
-        int rank = dims.length;
-        int start = (int) Math.max(0, Math.min(clamp(at.i("start", 0), rank), rank));
-        int end = (int) Math.max(0, Math.min(clamp(at.i("end", rank), rank), rank));
-        return Arrays.copyOfRange(dims, start, Math.max(start, end));
     }
 
     private static NDArray float32(NDArray a) {

@@ -69,6 +69,9 @@ final class NodeEmitter implements OnnxExportContext {
      * @throws ModelFormatException naming the node when its op type cannot be written
      */
     void emit(Node n) {
+        if (AutoPad.absorbed(graph, n)) {
+            return;
+        }
         this.node = n;
         this.emitted = 0;
         String recorded = graph.metadata().get(OnnxMetadata.NODE_NAMES_PREFIX + n.name());
@@ -77,6 +80,7 @@ final class NodeEmitter implements OnnxExportContext {
         Optional<OnnxOpCodec> codec = codecs.exporter(n.op().name());
         if (codec.isPresent()) {
             codec.get().exportNode(n, this);
+            AutoPad.restore(graph, n, out, valueNames);
             return;
         }
         Attributes a = n.attributes();
@@ -173,6 +177,9 @@ final class NodeEmitter implements OnnxExportContext {
 
     @Override
     public void emit(OnnxNode n) {
+        if (n.domain().isEmpty()) {
+            OperatorVersions.checkWrite(node, n.opType(), opset);
+        }
         String name = n.name().isEmpty() ? nextName(n.opType()) : n.name();
         NodeProto.Builder b = OnnxNodes.toProto(n, name, node.name());
         String doc = graph.metadata().get(OnnxMetadata.NODE_DOC_PREFIX + name);

@@ -77,6 +77,7 @@ final class OnnxImporter {
         this.builder = builder;
         this.codecs = codecs;
         this.graph = file.model().getGraph();
+        OperatorVersions.checkRead(file.path(), graph.getNodeList(), file.opset());
         this.converted = OpsetConverter.convert(graph, file.opset());
         this.nodes = converted.nodes();
         this.decoder = new TensorDecoder(file.path());

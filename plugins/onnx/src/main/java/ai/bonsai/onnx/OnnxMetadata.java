@@ -63,6 +63,11 @@ public final class OnnxMetadata {
     public static final String INPUT_TYPE_PREFIX = "onnx.input_type.";
     /** Prefix of graph output k's ONNX element type code ({@code onnx.output_type.0}). */
     public static final String OUTPUT_TYPE_PREFIX = "onnx.output_type.";
+    /**
+     * Prefix of a node's {@code auto_pad} as read ({@code onnx.auto_pad.conv1} = {@code SAME_UPPER});
+     * for the {@code pad} node imported in front of it, the name of that node.
+     */
+    public static final String AUTO_PAD_PREFIX = "onnx.auto_pad.";
     /** The opaque nodes, one {@code name\tOpType} line each. */
     public static final String OPAQUE_NODES = "onnx.opaque_nodes";
 

@@ -188,7 +188,7 @@ final class ShapeCodec extends FamilyCodec {
         switch (node.op().name()) {
             case "flatten" -> flatten(node, c, a);
             case "reshape" -> reshapeTo(node, c, "Reshape");
-            case "expand" -> reshapeTo(node, c, "Expand");
+            case "expand" -> expand(node, c);
             case "concat" -> {
                 List<String> inputs = new ArrayList<>();
                 for (int k = 0; k < node.inputs().size(); k++) {
@@ -231,13 +231,32 @@ final class ShapeCodec extends FamilyCodec {
         }
     }
 
+    /**
+     * Writes an expand as Expand, or before opset 8 (which has no Expand) as the same
+     * bidirectional broadcast by a Mul with ones of the target shape (exact for floats).
+     */
+    private static void expand(Node node, OnnxExportContext c) {
+        if (c.opset() >= 8) {
+            reshapeTo(node, c, "Expand");
+            return;
+        }
+        long[] shape = target(node, "Expand");
+        float[] ones = new float[Math.toIntExact(new Shape(shape).size())];
+        Arrays.fill(ones, 1f);
+        last(c, "Mul", List.of(c.input(0), c.floats("ones", shape, ones)), Map.of());
+    }
+
     /** Writes the output shape as a constant, the batch entry as 0 (Reshape) or 1 (Expand) to keep it symbolic. */
     private static void reshapeTo(Node node, OnnxExportContext c, String opType) {
+        last(c, opType, List.of(c.input(0), c.longs("shape", target(node, opType))), Map.of());
+    }
+
+    private static long[] target(Node node, String opType) {
         long[] shape = node.output().shape().getShape().clone();
         if (shape.length > 0 && node.input().shape().dimension() > 0 && shape[0] == node.input().shape().get(0)) {
             shape[0] = opType.equals("Reshape") ? 0 : 1;
         }
-        last(c, opType, List.of(c.input(0), c.longs("shape", shape)), Map.of());
+        return shape;
     }
 
     private static void split(Node node, OnnxExportContext c, Attributes a) {

@@ -78,6 +78,7 @@ final class SpatialCodec extends FamilyCodec {
         }
         String name = c.nodeName(1);
         long[] padding = Padding.symmetric(pads);
+        AutoPad.record(c, n, name, padding == null ? name + ".pad" : null);
         if (padding == null) {
             x = c.builder().op("pad", name + ".pad", Attributes.of().with("pads", torchPads(pads))
                     .with("mode", "constant").with("value", 0.0), x);
@@ -188,15 +189,25 @@ final class SpatialCodec extends FamilyCodec {
         if (dilations[0] != 1 || dilations[1] != 1) {
             return DECLINE;
         }
-        long[] padding = Padding.symmetric(Padding.of(n, x.shape(), kernel, strides, dilations));
+        long[] pads = Padding.of(n, x.shape(), kernel, strides, dilations);
+        long[] padding = Padding.symmetric(pads);
+        boolean max = opType.equals("max_pool2d");
+        if (pads == null || padding == null && (!max || LongStream.of(pads).anyMatch(p -> p < 0))) {
+            return DECLINE;
+        }
+        boolean padded = padding == null || padding[0] != 0 || padding[1] != 0;
+        if (!max && padded && n.longAttr("count_include_pad", 0) == 0) {
+            return DECLINE;
+        }
+        String name = c.nodeName();
+        AutoPad.record(c, n, name, padding == null ? name + ".pad" : null);
         if (padding == null) {
-            return DECLINE;
+            // uneven padding of a max pool: padded positions never win, as ONNX ignores them
+            x = c.builder().op("pad", name + ".pad", Attributes.of().with("pads", torchPads(pads))
+                    .with("mode", "constant").with("value", Double.NEGATIVE_INFINITY), x);
+            padding = new long[2];
         }
-        boolean padded = padding[0] != 0 || padding[1] != 0;
-        if (opType.equals("avg_pool2d") && padded && n.longAttr("count_include_pad", 0) == 0) {
-            return DECLINE;
-        }
-        return single(c, opType, c.nodeName(), Attributes.of()
+        return single(c, opType, name, Attributes.of()
                 .with("kernel", kernel)
                 .with("stride", strides)
                 .with("padding", padding)
