@@ -54,7 +54,7 @@ final class TensorDecoder {
         Shape shape = new Shape(dims);
         long bytes = elements * type.bytes();
         if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
-            return manager.create(external.map(t, what, bytes), shape, type.djl());
+            return ownCopy(external.map(t, what, bytes), shape, type, manager);
         }
         if (t.hasRawData()) {
             if (t.getRawData().size() != bytes) {
@@ -62,9 +62,22 @@ final class TensorDecoder {
                         + t.getDimsList() + " of " + type + " need " + bytes);
             }
             ByteBuffer raw = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-            return manager.create(raw, shape, type.djl());
+            return ownCopy(raw, shape, type, manager);
         }
         return typed(t, type, shape, elements, what, manager);
+    }
+
+    /**
+     * Copies bytes of the read-only mapped file into a tensor whose memory the engine owns. The
+     * engine takes a direct buffer as the tensor's memory without copying, so a tensor made
+     * straight from the mapping would crash the first in-place update of its weight (training,
+     * bias compensation) and would live only as long as the Java buffer.
+     */
+    private static NDArray ownCopy(ByteBuffer mapped, Shape shape, OnnxDataType type,
+            NDManager manager) {
+        try (NDArray view = manager.create(mapped, shape, type.djl())) {
+            return view.duplicate();
+        }
     }
 
     private NDArray typed(TensorProto t, OnnxDataType type, Shape shape, long elements, String what,

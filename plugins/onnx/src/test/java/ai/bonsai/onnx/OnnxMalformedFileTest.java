@@ -31,7 +31,7 @@ class OnnxMalformedFileTest {
     @TempDir
     Path dir;
 
-    private static ModelProto tinyResNet() throws Exception {
+    static ModelProto tinyResNet() throws Exception {
         return ModelProto.parseFrom(Files.readAllBytes(OnnxFixtures.onnx("tiny_resnet")));
     }
 
@@ -157,7 +157,7 @@ class OnnxMalformedFileTest {
         assertRefused(beyond, "external_data [32, 1760) lies outside 'weights.bin' (1744 bytes)");
     }
 
-    private static ModelProto withExternalConv1(String location, long offset) throws Exception {
+    static ModelProto withExternalConv1(String location, long offset) throws Exception {
         ModelProto m = tinyResNet();
         GraphProto.Builder g = m.getGraph().toBuilder();
         TensorProto w = g.getInitializer(0);
