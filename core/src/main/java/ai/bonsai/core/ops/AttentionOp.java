@@ -58,7 +58,11 @@ import org.pf4j.Extension;
  * the space has Hq·D + Hq·Dv channels: first the query/key channels, then the value/output
  * channels (offset Hq·D); the two halves form separate groups, so only head dimensions can be
  * pruned (evenly over the heads) and removing whole heads, which would need both halves, is
- * refused. The mask carries no channels.
+ * refused. A mask with one entry per query head (its third dimension from the end equal to Hq > 1,
+ * as Swin's relative position bias [1, Hq, Tq, Tk]) carries head channels when D = Dv: its head h is
+ * channels {@code [h·D, (h + 1)·D)} ({@link IndexMapping.Expansion}), so removing heads removes
+ * them from the mask's producer too, and pruning head dims, which would take every head of the mask,
+ * is refused by DepGraph; any other mask carries no channels.
  *
  * <p>Pruning (no parameters to cut): the removed channels must be whole heads, the same number of
  * channels from every head, or both (whole heads, and the same number from every other head, as
@@ -204,7 +208,7 @@ public final class AttentionOp implements OpType {
             inputs.add(ChannelSlot.at(2));
             inputs.add(kvSlot(g.headDim(), g.repeats(), 0, kvQuery));
             inputs.add(kvSlot(g.valueDim(), g.repeats(), 0, kvValue));
-            addMaskSlot(node, inputs);
+            addMaskSlot(node, inputs, g);
             return new ChannelSemantics(Coupling.COUPLED, space, space, inputs, List.of(ChannelSlot.at(2)));
         }
         int offset = g.queryWidth();
@@ -212,7 +216,7 @@ public final class AttentionOp implements OpType {
         inputs.add(new ChannelSlot(2, new IndexMapping.Offset(0, offset)));
         inputs.add(new ChannelSlot(2, new IndexMapping.HeadRepeat(g.headDim(), g.repeats(), 0, kvQuery)));
         inputs.add(new ChannelSlot(2, new IndexMapping.HeadRepeat(g.valueDim(), g.repeats(), offset, kvValue)));
-        addMaskSlot(node, inputs);
+        addMaskSlot(node, inputs, null);
         return new ChannelSemantics(Coupling.COUPLED, offset + values, offset + values, inputs,
                 List.of(new ChannelSlot(2, new IndexMapping.Offset(offset, values))));
     }
@@ -222,10 +226,15 @@ public final class AttentionOp implements OpType {
                 : new ChannelSlot(2, new IndexMapping.HeadRepeat(headDim, repeats, offset, length));
     }
 
-    private static void addMaskSlot(Node node, List<ChannelSlot> inputs) {
-        if (node.inputs().size() == 4) {
-            inputs.add(ChannelSlot.NONE);
+    /** The mask's slot: head channels for a per-head mask when D = Dv ({@code shared} given), else none. */
+    private static void addMaskSlot(Node node, List<ChannelSlot> inputs, Geometry shared) {
+        if (node.inputs().size() != 4) {
+            return;
         }
+        Shape mask = node.inputs().get(3).shape();
+        int dim = mask.dimension() - 3;
+        boolean perHead = shared != null && shared.heads() > 1 && dim >= 0 && mask.get(dim) == shared.heads();
+        inputs.add(perHead ? new ChannelSlot(dim, new IndexMapping.Expansion(shared.headDim())) : ChannelSlot.NONE);
     }
 
     /**
