@@ -15,8 +15,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.core.Embedding;
 import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.core.Embedding;
 import java.util.Arrays;
 import java.util.List;
 import org.pf4j.Extension;
@@ -26,7 +26,7 @@ import org.pf4j.Extension;
  * table[index].view(N, N, H).permute(2, 0, 1).unsqueeze(0)}, as exporters write it ({@code Gather}
  * of the [(2w−1)², H] table by a constant index, {@code Reshape [N, N, H]}, {@code Transpose (2, 0,
  * 1)}, {@code Unsqueeze 0}) and {@link SwinAttentionPattern} imports it. The node has no inputs;
- * its parameter is the table, whose full name is the node's name (the initializer's).
+ * its parameter {@code table} is written back under its initializer's name.
  *
  * <p>Attributes: {@code shape}, the table's [(2w−1)², H]; {@code index}, the N·N rows of the table
  * the bias reads, row-major over (query, key); {@code tokens}, N. Output [1, H, N, N], added to the
@@ -49,7 +49,7 @@ public final class OnnxRelativePositionBiasOp implements OpType {
     @Override
     public List<ParameterSpec> parameters(Attributes a, List<Shape> in) {
         Shape table = new Shape(a.getLongs("shape"));
-        return List.of(ParameterSpec.weight("", table, ParameterSpec.Init.uniformFanIn(table.get(0))));
+        return List.of(ParameterSpec.weight("table", table, ParameterSpec.Init.uniformFanIn(table.get(0))));
     }
 
     @Override
@@ -58,7 +58,7 @@ public final class OnnxRelativePositionBiasOp implements OpType {
             throw new GraphException("takes no inputs, found " + in.size());
         }
         Attributes a = node.attributes();
-        Shape table = node.parameter("").shape();
+        Shape table = node.parameter("table").shape();
         long tokens = a.getLong("tokens");
         long[] index = a.getLongs("index");
         if (table.dimension() != 2 || !Arrays.equals(table.getShape(), a.getLongs("shape"))) {
@@ -80,7 +80,7 @@ public final class OnnxRelativePositionBiasOp implements OpType {
     @Override
     public NDList forward(Node node, NDList inputs, ForwardContext context) {
         Attributes a = node.attributes();
-        NDArray table = node.parameter("").array();
+        NDArray table = node.parameter("table").array();
         long tokens = a.getLong("tokens");
         NDArray index = context.manager().create(a.getLongs("index")).toType(DataType.INT64, false);
         NDArray rows = Embedding.embedding(index, table, SparseFormat.DENSE).head();
@@ -90,14 +90,14 @@ public final class OnnxRelativePositionBiasOp implements OpType {
 
     @Override
     public ChannelSemantics channels(Node node) {
-        int heads = Math.toIntExact(node.parameter("").shape().get(1));
+        int heads = Math.toIntExact(node.parameter("table").shape().get(1));
         return new ChannelSemantics(Coupling.INDEPENDENT, 0, heads, List.of(), List.of(ChannelSlot.at(1)));
     }
 
     @Override
     public void pruneOut(NodeEditor editor, IndexSet idxs) {
         long[] shape = editor.node().attributes().getLongs("shape");
-        editor.removeIndices("", 1, idxs);
+        editor.removeIndices("table", 1, idxs);
         shape[1] -= idxs.size();
         editor.setAttribute("shape", shape);
     }

@@ -24,8 +24,8 @@ final class RelativePositionBiasCodec extends FamilyCodec {
     public void exportNode(Node node, OnnxExportContext c) {
         Attributes a = node.attributes();
         long tokens = a.getLong("tokens");
-        long heads = node.parameter("").shape().get(1);
-        String rows = step(c, "Gather", List.of(c.parameter(""), c.longs("index", a.getLongs("index"))),
+        long heads = node.parameter("table").shape().get(1);
+        String rows = step(c, "Gather", List.of(c.parameter("table"), c.longs("index", a.getLongs("index"))),
                 Map.of("axis", 0L));
         String grid = step(c, "Reshape", List.of(rows, c.longs("shape", tokens, tokens, heads)), Map.of());
         String byHead = step(c, "Transpose", List.of(grid), Map.of("perm", new long[] {2, 0, 1}));

@@ -308,10 +308,11 @@ final class SwinAttentionPattern {
             return false;
         }
         String name = ctx.name(null, r.members);
-        String node = ctx.allocateName(table.get().known.initializer());
-        ctx.builder().parameterValue(node, ctx.owned(table.get().known));
+        String node = ctx.allocateName(name + ".relative_position_bias");
+        Shape tableShape = table.get().known.array().getShape();
+        ctx.supply(node, "table", table.get().known, tableShape);
         Value mask = ctx.builder().op(OnnxRelativePositionBiasOp.NAME, node, Attributes.of()
-                .with("shape", table.get().known.array().getShape().getShape()).with("index", table.get().index)
+                .with("shape", tableShape.getShape()).with("index", table.get().index)
                 .with("tokens", tokens));
         if (windowMask.isPresent()) {
             Value constant = ctx.constantNode(new Operand.Known(windowMask.get(), null));
