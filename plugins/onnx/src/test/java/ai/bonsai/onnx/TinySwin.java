@@ -10,6 +10,7 @@ import static ai.bonsai.onnx.OnnxModels.weight;
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -55,14 +56,31 @@ final class TinySwin {
      * @return the file
      */
     static Path write(Path file) {
+        return write(file, true);
+    }
+
+    /**
+     * Writes the model, with or without the shifted block.
+     *
+     * @param file the file
+     * @param shifted true for the shifted second block and a batch of 1; false for two regular
+     *     blocks and a symbolic batch dimension {@code batch} on the input and output
+     * @return the file
+     */
+    static Path write(Path file, boolean shifted) {
         TinySwin s = new TinySwin();
-        s.g.addInput(value("input", 1, 3, 8, 8)).addOutput(value("output", 1, CLASSES));
+        if (shifted) {
+            s.g.addInput(value("input", 1, 3, 8, 8)).addOutput(value("output", 1, CLASSES));
+        } else {
+            s.g.addInput(symbolicBatch(value("input", 1, 3, 8, 8)))
+                    .addOutput(symbolicBatch(value("output", 1, CLASSES)));
+        }
         s.constants();
         String x = s.conv("patch_embed.proj", "input");
         x = s.op("Transpose", "/patch_embed/Transpose", List.of(x), ints("perm", 0, 2, 3, 1));
         x = s.layerNorm("patch_embed.norm", x, C1);
         x = s.block("layers.0.blocks.0", x, C1, 2, 4, 0, true);
-        x = s.block("layers.0.blocks.1", x, C1, 2, 4, 1, false);
+        x = s.block("layers.0.blocks.1", x, C1, 2, 4, shifted ? 1 : 0, false);
         x = s.merge("layers.0.downsample", x);
         x = s.block("layers.1.blocks.0", x, C2, 4, 2, 0, false);
         x = s.layerNorm("norm", x, C2);
@@ -85,6 +103,13 @@ final class TinySwin {
                 .addInitializer(OnnxModels.int64s("rel_index", relativeIndex()))
                 .addInitializer(OnnxModels.floats("scale", new long[0], (float) Math.pow(4, -0.5)))
                 .addInitializer(OnnxModels.floats("shift_mask", new long[] {1, 4, 1, 4, 4}, shiftMask()));
+    }
+
+    private static ValueInfoProto symbolicBatch(ValueInfoProto v) {
+        ValueInfoProto.Builder b = v.toBuilder();
+        b.getTypeBuilder().getTensorTypeBuilder().getShapeBuilder().getDimBuilder(0).clearDimValue()
+                .setDimParam("batch");
+        return b.build();
     }
 
     private static TensorProto scalar(String name, long v) {
