@@ -142,6 +142,26 @@ class OnnxSwinTest {
         return values;
     }
 
+    @Test
+    void theDefaultPrunerKeepsAttentionWidthsAndHalvesTheRest() throws Exception {
+        Path model = TinySwin.write(dir.resolve("tiny_swin.onnx"));
+        try (Graph g = OnnxFixtures.read(model); NDManager m = NDManager.newBaseManager()) {
+            OnnxParityTest.prune(g, "head");
+            // 50 % of a head's dims would take every head of the bias table: the attention groups stay whole
+            assertThat(g.node(ATTENTIONS[0] + ".qkv").parameter("weight").shape()).isEqualTo(new Shape(24, 4));
+            assertThat(g.node(ATTENTIONS[2] + ".relative_position_bias").parameter("table").shape())
+                    .isEqualTo(new Shape(9, 4));
+            assertThat(g.node("layers.0.downsample.reduction").parameter("weight").shape()).isEqualTo(new Shape(8, 16));
+            assertThat(g.node("layers.1.blocks.0.mlp.fc1").parameter("weight").shape()).isEqualTo(new Shape(16, 8));
+            assertThat(OpCounter.count(g).params()).isEqualTo(params(4, 8, 8, 8, 8, 16, 16) + TABLE_ROWS * 8);
+            Path written = dir.resolve("tiny_swin.half.onnx");
+            new OnnxFormat().write(g, written);
+            NDArray x = m.randomNormal(new Shape(1, 3, 8, 8));
+            assertThat(Ort.maxAbsDiff(Ort.run(written, "input", x),
+                    new GraphExecutor(g).forward(new NDList(x)).head().toFloatArray())).isLessThan(1e-4f);
+        }
+    }
+
     /** Removes heads 1, 0 and {1, 3} of the three attentions, 3 of 8 and 4 of 16 hidden channels, MLP widths. */
     private static void pruneHeadsAndWidths(Graph g) {
         DependencyGraph dg = DependencyGraph.build(g);
