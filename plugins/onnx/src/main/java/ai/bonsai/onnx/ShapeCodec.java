@@ -21,7 +21,9 @@ import java.util.stream.Stream;
 
 /**
  * The shape ops of computed values: Flatten (axis 1), Reshape, Squeeze and Unsqueeze (as
- * {@code reshape}; one that changes the batch dimension is kept opaque with its shape), Transpose
+ * {@code reshape}; one that changes the batch dimension is kept opaque with its shape, except a
+ * Reshape without a -1 after its first entry, whose first length core's {@code reshape} infers, so
+ * that windows fold into the batch dimension and back, written with -1 there), Transpose
  * (as {@code permute}), Expand to a constant shape, Concat, Split and Slice (positive steps, as a
  * chain of {@code slice} nodes), and {@code flatten}, {@code reshape}, {@code expand},
  * {@code concat}, {@code split}, {@code chunk}, {@code slice}, {@code permute} and
