@@ -40,7 +40,10 @@ import org.pf4j.Extension;
  * head dims keeps the original scaling and the pruned node computes exactly what the original
  * computes with those channels zeroed), {@code causal} (optional, default false: query i sees key j
  * only when {@code j <= i + Tk − Tq}, the bottom-right alignment of a key/value cache, which is
- * PyTorch's {@code is_causal} when Tq = Tk). Per head: {@code softmax(q·kᵀ·scale + mask)·v};
+ * PyTorch's {@code is_causal} when Tq = Tk), {@code mask_windows} (optional, default 1: W > 1 says
+ * the batch holds W consecutive windows of each image, as Swin's window attention, and the mask
+ * [W, 1 or Hq, Tq, Tk] holds one entry per window: batch entry {@code b·W + w} adds mask entry w,
+ * at any batch size that is a multiple of W). Per head: {@code softmax(q·kᵀ·scale + mask)·v};
  * positions hidden by the causal mask get the lowest float, so a row with no visible key averages
  * all values instead of producing NaN.
  *
@@ -116,8 +119,15 @@ public final class AttentionOp implements OpType {
         if (!Double.isFinite(node.attributes().getDouble("scale"))) {
             throw new GraphException("scale " + node.attributes().getDouble("scale") + " must be finite");
         }
+        long windows = windows(node.attributes());
+        if (windows > 1 && (in.size() != 4 || in.get(3).dimension() != 4 || in.get(3).get(0) != windows
+                || q.get(0) % windows != 0)) {
+            throw new GraphException("mask_windows " + windows + " needs a mask [" + windows
+                    + ", heads, Tq, Tk] and a batch that is a multiple of it, found q " + q
+                    + (in.size() == 4 ? " and mask " + in.get(3) : " and no mask"));
+        }
         if (in.size() == 4) {
-            Shape scores = new Shape(q.get(0), g.heads(), q.get(1), k.get(1));
+            Shape scores = new Shape(windows > 1 ? windows : q.get(0), g.heads(), q.get(1), k.get(1));
             Shape mask = in.get(3);
             boolean fits = mask.dimension() <= 4;
             for (int i = 1; fits && i <= mask.dimension(); i++) {
@@ -169,7 +179,11 @@ public final class AttentionOp implements OpType {
         NDArray scale = context.scalar(a.getDouble("scale"), queries);
         NDArray scores = queries.matMul(keys.transpose(0, 1, 3, 2)).mul(scale)
                 .reshape(b, g.heads(), tq, tk);
-        if (inputs.size() == 4) {
+        long windows = windows(a);
+        if (inputs.size() == 4 && windows > 1) {
+            scores = scores.reshape(b / windows, windows, g.heads(), tq, tk).add(inputs.get(3))
+                    .reshape(b, g.heads(), tq, tk);
+        } else if (inputs.size() == 4) {
             scores = scores.add(inputs.get(3));
         }
         if (a.has("causal") && a.getBoolean("causal")) {
@@ -178,6 +192,11 @@ public final class AttentionOp implements OpType {
         NDArray attended = scores.softmax(-1).reshape(b, g.kvHeads(), g.repeats() * tq, tk).matMul(values);
         return new NDList(attended.reshape(b, g.heads(), tq, g.valueDim()).transpose(0, 2, 1, 3)
                 .reshape(b, tq, (long) g.heads() * g.valueDim()));
+    }
+
+    /** The windows per image the mask is given for (attribute {@code mask_windows}, default 1). */
+    private static long windows(Attributes a) {
+        return a.has("mask_windows") ? a.getLong("mask_windows") : 1;
     }
 
     /** [B, T, H·d] to [B, H, T, d]. */

@@ -180,6 +180,26 @@ class AttentionOpTest {
     }
 
     @Test
+    void aWindowMaskRepeatsOverTheImagesOfTheBatch() {
+        Attributes windowed = attention(2, 2, 2, false).with("mask_windows", 2L);
+        try (DefaultGraph g = single(windowed, new Shape(2, 3, 4), new Shape(2, 3, 4), new Shape(2, 3, 4),
+                new Shape(2, 1, 3, 3)); DefaultGraph tiled = single(attention(2, 2, 2, false), new Shape(4, 3, 4),
+                        new Shape(4, 3, 4), new Shape(4, 3, 4), new Shape(4, 1, 3, 3));
+                NDManager m = NDManager.newBaseManager()) {
+            NDArray q = m.randomNormal(new Shape(4, 3, 4));
+            NDArray k = m.randomNormal(new Shape(4, 3, 4));
+            NDArray v = m.randomNormal(new Shape(4, 3, 4));
+            NDArray mask = m.randomNormal(new Shape(2, 1, 3, 3));
+            NDArray expected = forward(tiled.node("attn"), false, q, k, v, mask.concat(mask));
+            assertThat(forward(g.node("attn"), false, q, k, v, mask).sub(expected).abs().max().getFloat())
+                    .isLessThan(1e-6f);
+            assertThatThrownBy(() -> single(windowed, new Shape(3, 3, 4), new Shape(3, 3, 4), new Shape(3, 3, 4),
+                    new Shape(2, 1, 3, 3))).isInstanceOf(GraphException.class)
+                    .hasMessageContaining("mask_windows 2 needs a mask [2, heads, Tq, Tk] and a batch that is a multiple");
+        }
+    }
+
+    @Test
     void aPerHeadMaskLosesTheRemovedHeadsAndRefusesHeadDims() {
         GraphBuilder b = builder();
         Value x = b.input("x", new Shape(1, 2, 6));

@@ -31,8 +31,8 @@ import java.util.Set;
  * </pre>
  *
  * <p>A shifted window's mask (the bracketed part) becomes an {@code add} of the bias and the constant
- * mask [nW, 1, N, N], so the block is imported only when B' = nW (the import's batch of 1); the
- * written file then runs at that batch. The bias may come before the window partition in the file
+ * mask [nW, 1, N, N], the attention's mask with {@code mask_windows} nW, so the graph and the
+ * written file run at any batch. The bias may come before the window partition in the file
  * (torchvision computes it first): its {@code Gather} is then held back, before constant folding
  * would turn it into a plain tensor, until the pattern's input is known. Every intermediate value
  * must be read only inside the pattern; if the shapes do not fit, the nodes are imported one by one.
@@ -324,8 +324,11 @@ final class SwinAttentionPattern {
                     .with("dim", -1L).with("start", i * width).with("end", (i + 1) * width).with("step", 1L), qkv);
         }
         in[3] = mask;
-        Value y = ctx.builder().op("attention", name, Attributes.of().with("num_heads", heads)
-                .with("scale", scale.get()), in);
+        Attributes attention = Attributes.of().with("num_heads", heads).with("scale", scale.get());
+        if (windowMask.isPresent()) {
+            attention = attention.with("mask_windows", windowMask.get().getShape().get(0));
+        }
+        Value y = ctx.builder().op("attention", name, attention, in);
         ctx.define(r.merge.getOutput(0), y);
         ctx.markDone(r.members);
         return true;
@@ -362,21 +365,24 @@ final class SwinAttentionPattern {
         return axes != null && axes.length == 1 && axes[0] == 0;
     }
 
-    /** A shifted window's constant mask as [nW, 1, N, N], when B' = nW (the reshapes fit a batch of 1). */
+    /** A shifted window's constant mask as [nW, 1, N, N], when the scores split into nW windows per image. */
     private Optional<NDArray> windowMask(WindowMask w, long batch, long heads, long tokens) {
         long[] split = ReshapeTargets.resolve(ctx, w.split, new Shape(batch, heads, tokens, tokens));
         Optional<Operand.Known> mask = ctx.foldAhead(w.mask);
-        long[] expected = {1, batch, 1, tokens, tokens};
-        if (!Arrays.equals(split, new long[] {1, batch, heads, tokens, tokens}) || mask.isEmpty()) {
+        if (split.length != 5 || split[0] * split[1] != batch
+                || !Arrays.equals(Arrays.copyOfRange(split, 2, 5), new long[] {heads, tokens, tokens})
+                || mask.isEmpty()) {
             return Optional.empty();
         }
+        long windows = split[1];
+        long[] expected = {1, windows, 1, tokens, tokens};
         long[] ms = mask.get().array().getShape().getShape();
         if (!Arrays.equals(ms, expected) && !Arrays.equals(ms, Arrays.copyOfRange(expected, 1, 5))
                 || !Arrays.equals(ReshapeTargets.resolve(ctx, w.merge, new Shape(split)),
                         new long[] {batch, heads, tokens, tokens})) {
             return Optional.empty();
         }
-        return Optional.of(mask.get().array().reshape(batch, 1, tokens, tokens));
+        return Optional.of(mask.get().array().reshape(windows, 1, tokens, tokens));
     }
 
     /** The product of every scalar Mul (and inverse of every Div by a constant) on q and the scores. */

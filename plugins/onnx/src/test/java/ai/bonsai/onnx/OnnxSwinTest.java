@@ -57,6 +57,7 @@ class OnnxSwinTest {
                             ATTENTIONS[0] + ".relative_position_bias.table", ATTENTIONS[1] + ".relative_position_bias.table",
                             ATTENTIONS[2] + ".relative_position_bias.table");
             assertThat(g.node(ATTENTIONS[1]).inputs().get(3).shape()).isEqualTo(new Shape(4, 2, 4, 4));
+            assertThat(g.node(ATTENTIONS[1]).attributes().getLong("mask_windows")).isEqualTo(4);
             NDArray x = m.randomNormal(new Shape(1, 3, 8, 8));
             float[] djl = new GraphExecutor(g).forward(new NDList(x)).head().toFloatArray();
             float diff = Ort.maxAbsDiff(djl, Ort.run(model, "input", x));
@@ -107,9 +108,9 @@ class OnnxSwinTest {
     private static final long TABLE_ROWS = 9;
 
     @Test
-    void withoutTheShiftedMaskThePrunedFileRunsAtAnyBatch() throws Exception {
-        Path model = TinySwin.write(dir.resolve("tiny_swin_regular.onnx"), false);
-        Path written = dir.resolve("tiny_swin_regular.pruned.onnx");
+    void thePrunedFileKeepsTheSymbolicBatchShiftedWindowsIncluded() throws Exception {
+        Path model = TinySwin.write(dir.resolve("tiny_swin.onnx"));
+        Path written = dir.resolve("tiny_swin.pruned.onnx");
         try (Graph g = OnnxFixtures.read(model); NDManager m = NDManager.newBaseManager()) {
             pruneHeadsAndWidths(g);
             new OnnxFormat().write(g, written);

@@ -28,7 +28,8 @@ import java.util.Set;
  * Reshape, Transpose, Unsqueeze), the mask's Reshapes and Add, Softmax, MatMul with v, Transpose,
  * Reshape, proj Linear, window reverse, residual, MLP (Linear C→2C, Relu, Linear 2C→C), residual.
  * The first block computes its bias before the window partition (torchvision's order), the others
- * after the scores (timm's).
+ * after the scores (timm's). The input and output have a symbolic batch dimension {@code batch};
+ * the window reshapes hold the sizes of a batch of 1, as a tracer writes them.
  */
 final class TinySwin {
 
@@ -56,31 +57,14 @@ final class TinySwin {
      * @return the file
      */
     static Path write(Path file) {
-        return write(file, true);
-    }
-
-    /**
-     * Writes the model, with or without the shifted block.
-     *
-     * @param file the file
-     * @param shifted true for the shifted second block and a batch of 1; false for two regular
-     *     blocks and a symbolic batch dimension {@code batch} on the input and output
-     * @return the file
-     */
-    static Path write(Path file, boolean shifted) {
         TinySwin s = new TinySwin();
-        if (shifted) {
-            s.g.addInput(value("input", 1, 3, 8, 8)).addOutput(value("output", 1, CLASSES));
-        } else {
-            s.g.addInput(symbolicBatch(value("input", 1, 3, 8, 8)))
-                    .addOutput(symbolicBatch(value("output", 1, CLASSES)));
-        }
+        s.g.addInput(symbolicBatch(value("input", 1, 3, 8, 8))).addOutput(symbolicBatch(value("output", 1, CLASSES)));
         s.constants();
         String x = s.conv("patch_embed.proj", "input");
         x = s.op("Transpose", "/patch_embed/Transpose", List.of(x), ints("perm", 0, 2, 3, 1));
         x = s.layerNorm("patch_embed.norm", x, C1);
         x = s.block("layers.0.blocks.0", x, C1, 2, 4, 0, true);
-        x = s.block("layers.0.blocks.1", x, C1, 2, 4, shifted ? 1 : 0, false);
+        x = s.block("layers.0.blocks.1", x, C1, 2, 4, 1, false);
         x = s.merge("layers.0.downsample", x);
         x = s.block("layers.1.blocks.0", x, C2, 4, 2, 0, false);
         x = s.layerNorm("norm", x, C2);
