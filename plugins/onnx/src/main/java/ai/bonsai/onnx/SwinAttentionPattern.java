@@ -61,12 +61,12 @@ final class SwinAttentionPattern {
     private record Bias(NodeProto gather, NodeProto grid, NodeProto byHead, NodeProto unsqueeze) {
     }
 
-    /** A shifted window's mask: the Reshape into windows, the Add of the constant mask, the Reshape back. */
-    private record WindowMask(NodeProto split, NodeProto add, String mask, NodeProto merge) {
+    /** A shifted window's mask: the Reshape into windows, the constant mask added there, the Reshape back. */
+    private record WindowMask(NodeProto split, String mask, NodeProto merge) {
     }
 
     /** A matched window attention and every member in file order. */
-    private record Region(NodeProto split, NodeProto[] parts, List<NodeProto> scales, Bias bias,
+    private record Region(NodeProto split, List<NodeProto> scales, Bias bias,
             WindowMask windows, NodeProto softmax, NodeProto merge, List<NodeProto> members) {
     }
 
@@ -176,7 +176,7 @@ final class SwinAttentionPattern {
             }
             String chain = after.get().getOutput(0);
             String mask = maskAdd.get().getInput(0).equals(chain) ? maskAdd.get().getInput(1) : maskAdd.get().getInput(0);
-            windows = new WindowMask(after.get(), maskAdd.get(), mask, back.get());
+            windows = new WindowMask(after.get(), mask, back.get());
             members.addAll(List.of(after.get(), maskAdd.get(), back.get()));
             last = back.get();
         }
@@ -195,8 +195,7 @@ final class SwinAttentionPattern {
         if (!closed(members, merge.get())) {
             return Optional.empty();
         }
-        return Optional.of(new Region(split, parts, scales, bias.get(), windows, softmax.get(), merge.get(),
-                members));
+        return Optional.of(new Region(split, scales, bias.get(), windows, softmax.get(), merge.get(), members));
     }
 
     /** The part (0 q, 1 k, 2 v) a Gather takes from the packed heads, or -1. */
