@@ -40,7 +40,10 @@ import org.pf4j.Extension;
  * head dims keeps the original scaling and the pruned node computes exactly what the original
  * computes with those channels zeroed), {@code causal} (optional, default false: query i sees key j
  * only when {@code j <= i + Tk − Tq}, the bottom-right alignment of a key/value cache, which is
- * PyTorch's {@code is_causal} when Tq = Tk). Per head: {@code softmax(q·kᵀ·scale + mask)·v};
+ * PyTorch's {@code is_causal} when Tq = Tk), {@code mask_windows} (optional, default 1: W > 1 says
+ * the batch holds W consecutive windows of each image, as Swin's window attention, and the mask
+ * [W, 1 or Hq, Tq, Tk] holds one entry per window: batch entry {@code b·W + w} adds mask entry w,
+ * at any batch size that is a multiple of W). Per head: {@code softmax(q·kᵀ·scale + mask)·v};
  * positions hidden by the causal mask get the lowest float, so a row with no visible key averages
  * all values instead of producing NaN.
  *
@@ -58,7 +61,11 @@ import org.pf4j.Extension;
  * the space has Hq·D + Hq·Dv channels: first the query/key channels, then the value/output
  * channels (offset Hq·D); the two halves form separate groups, so only head dimensions can be
  * pruned (evenly over the heads) and removing whole heads, which would need both halves, is
- * refused. The mask carries no channels.
+ * refused. A mask with one entry per query head (its third dimension from the end equal to Hq > 1,
+ * as Swin's relative position bias [1, Hq, Tq, Tk]) carries head channels when D = Dv: its head h is
+ * channels {@code [h·D, (h + 1)·D)} ({@link IndexMapping.Expansion}), so removing heads removes
+ * them from the mask's producer too, and pruning head dims, which would take every head of the mask,
+ * is refused by DepGraph; any other mask carries no channels.
  *
  * <p>Pruning (no parameters to cut): the removed channels must be whole heads, the same number of
  * channels from every head, or both (whole heads, and the same number from every other head, as
@@ -112,8 +119,15 @@ public final class AttentionOp implements OpType {
         if (!Double.isFinite(node.attributes().getDouble("scale"))) {
             throw new GraphException("scale " + node.attributes().getDouble("scale") + " must be finite");
         }
+        long windows = windows(node.attributes());
+        if (windows > 1 && (in.size() != 4 || in.get(3).dimension() != 4 || in.get(3).get(0) != windows
+                || q.get(0) % windows != 0)) {
+            throw new GraphException("mask_windows " + windows + " needs a mask [" + windows
+                    + ", heads, Tq, Tk] and a batch that is a multiple of it, found q " + q
+                    + (in.size() == 4 ? " and mask " + in.get(3) : " and no mask"));
+        }
         if (in.size() == 4) {
-            Shape scores = new Shape(q.get(0), g.heads(), q.get(1), k.get(1));
+            Shape scores = new Shape(windows > 1 ? windows : q.get(0), g.heads(), q.get(1), k.get(1));
             Shape mask = in.get(3);
             boolean fits = mask.dimension() <= 4;
             for (int i = 1; fits && i <= mask.dimension(); i++) {
@@ -165,7 +179,11 @@ public final class AttentionOp implements OpType {
         NDArray scale = context.scalar(a.getDouble("scale"), queries);
         NDArray scores = queries.matMul(keys.transpose(0, 1, 3, 2)).mul(scale)
                 .reshape(b, g.heads(), tq, tk);
-        if (inputs.size() == 4) {
+        long windows = windows(a);
+        if (inputs.size() == 4 && windows > 1) {
+            scores = scores.reshape(b / windows, windows, g.heads(), tq, tk).add(inputs.get(3))
+                    .reshape(b, g.heads(), tq, tk);
+        } else if (inputs.size() == 4) {
             scores = scores.add(inputs.get(3));
         }
         if (a.has("causal") && a.getBoolean("causal")) {
@@ -174,6 +192,11 @@ public final class AttentionOp implements OpType {
         NDArray attended = scores.softmax(-1).reshape(b, g.kvHeads(), g.repeats() * tq, tk).matMul(values);
         return new NDList(attended.reshape(b, g.heads(), tq, g.valueDim()).transpose(0, 2, 1, 3)
                 .reshape(b, tq, (long) g.heads() * g.valueDim()));
+    }
+
+    /** The windows per image the mask is given for (attribute {@code mask_windows}, default 1). */
+    private static long windows(Attributes a) {
+        return a.has("mask_windows") ? a.getLong("mask_windows") : 1;
     }
 
     /** [B, T, H·d] to [B, H, T, d]. */
@@ -204,7 +227,7 @@ public final class AttentionOp implements OpType {
             inputs.add(ChannelSlot.at(2));
             inputs.add(kvSlot(g.headDim(), g.repeats(), 0, kvQuery));
             inputs.add(kvSlot(g.valueDim(), g.repeats(), 0, kvValue));
-            addMaskSlot(node, inputs);
+            addMaskSlot(node, inputs, g);
             return new ChannelSemantics(Coupling.COUPLED, space, space, inputs, List.of(ChannelSlot.at(2)));
         }
         int offset = g.queryWidth();
@@ -212,7 +235,7 @@ public final class AttentionOp implements OpType {
         inputs.add(new ChannelSlot(2, new IndexMapping.Offset(0, offset)));
         inputs.add(new ChannelSlot(2, new IndexMapping.HeadRepeat(g.headDim(), g.repeats(), 0, kvQuery)));
         inputs.add(new ChannelSlot(2, new IndexMapping.HeadRepeat(g.valueDim(), g.repeats(), offset, kvValue)));
-        addMaskSlot(node, inputs);
+        addMaskSlot(node, inputs, null);
         return new ChannelSemantics(Coupling.COUPLED, offset + values, offset + values, inputs,
                 List.of(new ChannelSlot(2, new IndexMapping.Offset(offset, values))));
     }
@@ -222,10 +245,15 @@ public final class AttentionOp implements OpType {
                 : new ChannelSlot(2, new IndexMapping.HeadRepeat(headDim, repeats, offset, length));
     }
 
-    private static void addMaskSlot(Node node, List<ChannelSlot> inputs) {
-        if (node.inputs().size() == 4) {
-            inputs.add(ChannelSlot.NONE);
+    /** The mask's slot: head channels for a per-head mask when D = Dv ({@code shared} given), else none. */
+    private static void addMaskSlot(Node node, List<ChannelSlot> inputs, Geometry shared) {
+        if (node.inputs().size() != 4) {
+            return;
         }
+        Shape mask = node.inputs().get(3).shape();
+        int dim = mask.dimension() - 3;
+        boolean perHead = shared != null && shared.heads() > 1 && dim >= 0 && mask.get(dim) == shared.heads();
+        inputs.add(perHead ? new ChannelSlot(dim, new IndexMapping.Expansion(shared.headDim())) : ChannelSlot.NONE);
     }
 
     /**

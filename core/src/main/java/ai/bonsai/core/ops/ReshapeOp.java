@@ -20,9 +20,13 @@ import org.pf4j.Extension;
 
 /**
  * {@code reshape}: gives the input the shape of attribute {@code shape}, in row-major order, as
- * {@code torch.reshape}. The batch dimension is kept: {@code shape[0]} must be -1 or the input's
- * first length, and the output's first length always follows the input's (so that the graph runs
- * on other batch sizes); one later entry may be -1, inferred from the others.
+ * {@code torch.reshape}. The output's first length always follows the input's size, so that the
+ * graph runs on other batch sizes: when a later entry is -1 (inferred from the others), {@code
+ * shape[0]} must be -1 or the input's first length and the batch dimension is kept; otherwise the
+ * first length is inferred from the others, whatever {@code shape[0]} holds (-1, the batch, or a
+ * batch × windows product a tracer wrote, which must then hold the input's elements), so a reshape
+ * may fold windows into the batch dimension ({@code [B, H/w, W/w, w, w, C] → [B·nW, w·w, C]},
+ * Swin's window partition) and unfold them again.
  *
  * <p>Channels, for an input channel dimension c: if some output dimension j has c's length and
  * the dimensions before it hold as many elements as those before c (c is untouched, other
@@ -49,12 +53,17 @@ public final class ReshapeOp implements OpType {
     public List<Shape> inferShapes(Node node, List<Shape> in) {
         Shape x = Shapes.requireMinRank(Shapes.requireInputs(in, 1).get(0), 1, "input");
         long[] shape = node.attributes().getLongs("shape");
-        if (shape.length == 0 || shape[0] != -1 && shape[0] != x.get(0)) {
+        if (shape.length == 0 || keepsBatch(shape) && shape[0] != -1 && shape[0] != x.get(0)) {
             throw new GraphException("shape " + Arrays.toString(shape)
                     + " must keep the batch dimension " + x.get(0) + " of input " + x
-                    + " (first entry -1 or " + x.get(0) + ")");
+                    + " (first entry -1 or " + x.get(0) + ") when a later entry is -1");
         }
-        return List.of(resolve(shape, x));
+        Shape y = resolve(shape, x);
+        if (shape[0] != -1 && shape[0] != y.get(0)) {
+            throw new GraphException("shape " + Arrays.toString(shape) + " does not hold the "
+                    + x.size() + " elements of input " + x);
+        }
+        return List.of(y);
     }
 
     @Override
@@ -132,11 +141,21 @@ public final class ReshapeOp implements OpType {
         pruneOut(editor, idxs);
     }
 
+    /** Whether a later entry is -1, so that the first one is the kept batch dimension. */
+    private static boolean keepsBatch(long[] shape) {
+        for (int d = 1; d < shape.length; d++) {
+            if (shape[d] == -1) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static Shape resolve(long[] shape, Shape x) {
         long[] out = shape.clone();
-        out[0] = x.get(0);
-        int free = -1;
-        long known = out[0];
+        int free = keepsBatch(shape) ? -1 : 0;
+        out[0] = free == 0 ? -1 : x.get(0);
+        long known = free == 0 ? 1 : out[0];
         for (int d = 1; d < out.length; d++) {
             if (out[d] == -1 && free < 0) {
                 free = d;

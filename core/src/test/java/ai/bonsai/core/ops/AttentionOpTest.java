@@ -18,7 +18,9 @@ import ai.bonsai.api.op.Coupling;
 import ai.bonsai.api.op.IndexMapping;
 import ai.bonsai.api.prune.IndexSet;
 import ai.bonsai.api.prune.PruningException;
+import ai.bonsai.api.prune.PruningHandle;
 import ai.bonsai.core.count.OpCounter;
+import ai.bonsai.core.depgraph.DependencyGraph;
 import ai.bonsai.core.exec.GraphExecutor;
 import ai.bonsai.core.graph.DefaultGraph;
 import ai.djl.ndarray.NDArray;
@@ -174,6 +176,50 @@ class AttentionOpTest {
             assertThat(repeat.fromSpace(12)).isEqualTo(-1);
             assertThat(OpCounter.count(g).macs()).isZero();
             assertThat(g.parameters()).isEmpty();
+        }
+    }
+
+    @Test
+    void aWindowMaskRepeatsOverTheImagesOfTheBatch() {
+        Attributes windowed = attention(2, 2, 2, false).with("mask_windows", 2L);
+        try (DefaultGraph g = single(windowed, new Shape(2, 3, 4), new Shape(2, 3, 4), new Shape(2, 3, 4),
+                new Shape(2, 1, 3, 3)); DefaultGraph tiled = single(attention(2, 2, 2, false), new Shape(4, 3, 4),
+                        new Shape(4, 3, 4), new Shape(4, 3, 4), new Shape(4, 1, 3, 3));
+                NDManager m = NDManager.newBaseManager()) {
+            NDArray q = m.randomNormal(new Shape(4, 3, 4));
+            NDArray k = m.randomNormal(new Shape(4, 3, 4));
+            NDArray v = m.randomNormal(new Shape(4, 3, 4));
+            NDArray mask = m.randomNormal(new Shape(2, 1, 3, 3));
+            NDArray expected = forward(tiled.node("attn"), false, q, k, v, mask.concat(mask));
+            assertThat(forward(g.node("attn"), false, q, k, v, mask).sub(expected).abs().max().getFloat())
+                    .isLessThan(1e-6f);
+            assertThatThrownBy(() -> single(windowed, new Shape(3, 3, 4), new Shape(3, 3, 4), new Shape(3, 3, 4),
+                    new Shape(2, 1, 3, 3))).isInstanceOf(GraphException.class)
+                    .hasMessageContaining("mask_windows 2 needs a mask [2, heads, Tq, Tk] and a batch that is a multiple");
+        }
+    }
+
+    @Test
+    void aPerHeadMaskLosesTheRemovedHeadsAndRefusesHeadDims() {
+        GraphBuilder b = builder();
+        Value x = b.input("x", new Shape(1, 2, 6));
+        Value bias = b.op("parameter", "bias", Attributes.of().with("shape", new long[] {1, 3, 2, 2})
+                .with("channel_dim", 1L));
+        Value attn = b.op("attention", "attn", attention(3, 3, 2, false),
+                b.linear("q", x, 6), b.linear("k", x, 6), b.linear("v", x, 6), bias);
+        b.output(b.linear("o", attn, 6));
+        try (DefaultGraph g = build(b); NDManager m = NDManager.newBaseManager()) {
+            assertThat(g.node("attn").op().channels(g.node("attn")).inputs().get(3))
+                    .isEqualTo(new ChannelSlot(1, new IndexMapping.Expansion(2)));
+            DependencyGraph dg = DependencyGraph.build(g);
+            assertThat(dg.checkPruningGroup(dg.getPruningGroup(g.node("q"), PruningHandle.PRUNE_OUT,
+                    IndexSet.of(0, 2, 4)))).isFalse();
+            dg.getPruningGroup(g.node("attn"), PruningHandle.PRUNE_OUT,
+                    AttentionOp.headChannels(g.node("attn"), IndexSet.of(1))).prune();
+            assertThat(g.node("bias").parameter("").shape()).isEqualTo(new Shape(1, 2, 2, 2));
+            assertThat(g.node("attn").attributes().getLong("num_heads")).isEqualTo(2);
+            assertThat(new GraphExecutor(g).forward(new NDList(m.randomNormal(new Shape(1, 2, 6)))).head()
+                    .getShape()).isEqualTo(new Shape(1, 2, 6));
         }
     }
 

@@ -41,10 +41,14 @@ class ReshapeOpTest {
         Value x = b.input("x", new Shape(2, 3, 4, 5));
         Value y = reshape(b, "r", x, -1, 3, -1);
         b.output(y);
-        assertThatThrownBy(() -> reshape(b, "batch", x, 4, 3, 20))
+        assertThatThrownBy(() -> reshape(b, "batch", x, 4, 3, -1))
                 .isInstanceOf(GraphException.class)
                 .hasMessageContaining("node 'batch' (reshape)")
                 .hasMessageContaining("must keep the batch dimension 2");
+        assertThatThrownBy(() -> reshape(b, "folded", x, 4, 3, 20))
+                .isInstanceOf(GraphException.class)
+                .hasMessageContaining("node 'folded' (reshape)")
+                .hasMessageContaining("does not hold the 120 elements");
         assertThatThrownBy(() -> reshape(b, "size", x, 2, 7, -1))
                 .isInstanceOf(GraphException.class)
                 .hasMessageContaining("does not hold the 120 elements");
@@ -120,6 +124,28 @@ class ReshapeOpTest {
         b.output(same);
         try (DefaultGraph g = build(b)) {
             assertThat(sem(g, "same")).isEqualTo(ChannelSemantics.passThrough(1, 6));
+        }
+    }
+
+    @Test
+    void windowsFoldIntoTheBatchAndBackWithTheChannelsLast() {
+        GraphBuilder b = builder();
+        Value x = b.linear("fc", b.input("x", new Shape(1, 2, 2, 2, 2, 6)), 6);
+        Value windows = reshape(b, "partition", x, 4, 4, 6);
+        Value back = reshape(b, "reverse", windows, -1, 2, 2, 2, 2, 6);
+        b.output(back);
+        try (DefaultGraph g = build(b); NDManager m = NDManager.newBaseManager()) {
+            assertThat(windows.shape()).isEqualTo(new Shape(4, 4, 6));
+            assertThat(back.shape()).isEqualTo(new Shape(1, 2, 2, 2, 2, 6));
+            assertThat(sem(g, "partition")).isEqualTo(new ChannelSemantics(Coupling.COUPLED, 6, 6,
+                    List.of(ChannelSlot.at(5)), List.of(ChannelSlot.at(2))));
+            assertThat(sem(g, "reverse")).isEqualTo(new ChannelSemantics(Coupling.COUPLED, 6, 6,
+                    List.of(ChannelSlot.at(2)), List.of(ChannelSlot.at(5))));
+            NDArray folded = forward(g.node("partition"), false, arange(m, new Shape(3, 2, 2, 2, 2, 6)));
+            assertThat(folded.getShape()).isEqualTo(new Shape(12, 4, 6));
+            assertThat(forward(g.node("reverse"), false, folded).getShape()).isEqualTo(new Shape(3, 2, 2, 2, 2, 6));
+            g.node("partition").op().pruneOut(editor(g, "partition"), IndexSet.of(1, 4));
+            assertThat(g.node("partition").attributes().getLongs("shape")).containsExactly(4, 4, 4);
         }
     }
 }

@@ -16,7 +16,9 @@ import java.util.Set;
  *
  * <p>Grouped-query attention is written as the forward kernel computes it: the query heads that
  * share a key/value head are stacked along the sequence ([B, Hkv, rep·Tq, D]), so no key or value
- * is copied. A causal node adds a constant [Tq, Tk] mask holding 0 where a key is visible and the
+ * is copied. A mask given per window ({@code mask_windows} W > 1, Swin's shifted windows) is added
+ * to the scores viewed as [B/W, W, H, Tq, Tk], as timm writes it. A causal node adds a constant
+ * [Tq, Tk] mask holding 0 where a key is visible and the
  * lowest float where not (bottom-right aligned, as the kernel). The batch dimension stays dynamic
  * (Reshape's 0 copies it). Reading such a chain back is left to the generic importer.
  */
@@ -46,7 +48,12 @@ final class AttentionCodec extends FamilyCodec {
         String scores = step(c, "MatMul", List.of(queries, keys), Map.of());
         scores = step(c, "Mul", List.of(scores, scalar(c, "scale", a.getDouble("scale"))), Map.of());
         scores = reshape(c, scores, "scores_shape", 0, heads, tq, tk);
-        if (node.inputs().size() == 4) {
+        long windows = a.has("mask_windows") ? a.getLong("mask_windows") : 1;
+        if (node.inputs().size() == 4 && windows > 1) {
+            scores = reshape(c, scores, "windows_shape", -1, windows, heads, tq, tk);
+            scores = step(c, "Add", List.of(scores, c.input(3)), Map.of());
+            scores = reshape(c, scores, "windows_merged", -1, heads, tq, tk);
+        } else if (node.inputs().size() == 4) {
             scores = step(c, "Add", List.of(scores, c.input(3)), Map.of());
         }
         if (a.has("causal") && a.getBoolean("causal")) {

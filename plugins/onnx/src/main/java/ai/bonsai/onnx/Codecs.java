@@ -18,7 +18,8 @@ final class Codecs {
     private static final List<OnnxOpCodec> BUILT_IN = List.of(new ActivationCodec(), new ArithmeticCodec(),
             new NormCodec(), new MathCodec(), new SpatialCodec(),
             new ShapeCodec(), new DenseCodec(), new AttentionCodec(), new MultiheadAttentionCodec(),
-            new ChannelShuffleCodec(), new ContribAttentionCodec(), new ParameterCodec());
+            new ChannelShuffleCodec(), new ContribAttentionCodec(), new ParameterCodec(),
+            new RelativePositionBiasCodec());
 
     private final Map<OnnxOpId, OnnxOpCodec> pluggedImports = new HashMap<>();
     private final Map<OnnxOpId, OnnxOpCodec> builtInImports = new HashMap<>();

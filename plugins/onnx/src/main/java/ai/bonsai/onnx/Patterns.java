@@ -17,7 +17,8 @@ import java.util.Optional;
  * {@code nn.MultiheadAttention} export as one {@code multihead_attention}, through {@link
  * ChannelShufflePattern} ShuffleNet's channel shuffle as one {@code channel_shuffle}, through {@link
  * AttentionPattern} the per-head chain of scaled dot-product attention as one {@code attention}
- * (held back until its inputs are known). Intermediate
+ * (held back until its inputs are known), through {@link SwinAttentionPattern} Swin's window
+ * attention with its relative position bias. Intermediate
  * values must have no other consumer.
  */
 final class Patterns {
@@ -26,6 +27,7 @@ final class Patterns {
     private final MultiheadAttentionPattern multiheadAttention;
     private final ChannelShufflePattern channelShuffle;
     private final AttentionPattern attention;
+    private final SwinAttentionPattern windowAttention;
 
     /**
      * Creates the patterns of one import.
@@ -37,6 +39,7 @@ final class Patterns {
         this.multiheadAttention = new MultiheadAttentionPattern(ctx);
         this.channelShuffle = new ChannelShufflePattern(ctx);
         this.attention = new AttentionPattern(ctx);
+        this.windowAttention = new SwinAttentionPattern(ctx);
     }
 
     /**
@@ -47,7 +50,7 @@ final class Patterns {
      * @return true if a pattern holds it
      */
     boolean holds(NodeProto n) {
-        return attention.holds(n);
+        return attention.holds(n) || windowAttention.holds(n);
     }
 
     /**
@@ -57,7 +60,7 @@ final class Patterns {
      * @return true if a pattern was imported
      */
     boolean tryMatch(NodeProto n) {
-        if (attention.tryMatch(n)) {
+        if (windowAttention.tryMatch(n) || attention.tryMatch(n)) {
             return true;
         }
         return switch (n.getOpType()) {

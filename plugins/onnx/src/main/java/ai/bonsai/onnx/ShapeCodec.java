@@ -21,7 +21,9 @@ import java.util.stream.Stream;
 
 /**
  * The shape ops of computed values: Flatten (axis 1), Reshape, Squeeze and Unsqueeze (as
- * {@code reshape}; one that changes the batch dimension is kept opaque with its shape), Transpose
+ * {@code reshape}; one that changes the batch dimension is kept opaque with its shape, except a
+ * Reshape without a -1 after its first entry, whose first length core's {@code reshape} infers, so
+ * that windows fold into the batch dimension and back, written with -1 there), Transpose
  * (as {@code permute}), Expand to a constant shape, Concat, Split and Slice (positive steps, as a
  * chain of {@code slice} nodes), and {@code flatten}, {@code reshape}, {@code expand},
  * {@code concat}, {@code split}, {@code chunk}, {@code slice}, {@code permute} and
@@ -83,13 +85,22 @@ final class ShapeCodec extends FamilyCodec {
                 target[i] = x.get(i);
             }
         }
-        return reshapeTo(c, target);
+        boolean firstInferred = target.length > 0 && LongStream.of(target).skip(1).noneMatch(t -> t == -1);
+        return reshapeTo(c, target, firstInferred);
     }
 
-    /** Adds a {@code reshape}, or an opaque node when the batch dimension changes. */
     private static Optional<List<Value>> reshapeTo(OnnxImportContext c, long[] target) {
+        return reshapeTo(c, target, false);
+    }
+
+    /**
+     * Adds a {@code reshape}, or an opaque node when the batch dimension changes, unless the first
+     * length may be inferred from the others (a Reshape without a later -1, which may fold windows
+     * into the batch dimension, Swin's window partition, or unfold them).
+     */
+    private static Optional<List<Value>> reshapeTo(OnnxImportContext c, long[] target, boolean firstInferred) {
         Shape x = c.value(0).shape();
-        if (target.length == 0 || (target[0] != -1 && target[0] != x.get(0))) {
+        if (target.length == 0 || !firstInferred && target[0] != -1 && target[0] != x.get(0)) {
             return Optional.of(c.opaque(List.of(Shapes.resolve(target, x))));
         }
         return unary(c, "reshape", Attributes.of().with("shape", target));
@@ -246,15 +257,22 @@ final class ShapeCodec extends FamilyCodec {
         last(c, "Mul", List.of(c.input(0), c.floats("ones", shape, ones)), Map.of());
     }
 
-    /** Writes the output shape as a constant, the batch entry as 0 (Reshape) or 1 (Expand) to keep it symbolic. */
+    /**
+     * Writes the output shape as a constant, the batch entry as 0 (Reshape) or 1 (Expand) to keep it
+     * symbolic; a Reshape that folds windows into the batch dimension or unfolds them (a first
+     * length other than the input's) gets -1 there, inferred for any batch.
+     */
     private static void reshapeTo(Node node, OnnxExportContext c, String opType) {
         last(c, opType, List.of(c.input(0), c.longs("shape", target(node, opType))), Map.of());
     }
 
     private static long[] target(Node node, String opType) {
         long[] shape = node.output().shape().getShape().clone();
+        boolean reshape = opType.equals("Reshape");
         if (shape.length > 0 && node.input().shape().dimension() > 0 && shape[0] == node.input().shape().get(0)) {
-            shape[0] = opType.equals("Reshape") ? 0 : 1;
+            shape[0] = reshape ? 0 : 1;
+        } else if (shape.length > 0 && reshape) {
+            shape[0] = -1;
         }
         return shape;
     }

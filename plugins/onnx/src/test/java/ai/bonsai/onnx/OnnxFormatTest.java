@@ -26,12 +26,13 @@ class OnnxFormatTest {
         }
         assertThat(indexed).contains(OnnxFormat.class.getName(), OnnxOpaqueOp.class.getName(),
                 OnnxConstantOp.class.getName(), OnnxSinOp.class.getName(), OnnxCosOp.class.getName(),
-                OnnxCastOp.class.getName());
+                OnnxCastOp.class.getName(), OnnxRelativePositionBiasOp.class.getName());
         PluginHost host = PluginHost.classpathOnly();
         assertThat(host.formats().get("onnx")).isInstanceOf(OnnxFormat.class);
         assertThat(host.opTypes().get("onnx_opaque")).isInstanceOf(OnnxOpaqueOp.class);
         assertThat(host.opTypes().get("onnx_constant")).isInstanceOf(OnnxConstantOp.class);
         assertThat(host.opTypes().get("onnx_cast")).isInstanceOf(OnnxCastOp.class);
+        assertThat(host.opTypes().get(OnnxRelativePositionBiasOp.NAME)).isInstanceOf(OnnxRelativePositionBiasOp.class);
     }
 
     @Test
