@@ -161,4 +161,17 @@ public interface OpType extends ExtensionPoint {
     default int channelGroups(Node node, PruningHandle handle) {
         return 1;
     }
+
+    /**
+     * Returns the attention heads the node's channel space is laid out in, head-major (channel
+     * {@code h·D + j} is dimension j of head h), or empty when its channels are not heads. When heads
+     * are pruned, the pruner scores and chooses them in the space of such a member of a group, so
+     * that a group whose root mixes heads (a packed q/k/v projection) still loses whole heads.
+     *
+     * @param node the node
+     * @return the number of heads, or empty
+     */
+    default OptionalInt attentionHeads(Node node) {
+        return OptionalInt.empty();
+    }
 }

@@ -22,6 +22,7 @@ import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.stream.IntStream;
 import org.pf4j.Extension;
 
@@ -238,6 +239,18 @@ public final class AttentionOp implements OpType {
         addMaskSlot(node, inputs, null);
         return new ChannelSemantics(Coupling.COUPLED, offset + values, offset + values, inputs,
                 List.of(new ChannelSlot(2, new IndexMapping.Offset(offset, values))));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The query heads ({@code num_heads}) when query and value heads have one size; empty
+     * otherwise, since the space then holds the query/key and the value/output channels apart.
+     */
+    @Override
+    public OptionalInt attentionHeads(Node node) {
+        Geometry g = geometry(node);
+        return g.shared() ? OptionalInt.of(g.heads()) : OptionalInt.empty();
     }
 
     private static ChannelSlot kvSlot(int headDim, int repeats, int offset, int length) {

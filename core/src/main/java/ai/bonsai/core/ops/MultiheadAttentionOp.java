@@ -21,6 +21,7 @@ import ai.djl.nn.core.Linear;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.stream.IntStream;
 import org.pf4j.Extension;
 
@@ -172,6 +173,16 @@ public final class MultiheadAttentionOp implements OpType {
         return new ChannelSemantics(Coupling.COUPLED, e, e,
                 Collections.nCopies(node.inputs().size(), ChannelSlot.at(2)),
                 List.of(ChannelSlot.at(2)));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>{@code num_heads}: channel {@code h·D + j} of {@code embed_dim} is dimension j of head h.
+     */
+    @Override
+    public OptionalInt attentionHeads(Node node) {
+        return OptionalInt.of(node.attributes().getInt("num_heads"));
     }
 
     /**

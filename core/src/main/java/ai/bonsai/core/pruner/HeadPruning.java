@@ -3,45 +3,60 @@ package ai.bonsai.core.pruner;
 import ai.bonsai.api.graph.Node;
 import ai.bonsai.api.prune.Group;
 import ai.bonsai.api.prune.GroupMember;
+import ai.bonsai.api.prune.IndexSet;
+import ai.bonsai.api.prune.PruningException;
 import ai.bonsai.api.prune.PruningHandle;
 import ai.bonsai.api.pruner.PruningConfig;
+import ai.bonsai.core.depgraph.DependencyGraph;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.IntStream;
 
 /**
  * Removal of whole attention heads ({@code pruneNumHeads}), as Torch-Pruning 1.6: a group is an
- * attention group when one of its output handles belongs to a node with declared heads; its head
- * scores are the mean of its channel scores over each head's {@code [h·d, (h+1)·d)}. Local
- * pruning removes {@code ceil(headRatio_k × heads)} lowest heads per group; global pruning ranks
- * every attention group's heads together against a threshold, the total initial heads shrinking
- * to {@code int(initial × (1 − headRatio_k))}. Grouped-query attention (fewer key/value heads)
- * is not special-cased.
+ * attention group when one of its output handles belongs to a node with declared heads (H, the
+ * largest current count declared in the group). Heads are scored and chosen in the channel space
+ * of the member that knows heads: the first member whose op type lays its channels out in heads
+ * ({@link ai.bonsai.api.op.OpType#attentionHeads}, core's {@code attention} and {@code
+ * multihead_attention}), else the first node with declared heads. With D = channels / H of that
+ * member, head h is its channels {@code [h·D, (h+1)·D)}, and the head's root channels are every
+ * root channel that reaches them (found through the head's own pruning group, or the same
+ * channels when the member is the root): q, k and v rows of a packed projection alike. A head's
+ * score is the mean of its root channels' scores, which for a root laid out in heads (ViT, BERT,
+ * grouped-query attention with the key/value heads declared, where a head is a key/value group of
+ * query heads) is the mean over {@code [h·d, (h+1)·d)} of the root. Local pruning removes {@code
+ * ceil(headRatio_k × heads)} lowest heads per group; global pruning ranks every attention group's
+ * heads together against a threshold, the total initial heads shrinking to {@code int(initial ×
+ * (1 − headRatio_k))}. The chosen heads' root channels are removed, with every member they reach.
  */
 final class HeadPruning {
 
     private final PruningConfig config;
     private final ChannelGrouping grouping;
+    private final DependencyGraph dg;
     private int initialTotalHeads = -1;
 
-    HeadPruning(PruningConfig config, ChannelGrouping grouping) {
+    HeadPruning(PruningConfig config, ChannelGrouping grouping, DependencyGraph dg) {
         this.config = config;
         this.grouping = grouping;
+        this.dg = dg;
     }
 
     /** The heads of one attention group in this step, and those chosen for removal. */
     static final class Heads {
         private final List<Node> nodes;
         private final double[] scores;
-        private final int headDim;
+        private final int[][] rootPositions;
         private int[] chosen = new int[0];
 
-        Heads(List<Node> nodes, double[] scores, int headDim) {
+        Heads(List<Node> nodes, double[] scores, int[][] rootPositions) {
             this.nodes = nodes;
             this.scores = scores;
-            this.headDim = headDim;
+            this.rootPositions = rootPositions;
         }
 
         /**
@@ -50,7 +65,7 @@ final class HeadPruning {
          * @return the positions
          */
         IntStream chosenChannels() {
-            return Arrays.stream(chosen).flatMap(h -> IntStream.range(h * headDim, (h + 1) * headDim));
+            return Arrays.stream(chosen).flatMap(h -> Arrays.stream(rootPositions[h]));
         }
     }
 
@@ -78,8 +93,10 @@ final class HeadPruning {
      * Scores a group's heads, when heads are pruned and it is an attention group.
      *
      * @param g the group
-     * @param channelScores its channel scores
+     * @param channelScores its channel scores, one per root position
      * @return the heads
+     * @throws PruningException if the member that knows heads has channels that are not a
+     *     multiple of the declared heads
      */
     Optional<Heads> scores(Group g, double[] channelScores) {
         List<Node> nodes = headNodes(g);
@@ -87,16 +104,65 @@ final class HeadPruning {
             return Optional.empty();
         }
         int heads = nodes.stream().mapToInt(n -> grouping.heads(n).orElseThrow()).max().orElseThrow();
-        int dim = channelScores.length / heads;
+        int[][] positions = rootPositions(g, headSpace(g), heads);
         double[] s = new double[heads];
         for (int h = 0; h < heads; h++) {
             float sum = 0;
-            for (int i = 0; i < dim; i++) {
-                sum += (float) channelScores[h * dim + i];
+            for (int p : positions[h]) {
+                sum += (float) channelScores[p];
             }
-            s[h] = sum / dim;
+            s[h] = positions[h].length == 0 ? Double.POSITIVE_INFINITY : sum / positions[h].length;
         }
-        return Optional.of(new Heads(nodes, s, dim));
+        return Optional.of(new Heads(nodes, s, positions));
+    }
+
+    /** The member whose channels are heads: an attention op's, else the first declared node's. */
+    private GroupMember headSpace(Group g) {
+        for (GroupMember m : g.members()) {
+            if (m.node().op().attentionHeads(m.node()).isPresent()) {
+                return m;
+            }
+        }
+        return g.members().stream()
+                .filter(m -> m.handle() == PruningHandle.PRUNE_OUT && grouping.heads(m.node()).isPresent())
+                .findFirst().orElseThrow();
+    }
+
+    /**
+     * For each head of the head space, the ascending root positions of the root channels that
+     * reach its channels.
+     */
+    private int[][] rootPositions(Group g, GroupMember space, int heads) {
+        int channels = dg.channels(space.node(), space.handle());
+        if (channels % heads != 0) {
+            throw new PruningException("node '" + space.node().name() + "' has " + channels
+                    + " channels, not a multiple of the " + heads + " heads declared in its group");
+        }
+        int dim = channels / heads;
+        GroupMember root = g.root();
+        int[] rootIdxs = root.idxs().toArray();
+        Map<Integer, Integer> position = new HashMap<>();
+        for (int p = 0; p < rootIdxs.length; p++) {
+            position.put(rootIdxs[p], p);
+        }
+        boolean same = space.node() == root.node() && space.handle() == root.handle();
+        int[][] positions = new int[heads][];
+        for (int h = 0; h < heads; h++) {
+            IndexSet head = IndexSet.of(IntStream.range(h * dim, (h + 1) * dim).toArray());
+            IndexSet reached = same ? head : reachedRootChannels(space, head, root);
+            positions[h] = reached.stream().filter(position::containsKey).map(position::get).sorted().toArray();
+        }
+        return positions;
+    }
+
+    /** The root's channels in the pruning group of a head's channels. */
+    private IndexSet reachedRootChannels(GroupMember space, IndexSet head, GroupMember root) {
+        for (GroupMember m : dg.getPruningGroup(space.node(), space.handle(), head).members()) {
+            if (m.node() == root.node() && m.handle() == root.handle()) {
+                return m.idxs();
+            }
+        }
+        return IndexSet.of();
     }
 
     /**

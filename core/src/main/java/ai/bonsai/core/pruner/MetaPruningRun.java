@@ -59,7 +59,7 @@ final class MetaPruningRun implements PruningRun {
         this.config = config;
         this.dg = DependencyGraph.build(graph);
         this.grouping = new ChannelGrouping(config);
-        this.heads = new HeadPruning(config, grouping);
+        this.heads = new HeadPruning(config, grouping, dg);
         for (Node n : graph.nodes()) {
             initialOut.put(n, dg.channels(n, PruningHandle.PRUNE_OUT));
             initialIn.put(n, dg.channels(n, PruningHandle.PRUNE_IN));

@@ -7,10 +7,13 @@ import ai.bonsai.api.graph.Node;
 import ai.bonsai.api.prune.Group;
 import ai.bonsai.api.prune.IndexSet;
 import ai.bonsai.api.prune.PruningHandle;
+import ai.bonsai.api.pruner.PruningConfig;
 import ai.bonsai.core.count.OpCounter;
 import ai.bonsai.core.depgraph.DependencyGraph;
 import ai.bonsai.core.exec.GraphExecutor;
+import ai.bonsai.core.importance.MagnitudeImportance;
 import ai.bonsai.core.ops.AttentionOp;
+import ai.bonsai.core.pruner.MetaPruner;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -160,6 +163,39 @@ class OnnxSwinTest {
             NDArray x = m.randomNormal(new Shape(1, 3, 8, 8));
             assertThat(Ort.maxAbsDiff(Ort.run(written, "input", x),
                     new GraphExecutor(g).forward(new NDList(x)).head().toFloatArray())).isLessThan(1e-4f);
+        }
+    }
+
+    @Test
+    void theMetaPrunerRemovesWholeHeadsDeclaredOnThePackedQkvProjections() throws Exception {
+        Path model = TinySwin.write(dir.resolve("tiny_swin.onnx"));
+        try (Graph g = OnnxFixtures.read(model); NDManager m = NDManager.newBaseManager()) {
+            // Torch-Pruning's Swin setting: num_heads[m.qkv] = m.num_heads, whole heads at 50 %, no head dims
+            new MetaPruner().start(g, PruningConfig.builder().setImportance(new MagnitudeImportance())
+                    .optRatio(0.5).optIgnoredLayers(List.of("head"))
+                    .optNumHeads("layers.0.blocks.*.attn.qkv", 2).optNumHeads("layers.1.blocks.*.attn.qkv", 4)
+                    .optPruneNumHeads(true).optPruneHeadDims(false).optHeadRatio(0.5).build()).step();
+
+            long[] heads = {1, 1, 2};
+            for (int i = 0; i < ATTENTIONS.length; i++) {
+                assertThat(g.node(ATTENTIONS[i]).attributes().getLong("num_heads")).as(ATTENTIONS[i]).isEqualTo(heads[i]);
+                assertThat(g.node(ATTENTIONS[i] + ".relative_position_bias").parameter("table").shape())
+                        .isEqualTo(new Shape(TABLE_ROWS, heads[i]));
+            }
+            // whole heads of 4: q, k and v rows of each kept head; hidden and MLP widths halved
+            assertThat(g.node(ATTENTIONS[0] + ".qkv").parameter("weight").shape()).isEqualTo(new Shape(12, 4));
+            assertThat(g.node(ATTENTIONS[2] + ".qkv").parameter("weight").shape()).isEqualTo(new Shape(24, 8));
+            assertThat(g.node(ATTENTIONS[2] + ".proj").parameter("weight").shape()).isEqualTo(new Shape(8, 8));
+            assertThat(OpCounter.count(g).params()).isEqualTo(params(4, 4, 8, 8, 8, 8, 16) + TABLE_ROWS * (1 + 1 + 2));
+
+            Path written = dir.resolve("tiny_swin.heads.onnx");
+            new OnnxFormat().write(g, written);
+            NDArray x = m.randomNormal(new Shape(2, 3, 8, 8));
+            float[] djl = new GraphExecutor(g).forward(new NDList(x)).head().toFloatArray();
+            float diff = Ort.maxAbsDiff(Ort.run(written, "input", x), djl);
+            assertThat(diff).isLessThan(1e-4f);
+            System.out.printf("tiny Swin, 50 %% of heads and widths: %d params, ONNX Runtime vs DJL max |diff| %.2e%n",
+                    OpCounter.count(g).params(), diff);
         }
     }
 
