@@ -24,8 +24,9 @@ import java.util.stream.IntStream;
  * ({@link ai.bonsai.api.op.OpType#attentionHeads}, core's {@code attention} and {@code
  * multihead_attention}), else the first node with declared heads. With D = channels / H of that
  * member, head h is its channels {@code [h·D, (h+1)·D)}, and the head's root channels are every
- * root channel that reaches them (found through the head's own pruning group, or the same
- * channels when the member is the root): q, k and v rows of a packed projection alike. A head's
+ * root channel that reaches them (the member's paired root indices when they map its channels one
+ * to one onto the root's, else the root's part of the head's own pruning group): q, k and v rows
+ * of a packed projection alike; a head no root channel reaches is never chosen. A head's
  * score is the mean of its root channels' scores, which for a root laid out in heads (ViT, BERT,
  * grouped-query attention with the key/value heads declared, where a head is a key/value group of
  * query heads) is the mean over {@code [h·d, (h+1)·d)} of the root. Local pruning removes {@code
@@ -130,7 +131,9 @@ final class HeadPruning {
 
     /**
      * For each head of the head space, the ascending root positions of the root channels that
-     * reach its channels.
+     * reach its channels: read from the space's member when it pairs each of its channels with a
+     * distinct root channel (the root itself, a q projection's attention), else found through the
+     * pruning group of each head (a packed projection, whose q, k and v rows reach one channel).
      */
     private int[][] rootPositions(Group g, GroupMember space, int heads) {
         int channels = dg.channels(space.node(), space.handle());
@@ -145,14 +148,36 @@ final class HeadPruning {
         for (int p = 0; p < rootIdxs.length; p++) {
             position.put(rootIdxs[p], p);
         }
-        boolean same = space.node() == root.node() && space.handle() == root.handle();
+        int[] paired = pairedRootPositions(space, channels, position);
         int[][] positions = new int[heads][];
         for (int h = 0; h < heads; h++) {
-            IndexSet head = IndexSet.of(IntStream.range(h * dim, (h + 1) * dim).toArray());
-            IndexSet reached = same ? head : reachedRootChannels(space, head, root);
-            positions[h] = reached.stream().filter(position::containsKey).map(position::get).sorted().toArray();
+            IntStream head = IntStream.range(h * dim, (h + 1) * dim);
+            positions[h] = paired != null ? head.map(c -> paired[c]).sorted().toArray()
+                    : reachedRootChannels(space, IndexSet.of(head.toArray()), root).stream()
+                            .filter(position::containsKey).map(position::get).sorted().toArray();
         }
         return positions;
+    }
+
+    /**
+     * The root position paired with each channel of the space, when the space's member holds every
+     * channel, each from a distinct root channel, and as many channels as the root; else null.
+     */
+    private static int[] pairedRootPositions(GroupMember space, int channels, Map<Integer, Integer> position) {
+        if (space.idxs().size() != channels || position.size() != channels) {
+            return null;
+        }
+        int[] paired = new int[channels];
+        boolean[] taken = new boolean[channels];
+        for (int k = 0; k < channels; k++) {
+            Integer p = position.get(space.rootIdx(k));
+            if (p == null || taken[p]) {
+                return null;
+            }
+            taken[p] = true;
+            paired[space.idxs().get(k)] = p;
+        }
+        return paired;
     }
 
     /** The root's channels in the pruning group of a head's channels. */
