@@ -83,10 +83,6 @@ final class LlmPruningRun implements PruningRun {
         double heads = s.headRatio().orElse(config.ratio());
         double mlp = s.mlpRatio().orElse(config.ratio());
         boolean queryHeads = s.headMode() == LlmPruneSettings.HeadMode.QUERY_HEADS;
-        if (queryHeads && heads > 0 && s.layers().isPresent()) {
-            throw new ConfigException("pruner.layers", "query_heads mode removes query heads"
-                    + " from every layer; give head_mode kv_groups for a layer range");
-        }
         double hidden = s.hiddenRatio().orElse(uniform && range[0] == 0 && range[1] == layers
                 && s.headDimRatio() == 0 ? hiddenFollowingHeads(model, heads, queryHeads) : 0);
         Graph current = graph;
@@ -95,7 +91,8 @@ final class LlmPruningRun implements PruningRun {
         }
         if (queryHeads && heads > 0) {
             Graph before = current;
-            current = QueryHeadPruning.prune(current, heads,
+            current = QueryHeadPruning.prune(current, heads, range[0],
+                    Math.min(range[1], GraphShapes.of(current).layers().size()),
                     services.builders().newBuilder(current.name(), 0)).graph();
             if (before != graph) {
                 before.close();

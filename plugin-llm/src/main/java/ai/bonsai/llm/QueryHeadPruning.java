@@ -43,11 +43,32 @@ public final class QueryHeadPruning {
      * @throws ConfigException if the ratio would remove no head or every head of a group
      */
     public static Result prune(Graph g, double ratio, GraphBuilder b) {
+        return prune(g, ratio, 0, GraphShapes.of(g).layers().size(), b);
+    }
+
+    /**
+     * Removes query heads evenly inside every group of the layers in a range; the other layers
+     * keep their heads (the result then has per-layer head counts).
+     *
+     * @param g a graph built by {@link DecoderGraph} (unchanged; close it yourself)
+     * @param ratio the fraction of each group's query heads to remove
+     * @param firstLayer the first layer pruned
+     * @param lastLayer one past the last layer pruned
+     * @param b a fresh builder
+     * @return the new graph and the removed heads (none outside the range)
+     * @throws ConfigException if the ratio would remove no head or every head of a group
+     */
+    public static Result prune(Graph g, double ratio, int firstLayer, int lastLayer, GraphBuilder b) {
         LlmConfig config = GraphShapes.of(g);
         List<int[]> removed = new ArrayList<>();
         List<LayerShape> shapes = new ArrayList<>();
         for (int i = 0; i < config.layers().size(); i++) {
             LayerShape l = config.layers().get(i);
+            if (i < firstLayer || i >= lastLayer) {
+                removed.add(new int[0]);
+                shapes.add(l);
+                continue;
+            }
             int perGroup = (int) Math.round(ratio * l.groupSize());
             if (perGroup < 1 || perGroup >= l.groupSize()) {
                 throw new ConfigException("pruner.head_ratio", ratio + " removes " + perGroup + " of the "

@@ -75,6 +75,15 @@ class LlmPrunerTest {
     }
 
     @Test
+    void queryHeadsFollowTheLayerRange() {
+        LlmConfig pruned = prune(Models.fixture("tiny_llama"), Map.of("head_mode", "query_heads",
+                "head_ratio", 0.25, "mlp_ratio", 0.3, "layers", List.of(1L, 3L)), 0.5, List.of());
+        assertThat(pruned.layers()).containsExactly(new LayerShape(8, 2, 8, 176), new LayerShape(6, 2, 8, 123),
+                new LayerShape(6, 2, 8, 123), new LayerShape(8, 2, 8, 176));
+        assertThat(pruned.hiddenSize()).isEqualTo(64);
+    }
+
+    @Test
     void anExplicitHiddenRatioWinsAndPerLayerRankingGivesPerLayerSizes() throws IOException {
         LlmConfig pruned = prune(Models.synthetic(dir, "mistral", 4), Map.of("uniform", false,
                 "hidden_ratio", 0.0), 0.25, List.of());

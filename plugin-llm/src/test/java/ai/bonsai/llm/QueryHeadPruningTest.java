@@ -50,6 +50,36 @@ class QueryHeadPruningTest {
     }
 
     @Test
+    void aLayerRangeRemovesQueryHeadsOnlyThereAndReloadsThroughPerLayerSizes() {
+        Path out = dir.resolve("ranged");
+        try (Graph original = Models.read(Models.fixture("tiny_qwen3")); NDManager m = NDManager.newBaseManager()) {
+            NDArray ids = Models.ids("tiny_qwen3", m);
+            QueryHeadPruning.Result r = QueryHeadPruning.prune(original, 0.25, 1, 3,
+                    PluginHost.classpathOnly().newGraphBuilder("q", 0));
+            try (Graph pruned = r.graph()) {
+                assertThat(GraphShapes.of(pruned).layers()).containsExactly(new LayerShape(8, 2, 16, 176),
+                        new LayerShape(6, 2, 16, 176), new LayerShape(6, 2, 16, 176), new LayerShape(8, 2, 16, 176));
+                assertThat(r.removed().get(0)).isEmpty();
+                assertThat(r.removed().get(3)).isEmpty();
+                NDArray logits = Models.logits(pruned, ids);
+                for (int i = 1; i < 3; i++) {
+                    assertThat(r.removed().get(i)).hasSize(2);
+                    NDArray o = original.parameters().get(TensorLayout.layer(i) + "self_attn.o_proj.weight").array();
+                    for (int h : r.removed().get(i)) {
+                        o.set(new NDIndex(":, {}:{}", h * 16, (h + 1) * 16), 0f);
+                    }
+                }
+                assertThat(Models.maxAbsDiff(logits, Models.logits(original, ids))).isLessThan(1e-4f);
+                new HfDecoderFormat().write(pruned, out);
+                try (Graph back = Models.read(out)) {
+                    assertThat(GraphShapes.of(back).layers()).isEqualTo(GraphShapes.of(pruned).layers());
+                    assertThat(Models.maxAbsDiff(Models.logits(back, ids), logits)).isLessThan(1e-4f);
+                }
+            }
+        }
+    }
+
+    @Test
     void aRatioThatEmptiesOrSparesEveryGroupIsRefused() {
         try (Graph g = Models.read(Models.fixture("tiny_llama"))) {
             assertThatThrownBy(() -> QueryHeadPruning.prune(g, 1.0, PluginHost.classpathOnly().newGraphBuilder("q", 0)))
