@@ -6,6 +6,7 @@ import static ai.bonsai.onnx.OnnxModels.node;
 import static ai.bonsai.onnx.OnnxModels.symbolic;
 import static ai.bonsai.onnx.OnnxModels.weight;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.bonsai.api.graph.Graph;
 import ai.bonsai.api.graph.Node;
@@ -27,8 +28,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Self-attention as torch.onnx writes Hugging Face's BERT with {@code dynamic_axes}: batch and
@@ -36,7 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
  * an intermediate value ({@code Shape(x) → Gather 0 / Gather 1 → Unsqueeze → Concat(b, t, H, D)}
  * on each projection's output, {@code Concat(b, t, H·D)} on the transposed context). With the
  * input's sizes given, those shapes are known once inferred, so the block imports as one {@code
- * attention} and prunes by whole heads as the static export does.
+ * attention} and prunes by whole heads as the static export does; so does the scale torch.onnx
+ * computes for {@code scaled_dot_product_attention} from the query heads' shape.
  */
 class OnnxDynamicAttentionTest {
 
@@ -49,16 +52,21 @@ class OnnxDynamicAttentionTest {
 
     /**
      * input [batch, seq, 8] → query, key, value (2 heads of 4), scores / 2, softmax, · value,
-     * merge, out (8 → 8) → output [batch, seq, 8].
+     * merge, out (8 → 8) → output [batch, seq, 8]. With {@code sdpa} the scores are scaled as
+     * torch.onnx writes {@code scaled_dot_product_attention}: q and kᵀ each multiplied by
+     * {@code Sqrt(1 / Sqrt(Cast(Slice(Shape(q heads), -1))))}, a scale computed from the shape of a
+     * value inside the pattern.
      */
-    static Path model(Path dir) {
+    static Path model(Path dir, boolean sdpa) {
         GraphProto.Builder g = GraphProto.newBuilder()
                 .addInput(symbolic("input", "batch", "sequence", E))
                 .addOutput(symbolic("output", "batch", "sequence", E))
                 .addInitializer(scalarIndex("zero", 0)).addInitializer(scalarIndex("one", 1))
                 .addInitializer(OnnxModels.int64s("axes", 0)).addInitializer(OnnxModels.int64s("heads", HEADS))
                 .addInitializer(OnnxModels.int64s("head_size", D)).addInitializer(OnnxModels.int64s("all_heads", E))
-                .addInitializer(TensorProto.newBuilder().setName("sqrt_d").setDataType(1).addFloatData(2f));
+                .addInitializer(TensorProto.newBuilder().setName("sqrt_d").setDataType(1).addFloatData(2f))
+                .addInitializer(TensorProto.newBuilder().setName("unit").setDataType(1).addFloatData(1f))
+                .addInitializer(OnnxModels.int64s("last", -1)).addInitializer(OnnxModels.int64s("end", Long.MAX_VALUE));
         for (String p : List.of("query", "key", "value", "out")) {
             g.addInitializer(weight("onnx::MatMul_" + p, p.hashCode(), E, E))
                     .addInitializer(weight("attention." + p + ".bias", p.hashCode() + 1, E));
@@ -76,10 +84,22 @@ class OnnxDynamicAttentionTest {
                 .addNode(node("Reshape", s + "Reshape_2", List.of("q",
                         target(g, s + "query", "q", "heads", "head_size")), List.of("q4")))
                 .addNode(node("Transpose", s + "Transpose_2", List.of("q4"), List.of("qh"), ints("perm", 0, 2, 1, 3)))
-                .addNode(node("Transpose", s + "Transpose_3", List.of("kh"), List.of("kt"), ints("perm", 0, 1, 3, 2)))
-                .addNode(node("MatMul", s + "MatMul", List.of("qh", "kt"), List.of("scores")))
-                .addNode(node("Div", s + "Div", List.of("scores", "sqrt_d"), List.of("scaled")))
-                .addNode(node("Softmax", s + "Softmax", List.of("scaled"), List.of("probs"), integer("axis", -1)))
+                .addNode(node("Transpose", s + "Transpose_3", List.of("kh"), List.of("kt"), ints("perm", 0, 1, 3, 2)));
+        if (sdpa) {
+            g.addNode(node("Shape", s + "Shape", List.of("qh"), List.of("qh_shape")))
+                    .addNode(node("Slice", s + "Slice", List.of("qh_shape", "last", "end"), List.of("d")))
+                    .addNode(node("Cast", s + "Cast", List.of("d"), List.of("d_float"), integer("to", 1)))
+                    .addNode(node("Sqrt", s + "Sqrt", List.of("d_float"), List.of("sqrt_d_float")))
+                    .addNode(node("Div", s + "Div", List.of("unit", "sqrt_d_float"), List.of("scale")))
+                    .addNode(node("Sqrt", s + "Sqrt_1", List.of("scale"), List.of("root")))
+                    .addNode(node("Mul", s + "Mul", List.of("qh", "root"), List.of("qs")))
+                    .addNode(node("Mul", s + "Mul_1", List.of("kt", "root"), List.of("ks")))
+                    .addNode(node("MatMul", s + "MatMul", List.of("qs", "ks"), List.of("scaled")));
+        } else {
+            g.addNode(node("MatMul", s + "MatMul", List.of("qh", "kt"), List.of("scores")))
+                    .addNode(node("Div", s + "Div", List.of("scores", "sqrt_d"), List.of("scaled")));
+        }
+        g.addNode(node("Softmax", s + "Softmax", List.of("scaled"), List.of("probs"), integer("axis", -1)))
                 .addNode(node("MatMul", s + "MatMul_1", List.of("probs", "vh"), List.of("ctx")))
                 .addNode(node("Transpose", s + "Transpose_4", List.of("ctx"), List.of("ctxt"), ints("perm", 0, 2, 1, 3)))
                 .addNode(node("Reshape", s + "Reshape_3", List.of("ctxt", target(g, s + "merge", "ctxt", "all_heads")),
@@ -125,9 +145,11 @@ class OnnxDynamicAttentionTest {
         return new GraphExecutor(g).forward(new NDList(x)).head().toFloatArray();
     }
 
-    @Test
-    void shapeDerivedTargetsImportAsOneAttentionThatPrunesByWholeHeadsAndRunsAtOtherSizes() throws Exception {
-        Path source = model(dir);
+    @ParameterizedTest(name = "sdpa scale {0}")
+    @ValueSource(booleans = {false, true})
+    void shapeDerivedTargetsImportAsOneAttentionThatPrunesByWholeHeadsAndRunsAtOtherSizes(boolean sdpa)
+            throws Exception {
+        Path source = model(dir, sdpa);
         Path pruned = dir.resolve("dynamic_attention.pruned.onnx");
         Shape small = new Shape(1, 5, E);
         Shape other = new Shape(3, 7, E);
@@ -136,7 +158,7 @@ class OnnxDynamicAttentionTest {
                     .containsExactly("linear", "linear", "linear", "attention", "linear");
             assertThat(g.metadata()).containsEntry(OnnxMetadata.OPAQUE_NODES, "");
             assertThat(g.node("attention.self").attributes().getLong("num_heads")).isEqualTo(HEADS);
-            assertThat(g.node("attention.self").attributes().getDouble("scale")).isEqualTo(0.5);
+            assertThat(g.node("attention.self").attributes().getDouble("scale")).isCloseTo(0.5, within(1e-6));
             assertThat(OpCounter.count(g).params()).as("4 linears of 8·8 + 8").isEqualTo(4 * (E * E + E));
             NDArray x = m.randomNormal(small);
             assertThat(Ort.maxAbsDiff(djl(g, x), Ort.run(source, "input", x))).isLessThan(1e-4f);
