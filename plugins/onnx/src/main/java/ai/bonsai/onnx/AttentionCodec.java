@@ -19,8 +19,10 @@ import java.util.Set;
  * is copied. A mask given per window ({@code mask_windows} W > 1, Swin's shifted windows) is added
  * to the scores viewed as [B/W, W, H, Tq, Tk], as timm writes it. A causal node adds a constant
  * [Tq, Tk] mask holding 0 where a key is visible and the
- * lowest float where not (bottom-right aligned, as the kernel). The batch dimension stays dynamic
- * (Reshape's 0 copies it). Reading such a chain back is left to the generic importer.
+ * lowest float where not (bottom-right aligned, as the kernel). The batch and sequence lengths stay
+ * dynamic (each Reshape copies them with 0 or infers them with -1; only the head counts and sizes
+ * are written), except where a per-window or causal mask fixes the sequence. Reading such a chain
+ * back is {@link AttentionPattern}'s.
  */
 final class AttentionCodec extends FamilyCodec {
 
@@ -40,14 +42,13 @@ final class AttentionCodec extends FamilyCodec {
         long tk = v.get(1);
         long d = q.get(2) / heads;
         long dv = v.get(2) / kvHeads;
-        long rep = heads / kvHeads;
-        String queries = reshape(c, transpose(c, reshape(c, c.input(0), "q_heads", 0, tq, heads, d), 0, 2, 1, 3),
-                "q_groups", 0, kvHeads, rep * tq, d);
-        String keys = transpose(c, reshape(c, c.input(1), "k_heads", 0, tk, kvHeads, d), 0, 2, 3, 1);
-        String values = transpose(c, reshape(c, c.input(2), "v_heads", 0, tk, kvHeads, dv), 0, 2, 1, 3);
+        String queries = reshape(c, transpose(c, reshape(c, c.input(0), "q_heads", 0, 0, heads, d), 0, 2, 1, 3),
+                "q_groups", 0, kvHeads, -1, d);
+        String keys = transpose(c, reshape(c, c.input(1), "k_heads", 0, 0, kvHeads, d), 0, 2, 3, 1);
+        String values = transpose(c, reshape(c, c.input(2), "v_heads", 0, 0, kvHeads, dv), 0, 2, 1, 3);
         String scores = step(c, "MatMul", List.of(queries, keys), Map.of());
         scores = step(c, "Mul", List.of(scores, scalar(c, "scale", a.getDouble("scale"))), Map.of());
-        scores = reshape(c, scores, "scores_shape", 0, heads, tq, tk);
+        scores = reshape(c, scores, "scores_shape", 0, heads, -1, 0);
         long windows = a.has("mask_windows") ? a.getLong("mask_windows") : 1;
         if (node.inputs().size() == 4 && windows > 1) {
             scores = reshape(c, scores, "windows_shape", -1, windows, heads, tq, tk);
@@ -60,10 +61,10 @@ final class AttentionCodec extends FamilyCodec {
             scores = step(c, "Add", List.of(scores, causalMask(c, tq, tk)), Map.of());
         }
         String weights = step(c, "Softmax", List.of(scores), Map.of("axis", -1L));
-        weights = reshape(c, weights, "weights_shape", 0, kvHeads, rep * tq, tk);
+        weights = reshape(c, weights, "weights_shape", 0, kvHeads, -1, 0);
         String attended = step(c, "MatMul", List.of(weights, values), Map.of());
-        attended = transpose(c, reshape(c, attended, "out_heads", 0, heads, tq, dv), 0, 2, 1, 3);
-        last(c, "Reshape", List.of(attended, c.longs("out_shape", 0, tq, heads * dv)), Map.of());
+        attended = transpose(c, reshape(c, attended, "out_heads", 0, heads, -1, 0), 0, 2, 1, 3);
+        last(c, "Reshape", List.of(attended, c.longs("out_shape", 0, 0, heads * dv)), Map.of());
     }
 
     private static String reshape(OnnxExportContext c, String x, String what, long... shape) {

@@ -31,8 +31,11 @@ import java.util.Set;
  * projection's reshape before the next projection is computed, so the pattern is found from its
  * first node but imported once q, k, v and the mask are all known: the nodes met before that are
  * held back, and imported one by one (as without the pattern) if the shapes turn out not to fit.
- * Every intermediate value must be read only inside the pattern. Grouped-query attention (fewer key
- * than query heads) is left to the node-by-node import.
+ * Every intermediate value must be read only inside the pattern, or by a {@code Shape}: a
+ * dynamic-shape export computes the Reshape targets at run time ({@code Shape(x) → Gather →
+ * Unsqueeze → Concat}, of a projection's output or of the transposed context), and those fold
+ * here from the shapes inferred ahead ({@link OnnxImporter#shapeAhead}). Grouped-query attention
+ * (fewer key than query heads) is left to the node-by-node import.
  */
 final class AttentionPattern {
 
@@ -312,7 +315,11 @@ final class AttentionPattern {
         return Optional.of(cur);
     }
 
-    /** Every value produced inside the pattern is read only inside it; the merge's output leaves it. */
+    /**
+     * Every value produced inside the pattern is read only inside it or by a {@code Shape} (a
+     * dynamic-shape export computes the merge's target from the transposed context's shape, which
+     * folds from the inferred shape); the merge's output leaves it.
+     */
     private boolean closed(List<NodeProto> members, NodeProto merge) {
         for (NodeProto m : members) {
             if (m == merge) {
@@ -323,7 +330,7 @@ final class AttentionPattern {
                 return false;
             }
             for (NodeProto u : ctx.consumers(out)) {
-                if (!members.contains(u)) {
+                if (!members.contains(u) && !u.getOpType().equals("Shape")) {
                     return false;
                 }
             }
@@ -431,10 +438,10 @@ final class AttentionPattern {
         return value.isEmpty() ? Optional.empty() : ctx.producer(value);
     }
 
-    /** The only consumer of a node's output. */
+    /** The only consumer of a node's output, besides {@code Shape}s of it (see {@link #closed}). */
     private Optional<NodeProto> next(NodeProto n) {
         String out = n.getOutput(0);
-        List<NodeProto> users = ctx.consumers(out);
+        List<NodeProto> users = ctx.consumers(out).stream().filter(u -> !u.getOpType().equals("Shape")).toList();
         return users.size() == 1 && !ctx.isGraphOutput(out) ? Optional.of(users.get(0)) : Optional.empty();
     }
 }

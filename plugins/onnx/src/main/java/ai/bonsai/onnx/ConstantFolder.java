@@ -20,7 +20,8 @@ import java.util.Optional;
  * comparisons; an {@code If} on such a check imports its branch) and their constant tables (Range,
  * Expand, Transpose, ConstantOfShape, Cast: YOLO's anchor grid) vanish and their consumers see
  * constants.
- * {@code Shape} of a graph value folds to its static shape.
+ * {@code Shape} of a graph value folds to its static shape, or to the shape inferred ahead for a
+ * value a pattern holds back ({@link OnnxImporter#shapeAhead}).
  */
 final class ConstantFolder {
 
@@ -118,9 +119,8 @@ final class ConstantFolder {
     }
 
     private NDArray shapeOf(NodeProto n, NDManager m) {
-        Operand op = ctx.input(n, 0).orElseThrow(() -> new IllegalArgumentException("input 0 is missing"));
-        long[] dims = op instanceof Operand.Dynamic d ? d.value().shape().getShape()
-                : ((Operand.Known) op).array().getShape().getShape();
+        long[] dims = ctx.shapeAhead(n.getInputCount() > 0 ? n.getInput(0) : "")
+                .orElseThrow(() -> new IllegalArgumentException("the shape of input 0 is not known")).getShape();
         OnnxAttributes at = new OnnxAttributes(n);
         int rank = dims.length;
         int start = (int) clampAxis(at.i("start", 0), rank);

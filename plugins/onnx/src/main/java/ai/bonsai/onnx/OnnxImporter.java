@@ -40,6 +40,9 @@ import java.util.Set;
  */
 final class OnnxImporter {
 
+    /** How many producers not imported yet {@link #shapeAhead} follows back at most (its recursion depth). */
+    private static final int MAX_INFERRED_AHEAD = 256;
+
     private final OnnxModelFile file;
     private final GraphBuilder builder;
     private final GraphProto graph;
@@ -53,6 +56,8 @@ final class OnnxImporter {
     private final Map<String, ValueInfoProto> infos = new HashMap<>();
     private final Set<NodeProto> done = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Set<String> suppliedInitializers = new HashSet<>();
+    private final Map<String, Shape> shapesAhead = new HashMap<>();
+    private final Set<String> inferring = new HashSet<>();
     private final Map<NDArray, Value> constantNodes = new IdentityHashMap<>();
     private final NodeNames names = new NodeNames();
     private final StringBuilder opaque = new StringBuilder();
@@ -114,7 +119,7 @@ final class OnnxImporter {
                 continue;
             }
             boolean held = patterns.holds(n);
-            if (!held) {
+            if (!held && !readsHeldShape(n)) {
                 checkInputsDefined(n, i);
             }
             importNode(n, held);
@@ -390,6 +395,15 @@ final class OnnxImporter {
         builder.output(outs.toArray(new Value[0]));
     }
 
+    /**
+     * Whether a node is the {@code Shape} of a value a pattern holds back: it folds from the value's
+     * inferred shape ({@link #shapeAhead}) though the value is not defined.
+     */
+    private boolean readsHeldShape(NodeProto n) {
+        return n.getOpType().equals("Shape") && n.getInputCount() == 1
+                && producer(n.getInput(0)).filter(patterns::holds).isPresent();
+    }
+
     private void checkInputsDefined(NodeProto n, int index) {
         for (String in : n.getInputList()) {
             if (in.isEmpty() || values.containsKey(in) || initializers.containsKey(in)) {
@@ -527,8 +541,12 @@ final class OnnxImporter {
         if (p.isEmpty() || done.contains(p.get())) {
             return k;
         }
+        boolean shape = p.get().getOpType().equals("Shape") && p.get().getInputCount() == 1;
+        if (shape && shapeAhead(p.get().getInput(0)).isEmpty()) {
+            return Optional.empty();
+        }
         for (String in : p.get().getInputList()) {
-            if (!in.isEmpty() && foldAhead(in).isEmpty()) {
+            if (!shape && !in.isEmpty() && foldAhead(in).isEmpty()) {
                 return Optional.empty();
             }
         }
@@ -537,6 +555,74 @@ final class OnnxImporter {
         }
         done.add(p.get());
         return peekKnown(name);
+    }
+
+    /**
+     * Returns a value's shape: its own when defined, else inferred ahead of the walk by the standard
+     * shape rules of its producer (and theirs, with their constant inputs folded ahead). It lets the
+     * {@code Shape} of a value that is not imported yet fold: the target a dynamic-shape export
+     * computes for a Reshape inside an attention pattern from {@code Shape(x)}.
+     *
+     * @param name the value name
+     * @return the shape, or empty when the value is absent, or its shape depends on the data or on
+     *     an op without a shape rule
+     */
+    Optional<Shape> shapeAhead(String name) {
+        if (name.isEmpty()) {
+            return Optional.empty();
+        }
+        if (values.containsKey(name) || initializers.containsKey(name)) {
+            return operand(name).map(op -> op instanceof Operand.Dynamic d ? d.value().shape()
+                    : ((Operand.Known) op).array().getShape());
+        }
+        Shape known = shapesAhead.get(name);
+        Optional<NodeProto> p = producer(name);
+        if (known != null || p.isEmpty() || inferring.size() >= MAX_INFERRED_AHEAD || !inferring.add(name)) {
+            return Optional.ofNullable(known);
+        }
+        try {
+            NodeProto n = p.get();
+            if (!n.getDomain().isEmpty() && !n.getDomain().equals("ai.onnx")) {
+                return Optional.empty();
+            }
+            List<Shape> shapes = ShapeInference.infer(n, ahead(n), opset()).orElse(List.of());
+            int slot = 0;
+            for (String out : n.getOutputList()) {
+                if (out.equals(name)) {
+                    break;
+                }
+                slot += out.isEmpty() ? 0 : 1;
+            }
+            if (slot >= shapes.size()) {
+                return Optional.empty();
+            }
+            shapesAhead.put(name, shapes.get(slot));
+            return Optional.of(shapes.get(slot));
+        } catch (RuntimeException e) {
+            // ShapeInference.Unknown, or an input whose shape cannot be known ahead
+            return Optional.empty();
+        } finally {
+            inferring.remove(name);
+        }
+    }
+
+    /** A node's inputs as {@link #shapeAhead} and {@link #foldAhead} see them. */
+    private ShapeInference.Operands ahead(NodeProto n) {
+        return new ShapeInference.Operands() {
+            @Override
+            public Optional<Shape> shape(int k) {
+                if (k >= n.getInputCount() || n.getInput(k).isEmpty()) {
+                    return Optional.empty();
+                }
+                return Optional.of(shapeAhead(n.getInput(k)).orElseThrow(() -> new ShapeInference.Unknown(
+                        "the shape of '" + n.getInput(k) + "' is not known ahead")));
+            }
+
+            @Override
+            public Optional<NDArray> constant(int k) {
+                return k < n.getInputCount() ? foldAhead(n.getInput(k)).map(Operand.Known::array) : Optional.empty();
+            }
+        };
     }
 
     /**

@@ -55,6 +55,23 @@ final class OnnxModels {
     }
 
     /**
+     * Declares a float tensor value whose dimensions may be symbolic.
+     *
+     * @param name the name
+     * @param dims each a size (a number) or a symbolic dimension's name (a string)
+     * @return the value info
+     */
+    static ValueInfoProto symbolic(String name, Object... dims) {
+        TensorShapeProto.Builder s = TensorShapeProto.newBuilder();
+        for (Object d : dims) {
+            s.addDim(d instanceof String p ? TensorShapeProto.Dimension.newBuilder().setDimParam(p)
+                    : TensorShapeProto.Dimension.newBuilder().setDimValue(((Number) d).longValue()));
+        }
+        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder()
+                .setTensorType(TypeProto.Tensor.newBuilder().setElemType(1).setShape(s))).build();
+    }
+
+    /**
      * Declares a tensor value by its element type only, without a shape (a graph output or branch
      * output whose shape the model leaves to shape inference).
      *

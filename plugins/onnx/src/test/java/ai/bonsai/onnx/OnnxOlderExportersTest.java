@@ -5,6 +5,7 @@ import static ai.bonsai.onnx.OnnxModels.ints;
 import static ai.bonsai.onnx.OnnxModels.node;
 import static ai.bonsai.onnx.OnnxModels.real;
 import static ai.bonsai.onnx.OnnxModels.string;
+import static ai.bonsai.onnx.OnnxModels.symbolic;
 import static ai.bonsai.onnx.OnnxModels.value;
 import static ai.bonsai.onnx.OnnxModels.weight;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,8 +24,6 @@ import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
-import ai.onnx.proto.OnnxMl.TensorShapeProto;
-import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,16 +51,6 @@ class OnnxOlderExportersTest {
                 .addAttribute(AttributeProto.newBuilder().setName("value").setType(AttributeProto.AttributeType.TENSOR)
                         .setT(t.toBuilder().clearName()))
                 .build();
-    }
-
-    private static ValueInfoProto symbolic(String name, Object... dims) {
-        TensorShapeProto.Builder s = TensorShapeProto.newBuilder();
-        for (Object d : dims) {
-            s.addDim(d instanceof String p ? TensorShapeProto.Dimension.newBuilder().setDimParam(p)
-                    : TensorShapeProto.Dimension.newBuilder().setDimValue(((Number) d).longValue()));
-        }
-        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder()
-                .setTensorType(TypeProto.Tensor.newBuilder().setElemType(1).setShape(s))).build();
     }
 
     /**
