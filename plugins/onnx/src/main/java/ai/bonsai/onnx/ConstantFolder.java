@@ -15,11 +15,11 @@ import java.util.Optional;
 
 /**
  * Evaluates nodes whose inputs are all known at import time, so that the shape sub-graphs
- * exporters emit (Shape, Gather, Unsqueeze, Concat, Constant, arithmetic, Size, ReduceProd,
+ * exporters emit (Shape, Gather, Unsqueeze, Concat, Constant, arithmetic and Mod, Size, ReduceProd,
  * Max/Min feeding Reshape, Expand, Slice, Resize), their shape checks (Equal, Where, Not, And, Or,
  * comparisons; an {@code If} on such a check imports its branch) and their constant tables (Range,
- * Expand, Transpose, ConstantOfShape, Cast: YOLO's anchor grid) vanish and their consumers see
- * constants.
+ * Expand, Transpose, ConstantOfShape, Cast: YOLO's anchor grid; ScatterND slice assignments: Swin's
+ * attention mask) vanish and their consumers see constants.
  * {@code Shape} of a graph value folds to its static shape, or to the shape inferred ahead for a
  * value a pattern holds back ({@link OnnxImporter#shapeAhead}).
  */
@@ -28,7 +28,8 @@ final class ConstantFolder {
     private static final List<String> FOLDABLE = List.of("Gather", "Unsqueeze", "Squeeze", "Concat",
             "Cast", "Add", "Sub", "Mul", "Div", "Reshape", "Identity", "ConstantOfShape", "Slice", "Expand",
             "Transpose", "Equal", "Where", "Range", "Pow", "Not", "And", "Or", "Less", "Greater", "LessOrEqual",
-            "GreaterOrEqual", "Max", "Min", "Neg", "Abs", "Floor", "Ceil", "Sqrt", "Size", "ReduceProd");
+            "GreaterOrEqual", "Max", "Min", "Neg", "Abs", "Floor", "Ceil", "Sqrt", "Size", "ReduceProd", "Mod",
+            "ScatterND");
 
     private final OnnxImporter ctx;
 
@@ -175,6 +176,9 @@ final class ConstantFolder {
             case "Sqrt" -> Optional.of(x.sqrt());
             case "Size" -> Optional.of(m.create(x.getShape().size()));
             case "ReduceProd" -> Optional.of(reduceProd(n, at, x));
+            case "Mod" -> Optional.of(ConstantKernels.mod(x, in(n, 1), at.i("fmod", 0) != 0));
+            case "ScatterND" -> at.s("reduction", "none").equals("none")
+                    ? Optional.of(ConstantKernels.scatterNd(x, in(n, 1), in(n, 2))) : Optional.empty();
             default -> Optional.empty();
         };
     }
