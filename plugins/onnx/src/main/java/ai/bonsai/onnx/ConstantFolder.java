@@ -158,7 +158,7 @@ final class ConstantFolder {
                     new Shape(in(n, 1).toType(DataType.INT64, false).toLongArray()))).duplicate());
             case "Transpose" -> Optional.of(transpose(x, at));
             case "Equal" -> Optional.of(x.eq(in(n, 1)));
-            case "Where" -> Optional.of(NDArrays.where(x.toType(DataType.BOOLEAN, false), in(n, 1), in(n, 2)));
+            case "Where" -> Optional.of(where(x, in(n, 1), in(n, 2)));
             case "Range" -> Optional.of(range(x, in(n, 1), in(n, 2), m));
             case "Pow" -> Optional.of(x.pow(in(n, 1).toType(x.getDataType(), false)));
             case "Not" -> Optional.of(x.logicalNot());
@@ -181,6 +181,13 @@ final class ConstantFolder {
                     ? Optional.of(ConstantKernels.scatterNd(x, in(n, 1), in(n, 2))) : Optional.empty();
             default -> Optional.empty();
         };
+    }
+
+    /** ONNX Where with multidirectional broadcasting (a scalar fill value such as masked_fill's). */
+    private static NDArray where(NDArray condition, NDArray a, NDArray b) {
+        Shape out = Shapes.broadcast(Shapes.broadcast(condition.getShape(), a.getShape()), b.getShape());
+        return NDArrays.where(condition.toType(DataType.BOOLEAN, false).broadcast(out), a.broadcast(out),
+                b.broadcast(out)).duplicate();
     }
 
     private NDArray extremum(NodeProto n) {

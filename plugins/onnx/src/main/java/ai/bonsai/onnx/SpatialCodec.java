@@ -214,7 +214,11 @@ final class SpatialCodec extends FamilyCodec {
                 .with("ceil_mode", n.longAttr("ceil_mode", 0) != 0), x);
     }
 
-    /** Maps Pad in constant mode with constant, non-negative pads (attribute before opset 11). */
+    /**
+     * Maps Pad in constant mode with constant, non-negative pads (attribute before opset 11); an
+     * all-zero Pad (torchvision's Swin padding to a multiple of the window it already is) is its
+     * input, so no node is left.
+     */
     private static Optional<List<Value>> pad(OnnxNode n, OnnxImportContext c) {
         if (!isDynamic(c, 0) || !"constant".equals(n.stringAttr("mode", "constant")) || c.hasInput(3)) {
             return DECLINE;
@@ -222,6 +226,9 @@ final class SpatialCodec extends FamilyCodec {
         Optional<long[]> pads = c.opset("") < 11 ? n.longsAttr("pads") : c.constant(1).map(FamilyCodec::longs);
         if (pads.isEmpty() || !absentOrConstant(c, 2) || LongStream.of(pads.get()).anyMatch(p -> p < 0)) {
             return DECLINE;
+        }
+        if (LongStream.of(pads.get()).allMatch(p -> p == 0)) {
+            return Optional.of(List.of(c.value(0)));
         }
         double value = c.constant(2).map(FamilyCodec::scalar).orElse(n.doubleAttr("value", 0f));
         return unary(c, "pad", Attributes.of().with("pads", torchPads(pads.get())).with("mode", "constant")

@@ -70,6 +70,42 @@ class OnnxSwinTest {
     }
 
     @Test
+    void torchvisionsRunTimePaddingUnpaddingAndMaskFoldAndThePrunedFileRuns() throws Exception {
+        Path model = TinySwin.writeTorchvision(dir.resolve("tiny_swin_tv.onnx"));
+        ModelProto source = ModelProto.parseFrom(Files.readAllBytes(model));
+        assertThat(source.getGraph().getNodeList()).extracting(n -> n.getOpType())
+                .contains("Mod", "Pad", "ScatterND", "ConstantOfShape", "Where", "Not");
+        try (Graph g = OnnxFixtures.read(model); NDManager m = NDManager.newBaseManager()) {
+            assertThat(g.metadata().get(OnnxMetadata.OPAQUE_NODES)).isEmpty();
+            assertThat(g.nodes()).extracting(n -> n.op().name()).doesNotContain("onnx_opaque", "pad");
+            assertThat(g.nodes()).filteredOn(n -> n.op().name().equals("attention")).extracting(Node::name)
+                    .containsExactly(ATTENTIONS);
+            assertThat(g.node(ATTENTIONS[1]).inputs().get(3).shape()).isEqualTo(new Shape(4, 2, 4, 4));
+            NDArray x = m.randomNormal(new Shape(1, 3, 8, 8));
+            float[] djl = new GraphExecutor(g).forward(new NDList(x)).head().toFloatArray();
+            float diff = Ort.maxAbsDiff(djl, Ort.run(model, "input", x));
+            System.out.printf("tiny Swin (torchvision export): DJL vs ONNX Runtime max |diff| %.2e%n", diff);
+            assertThat(diff).isLessThan(1e-4f);
+            try (Graph plain = OnnxFixtures.read(TinySwin.write(dir.resolve("tiny_swin.onnx")))) {
+                float[] same = new GraphExecutor(plain).forward(new NDList(x)).head().toFloatArray();
+                assertThat(Ort.maxAbsDiff(djl, same)).as("the same function as the constant-mask fixture")
+                        .isLessThan(1e-5f);
+            }
+
+            pruneHeadsAndWidths(g);
+            assertThat(OpCounter.count(g).params()).isEqualTo(params(5, 4, 10, 16, 12, 8, 24)
+                    + TABLE_ROWS * (1 + 1 + 2));
+            Path written = dir.resolve("tiny_swin_tv.pruned.onnx");
+            new OnnxFormat().write(g, written);
+            float[] pruned = new GraphExecutor(g).forward(new NDList(x)).head().toFloatArray();
+            float prunedDiff = Ort.maxAbsDiff(Ort.run(written, "input", x), pruned);
+            System.out.printf("tiny Swin (torchvision export) pruned: ONNX Runtime vs DJL max |diff| %.2e%n",
+                    prunedDiff);
+            assertThat(prunedDiff).isLessThan(1e-4f);
+        }
+    }
+
+    @Test
     void prunesWholeHeadsWithTheirBiasColumnsAndHiddenSizesIntoAFileThatRuns() throws Exception {
         Path model = TinySwin.write(dir.resolve("tiny_swin.onnx"));
         try (Graph g = OnnxFixtures.read(model); NDManager m = NDManager.newBaseManager()) {

@@ -30,6 +30,14 @@ import java.util.Set;
  * The first block computes its bias before the window partition (torchvision's order), the others
  * after the scores (timm's). The input and output have a symbolic batch dimension {@code batch};
  * the window reshapes hold the sizes of a batch of 1, as a tracer writes them.
+ * <p>The torchvision variant ({@link #writeTorchvision}) adds what torch.onnx writes for
+ * torchvision's {@code shifted_window_attention}: in every block the padding to a multiple of the
+ * window ({@code Shape → Gather → Mod → Sub → Mod}, the pads list reordered by {@code Concat,
+ * Reshape, Slice} with step −1{@code , Transpose, Reshape}, then {@code Pad}; all zero here), the
+ * unpad {@code x[:, :H, :W, :]} as Slices whose ends come from the Shape of the block's input, and
+ * in the shifted block the mask built at run time: {@code ConstantOfShape} of the padded (H, W), one
+ * {@code ScatterND} per region with constant indices and an {@code Expand}ed count, the window
+ * view and permute, the pairwise {@code Sub}, and the masked_fills as {@code Equal/Not/Where}.
  */
 final class TinySwin {
 
@@ -43,11 +51,13 @@ final class TinySwin {
     static final int CLASSES = 5;
 
     private final GraphProto.Builder g = GraphProto.newBuilder();
+    private final boolean torchvision;
     private long seed = 1;
     private final Set<String> names = new HashSet<>();
     private int temp;
 
-    private TinySwin() {
+    private TinySwin(boolean torchvision) {
+        this.torchvision = torchvision;
     }
 
     /**
@@ -57,7 +67,22 @@ final class TinySwin {
      * @return the file
      */
     static Path write(Path file) {
-        TinySwin s = new TinySwin();
+        return write(file, false);
+    }
+
+    /**
+     * Writes the torchvision variant: the same weights and function, with the run-time padding,
+     * unpadding and shifted-window mask sub-graphs torch.onnx writes for torchvision's swin_t.
+     *
+     * @param file the file
+     * @return the file
+     */
+    static Path writeTorchvision(Path file) {
+        return write(file, true);
+    }
+
+    private static Path write(Path file, boolean torchvision) {
+        TinySwin s = new TinySwin(torchvision);
         s.g.addInput(symbolicBatch(value("input", 1, 3, 8, 8))).addOutput(symbolicBatch(value("output", 1, CLASSES)));
         s.constants();
         String x = s.conv("patch_embed.proj", "input");
@@ -85,8 +110,16 @@ final class TinySwin {
                 .addInitializer(OnnxModels.int64s("end", Long.MAX_VALUE))
                 .addInitializer(OnnxModels.int64s("axes12", 1, 2)).addInitializer(OnnxModels.int64s("steps22", 2, 2))
                 .addInitializer(OnnxModels.int64s("rel_index", relativeIndex()))
-                .addInitializer(OnnxModels.floats("scale", new long[0], (float) Math.pow(4, -0.5)))
-                .addInitializer(OnnxModels.floats("shift_mask", new long[] {1, 4, 1, 4, 4}, shiftMask()));
+                .addInitializer(scalar("window", WINDOW))
+                .addInitializer(OnnxModels.int64s("minus1", -1)).addInitializer(OnnxModels.int64s("pair", -1, 2))
+                .addInitializer(OnnxModels.int64s("back", -Long.MAX_VALUE))
+                .addInitializer(OnnxModels.floats("pad_value", new long[0], 0f))
+                .addInitializer(OnnxModels.floats("f0", new long[0], 0f))
+                .addInitializer(OnnxModels.floats("f100", new long[0], -100f))
+                .addInitializer(OnnxModels.floats("scale", new long[0], (float) Math.pow(4, -0.5)));
+        if (!torchvision) {
+            g.addInitializer(OnnxModels.floats("shift_mask", new long[] {1, 4, 1, 4, 4}, shiftMask()));
+        }
     }
 
     private static ValueInfoProto symbolicBatch(ValueInfoProto v) {
@@ -205,6 +238,11 @@ final class TinySwin {
             bias = bias(a, attn, heads, n);
         }
         String y = layerNorm(module + ".norm1", x, c);
+        String unpadded = y;
+        if (torchvision) {
+            y = pad(scope, y);
+        }
+        String padded = y;
         if (shift > 0) {
             y = roll(scope + "/roll", y, -shift, res);
         }
@@ -226,7 +264,7 @@ final class TinySwin {
         scores = op("Add", a + "/Add", List.of(scores, bias));
         if (shift > 0) {
             scores = op("Reshape", a + "/Reshape_1", List.of(scores, shape("m", -1, windows, heads, n, n)));
-            scores = op("Add", a + "/Add_1", List.of(scores, "shift_mask"));
+            scores = op("Add", a + "/Add_1", List.of(scores, torchvision ? mask(a, padded, res, shift) : "shift_mask"));
             scores = op("Reshape", a + "/Reshape_2", List.of(scores, shape("m", -1, heads, n, n)));
         }
         String weights = op("Softmax", a + "/Softmax", List.of(scores), integer("axis", -1));
@@ -240,12 +278,108 @@ final class TinySwin {
         if (shift > 0) {
             out = roll(scope + "/roll_1", out, shift, res);
         }
+        if (torchvision) {
+            out = unpad(scope, out, unpadded);
+        }
         x = op("Add", scope + "/Add", List.of(x, out));
         y = layerNorm(module + ".norm2", x, c);
         y = linear(module + ".mlp.fc1", y, c, 2 * c, true);
         y = op("Relu", scope + "/mlp/act/Relu", List.of(y));
         y = linear(module + ".mlp.fc2", y, 2 * c, c, true);
         return op("Add", scope + "/Add_1", List.of(x, y));
+    }
+
+    /** {@code Unsqueeze(Gather(Shape(x), axis))}: one traced dimension as a 1-element list. */
+    private String dim(String scope, String x, String axis) {
+        String shape = op("Shape", scope + "/Shape", List.of(x));
+        String d = op("Gather", scope + "/Gather", List.of(shape, axis), integer("axis", 0));
+        return op("Unsqueeze", scope + "/Unsqueeze", List.of(d, "axes0"));
+    }
+
+    /** {@code (ws - d % ws) % ws} of the traced dimension at {@code axis}, as a 1-element list. */
+    private String padding(String scope, String x, String axis) {
+        String shape = op("Shape", scope + "/Shape", List.of(x));
+        String d = op("Gather", scope + "/Gather", List.of(shape, axis), integer("axis", 0));
+        String rest = op("Mod", scope + "/Mod", List.of(d, "window"));
+        String missing = op("Sub", scope + "/Sub", List.of("window", rest));
+        String pad = op("Mod", scope + "/Mod", List.of(missing, "window"));
+        return op("Unsqueeze", scope + "/Unsqueeze", List.of(pad, "axes0"));
+    }
+
+    /**
+     * {@code F.pad(x, (0, 0, 0, pad_r, 0, pad_b))} as torch.onnx writes it with traced pads: the
+     * torch-ordered list extended to the rank, reversed pairwise and transposed into ONNX's order.
+     */
+    private String pad(String scope, String x) {
+        String padR = padding(scope, x, "i2");
+        String padB = padding(scope, x, "i1");
+        String torch = op("Concat", scope + "/Concat", List.of("zero", "zero", "zero", padR, "zero", padB),
+                integer("axis", 0));
+        String rest = op("ConstantOfShape", scope + "/ConstantOfShape", List.of(shape("batch_channels", 2)),
+                tensorValue(OnnxModels.int64s("v", 0)));
+        String full = op("Concat", scope + "/Concat", List.of(torch, rest), integer("axis", 0));
+        String pairs = op("Reshape", scope + "/Reshape", List.of(full, "pair"));
+        String reversed = op("Slice", scope + "/Slice", List.of(pairs, "minus1", "back", "axes0", "minus1"));
+        String onnx = op("Transpose", scope + "/Transpose", List.of(reversed), ints("perm", 1, 0));
+        String flat = op("Reshape", scope + "/Reshape", List.of(onnx, "minus1"));
+        String pads = op("Cast", scope + "/Cast", List.of(flat), integer("to", 7));
+        return op("Pad", scope + "/Pad", List.of(x, pads, "pad_value"), OnnxModels.string("mode", "constant"));
+    }
+
+    /** {@code x[:, :H, :W, :]} with H and W traced from the block's unpadded input. */
+    private String unpad(String scope, String x, String unpadded) {
+        String h = dim(scope, unpadded, "i1");
+        String w = dim(scope, unpadded, "i2");
+        String y = op("Slice", scope + "/Slice", List.of(x, "zero", h, "axis1"));
+        return op("Slice", scope + "/Slice", List.of(y, "zero", w, "axis2"));
+    }
+
+    /**
+     * torchvision's shifted-window mask of the padded map, built as torch.onnx writes it: zeros of
+     * the traced (pad_H, pad_W), each region's slice assignment a ScatterND, then view, permute,
+     * pairwise difference and the two masked_fills; unsqueezed to [1, nW, 1, N, N].
+     */
+    private String mask(String a, String padded, int res, int shift) {
+        String size = op("Concat", a + "/Concat", List.of(dim(a, padded, "i1"), dim(a, padded, "i2")),
+                integer("axis", 0));
+        String m = op("ConstantOfShape", a + "/ConstantOfShape", List.of(size),
+                tensorValue(OnnxModels.floats("v", new long[] {1}, 0f)));
+        int[][] spans = {{0, res - WINDOW}, {res - WINDOW, res - shift}, {res - shift, res}};
+        int count = 0;
+        for (int[] rows : spans) {
+            for (int[] cols : spans) {
+                int h = rows[1] - rows[0];
+                int w = cols[1] - cols[0];
+                long[] idx = new long[h * w * 2];
+                for (int i = 0; i < h * w; i++) {
+                    idx[2 * i] = rows[0] + i / w;
+                    idx[2 * i + 1] = cols[0] + i % w;
+                }
+                String indices = "mask_idx_" + temp;
+                g.addInitializer(OnnxModels.int64s(indices, idx).toBuilder().clearDims().addDims(h).addDims(w)
+                        .addDims(2).build());
+                String value = "mask_count_" + temp;
+                g.addInitializer(OnnxModels.floats(value, new long[0], count++));
+                String updates = op("Expand", a + "/Expand", List.of(value, shape("region", h, w)));
+                m = op("ScatterND", a + "/ScatterND", List.of(m, indices, updates));
+            }
+        }
+        int side = res / WINDOW;
+        m = op("Reshape", a + "/Reshape", List.of(m, shape("mv", side, WINDOW, side, WINDOW)));
+        m = op("Transpose", a + "/Transpose", List.of(m), ints("perm", 0, 2, 1, 3));
+        m = op("Reshape", a + "/Reshape", List.of(m, shape("mw", side * side, WINDOW * WINDOW)));
+        String diff = op("Sub", a + "/Sub", List.of(op("Unsqueeze", a + "/Unsqueeze", List.of(m, "axis1")),
+                op("Unsqueeze", a + "/Unsqueeze", List.of(m, "axis2"))));
+        String nonzero = op("Not", a + "/Not", List.of(op("Equal", a + "/Equal", List.of(diff, "f0"))));
+        m = op("Where", a + "/Where", List.of(nonzero, "f100", diff));
+        m = op("Where", a + "/Where", List.of(op("Equal", a + "/Equal", List.of(m, "f0")), "f0", m));
+        m = op("Unsqueeze", a + "/Unsqueeze", List.of(m, "axis1"));
+        return op("Unsqueeze", a + "/Unsqueeze", List.of(m, "axes0"));
+    }
+
+    private static AttributeProto tensorValue(TensorProto t) {
+        return AttributeProto.newBuilder().setName("value").setType(AttributeProto.AttributeType.TENSOR)
+                .setT(t.toBuilder().setName("value")).build();
     }
 
     private String bias(String a, String attn, int heads, int n) {
