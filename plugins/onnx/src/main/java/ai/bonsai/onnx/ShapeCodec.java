@@ -164,7 +164,9 @@ final class ShapeCodec extends FamilyCodec {
     /**
      * Maps Slice with constant starts, ends, axes and positive steps (opset 10 and later). An end
      * past the dimension (exporters write {@code INT64_MAX} for "to the end") is kept, so the
-     * written model slices to the end at every input size.
+     * written model slices to the end at every input size. A step-1 slice of a whole non-batch axis
+     * (torchvision Swin's unpad {@code x[:, :H, :W, :]} at a size the window divides) is left out;
+     * a Slice that is nothing else is its input.
      */
     private static Optional<List<Value>> slice(OnnxImportContext c) {
         if (c.opset("") < 10 || c.constant(1).isEmpty() || c.constant(2).isEmpty()
@@ -182,9 +184,14 @@ final class ShapeCodec extends FamilyCodec {
         Value x = c.value(0);
         String name = c.nodeName();
         Value y = x;
+        int emitted = 0;
         for (int i = 0; i < s.length; i++) {
-            long length = x.shape().get((int) (axes[i] < 0 ? axes[i] + x.shape().dimension() : axes[i]));
-            y = c.builder().op("slice", i == 0 ? name : name + ".slice" + i, Attributes.of()
+            int axis = (int) (axes[i] < 0 ? axes[i] + x.shape().dimension() : axes[i]);
+            long length = x.shape().get(axis);
+            if (axis > 0 && steps[i] == 1 && (s[i] == 0 || s[i] <= -length) && e[i] >= length) {
+                continue;
+            }
+            y = c.builder().op("slice", emitted++ == 0 ? name : name + ".slice" + i, Attributes.of()
                     .with("dim", axes[i])
                     .with("start", Math.max(-length, Math.min(s[i], length)))
                     .with("end", e[i] > length ? e[i] : Math.max(-length, e[i]))

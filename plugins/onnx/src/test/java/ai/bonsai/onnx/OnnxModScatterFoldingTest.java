@@ -23,8 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Mod (both sign conventions, integer and float, on a traced shape as windowed attention pads
- * with it) and ScatterND slice assignments on constants fold at import: nothing of them is left
- * in the graph, and the folded values are the ones ONNX defines and ONNX Runtime computes.
+ * with it), ScatterND slice assignments and Where with scalar branches (masked_fill) on constants
+ * fold at import: nothing of them is left in the graph, and the folded values are the ones ONNX
+ * defines and ONNX Runtime computes.
  */
 class OnnxModScatterFoldingTest {
 
@@ -48,6 +49,26 @@ class OnnxModScatterFoldingTest {
             Path written = dir.resolve("written.onnx");
             new OnnxFormat().write(g, written);
             assertThat(Ort.maxAbsDiff(out.toFloatArray(), Ort.run(written, "input", x))).isLessThan(1e-6f);
+        }
+    }
+
+    @Test
+    void whereBroadcastsScalarBranchesAsMaskedFillIsExported() throws Exception {
+        GraphProto.Builder g = GraphProto.newBuilder().setName("where").addInput(value("input", 1, 2, 2))
+                .addInitializer(floats("regions", new long[] {2, 2}, 0f, 3f, -1f, 0f))
+                .addInitializer(floats("f0", new long[0], 0f)).addInitializer(floats("f100", new long[0], -100f))
+                .addNode(node("Equal", "/Equal", List.of("regions", "f0"), List.of("same")))
+                .addNode(node("Not", "/Not", List.of("same"), List.of("differ")))
+                .addNode(node("Where", "/Where", List.of("differ", "f100", "f0"), List.of("mask")))
+                .addNode(node("Add", "/Add", List.of("input", "mask"), List.of("output")))
+                .addOutput(value("output", 1, 2, 2));
+        Path source = OnnxModels.save(OnnxModels.model(g, 13), dir.resolve("where.onnx"));
+        try (Graph graph = OnnxFixtures.read(source); NDManager m = NDManager.newBaseManager()) {
+            assertThat(graph.nodes()).extracting(n -> n.op().name()).containsExactly("onnx_constant", "add");
+            NDArray x = m.zeros(new Shape(1, 2, 2));
+            float[] out = new GraphExecutor(graph).forward(new NDList(x)).head().toFloatArray();
+            assertThat(out).containsExactly(0f, -100f, -100f, 0f);
+            assertThat(Ort.maxAbsDiff(out, Ort.run(source, "input", x))).isZero();
         }
     }
 
