@@ -1,5 +1,7 @@
 package ai.bonsai.onnx;
 
+import static ai.bonsai.onnx.OnnxNodes.perm;
+
 import ai.bonsai.api.graph.Attributes;
 import ai.bonsai.api.graph.Value;
 import ai.djl.ndarray.types.Shape;
@@ -133,7 +135,7 @@ final class AttentionPattern {
 
     /** The Softmax the product belongs to: after it (scores) or before it (weighted values). */
     private Optional<NodeProto> softmaxOf(NodeProto product) {
-        Optional<NodeProto> before = producer(product.getInput(0)).flatMap(this::skipIdentityBack);
+        Optional<NodeProto> before = ctx.producer(product.getInput(0)).flatMap(this::skipIdentityBack);
         if (before.isPresent() && before.get().getOpType().equals("Softmax")) {
             return before;
         }
@@ -160,7 +162,7 @@ final class AttentionPattern {
         List<NodeProto> identities = new ArrayList<>();
         List<NodeProto> scales = new ArrayList<>();
         String mask = null;
-        NodeProto cur = producer(softmax.getInput(0)).orElse(null);
+        NodeProto cur = ctx.producer(softmax.getInput(0)).orElse(null);
         while (cur != null && !cur.getOpType().equals("MatMul")) {
             switch (cur.getOpType()) {
                 case "Reshape" -> identities.add(cur);
@@ -177,7 +179,7 @@ final class AttentionPattern {
                 }
             }
             members.add(cur);
-            cur = producer(chainInput(cur)).orElse(null);
+            cur = ctx.producer(chainInput(cur)).orElse(null);
         }
         if (cur == null) {
             return Optional.empty();
@@ -220,7 +222,7 @@ final class AttentionPattern {
     }
 
     private boolean producerIsChain(String value) {
-        return producer(value).map(p -> Set.of("MatMul", "Mul", "Div", "Reshape", "Add").contains(p.getOpType()))
+        return ctx.producer(value).map(p -> Set.of("MatMul", "Mul", "Div", "Reshape", "Add").contains(p.getOpType()))
                 .orElse(false);
     }
 
@@ -231,13 +233,13 @@ final class AttentionPattern {
     private Optional<Branch> branchBack(String operand, boolean key, List<NodeProto> members,
             List<NodeProto> identities, List<NodeProto> scales) {
         List<NodeProto> nodes = new ArrayList<>();
-        NodeProto cur = producer(operand).orElse(null);
+        NodeProto cur = ctx.producer(operand).orElse(null);
         while (cur != null && (cur.getOpType().equals("Mul") || cur.getOpType().equals("Div")
-                || cur.getOpType().equals("Reshape") && producer(cur.getInput(0))
+                || cur.getOpType().equals("Reshape") && ctx.producer(cur.getInput(0))
                         .filter(p -> p.getOpType().equals("Transpose")).isPresent())) {
             (cur.getOpType().equals("Reshape") ? identities : scales).add(cur);
             nodes.add(cur);
-            cur = producer(cur.getInput(0)).orElse(null);
+            cur = ctx.producer(cur.getInput(0)).orElse(null);
         }
         if (cur == null || !cur.getOpType().equals("Transpose")) {
             return Optional.empty();
@@ -245,7 +247,7 @@ final class AttentionPattern {
         nodes.add(cur);
         long[] p = perm(cur);
         if (key && Arrays.equals(p, LAST_TWO)) {
-            cur = producer(cur.getInput(0)).filter(t -> t.getOpType().equals("Transpose")).orElse(null);
+            cur = ctx.producer(cur.getInput(0)).filter(t -> t.getOpType().equals("Transpose")).orElse(null);
             if (cur == null) {
                 return Optional.empty();
             }
@@ -256,7 +258,7 @@ final class AttentionPattern {
                 ? KEYS_TRANSPOSED : HEADS_FIRST)) {
             return Optional.empty();
         }
-        Optional<NodeProto> split = producer(cur.getInput(0)).filter(r -> r.getOpType().equals("Reshape"));
+        Optional<NodeProto> split = ctx.producer(cur.getInput(0)).filter(r -> r.getOpType().equals("Reshape"));
         if (split.isEmpty() || ctx.isGraphOutput(split.get().getInput(0))) {
             return Optional.empty();
         }
@@ -306,7 +308,7 @@ final class AttentionPattern {
     private Optional<NodeProto> skipIdentityBack(NodeProto n) {
         NodeProto cur = n;
         while (cur.getOpType().equals("Reshape")) {
-            Optional<NodeProto> p = producer(cur.getInput(0));
+            Optional<NodeProto> p = ctx.producer(cur.getInput(0));
             if (p.isEmpty()) {
                 return Optional.empty();
             }
@@ -428,14 +430,6 @@ final class AttentionPattern {
 
     private static NodeProto last(List<NodeProto> nodes) {
         return nodes.get(nodes.size() - 1);
-    }
-
-    private static long[] perm(NodeProto transpose) {
-        return new OnnxAttributes(transpose).ints("perm").orElse(new long[0]);
-    }
-
-    private Optional<NodeProto> producer(String value) {
-        return value.isEmpty() ? Optional.empty() : ctx.producer(value);
     }
 
     /** The only consumer of a node's output, besides {@code Shape}s of it (see {@link #closed}). */

@@ -1,5 +1,7 @@
 package ai.bonsai.onnx;
 
+import static ai.bonsai.onnx.OnnxNodes.perm;
+
 import ai.bonsai.api.graph.Attributes;
 import ai.bonsai.api.graph.Value;
 import ai.djl.ndarray.NDArray;
@@ -391,10 +393,6 @@ final class MultiheadAttentionPattern {
 
     private static NDArray float32(NDArray a) {
         return a.toType(DataType.FLOAT32, false).duplicate();
-    }
-
-    private static long[] perm(NodeProto transpose) {
-        return new OnnxAttributes(transpose).ints("perm").orElse(new long[0]);
     }
 
     /** The only consumer of a node's first output, when it has the op type. */

@@ -24,6 +24,16 @@ final class OnnxNodes {
     }
 
     /**
+     * Returns a Transpose node's permutation.
+     *
+     * @param transpose the node
+     * @return its {@code perm} attribute, empty when absent
+     */
+    static long[] perm(NodeProto transpose) {
+        return new OnnxAttributes(transpose).ints("perm").orElse(new long[0]);
+    }
+
+    /**
      * Returns a node's operator.
      *
      * @param n the node

@@ -1,5 +1,7 @@
 package ai.bonsai.onnx;
 
+import static ai.bonsai.onnx.OnnxNodes.perm;
+
 import ai.bonsai.api.graph.Attributes;
 import ai.bonsai.api.graph.Value;
 import ai.djl.ndarray.NDArray;
@@ -221,14 +223,14 @@ final class SwinAttentionPattern {
     /** The bias chain feeding an Add whose other input is the scores. */
     private Optional<Bias> biasOf(NodeProto add, String scores) {
         String other = add.getInput(0).equals(scores) ? add.getInput(1) : add.getInput(0);
-        NodeProto first = producer(other).orElse(null);
+        NodeProto first = ctx.producer(other).orElse(null);
         NodeProto unsqueeze = first != null && is(first, "Unsqueeze") ? first : null;
-        NodeProto byHead = unsqueeze == null ? first : producer(unsqueeze.getInput(0)).orElse(null);
+        NodeProto byHead = unsqueeze == null ? first : ctx.producer(unsqueeze.getInput(0)).orElse(null);
         if (byHead == null || !is(byHead, "Transpose") || !Arrays.equals(perm(byHead), BY_HEAD)) {
             return Optional.empty();
         }
-        Optional<NodeProto> grid = producer(byHead.getInput(0)).filter(r -> is(r, "Reshape"));
-        Optional<NodeProto> gather = grid.flatMap(r -> producer(r.getInput(0)))
+        Optional<NodeProto> grid = ctx.producer(byHead.getInput(0)).filter(r -> is(r, "Reshape"));
+        Optional<NodeProto> gather = grid.flatMap(r -> ctx.producer(r.getInput(0)))
                 .filter(g -> is(g, "Gather") && new OnnxAttributes(g).i("axis", 0) == 0 && g.getInputCount() == 2);
         return gather.map(g -> new Bias(g, grid.get(), byHead, unsqueeze));
     }
@@ -251,20 +253,20 @@ final class SwinAttentionPattern {
         }
         NodeProto cur = null;
         for (String in : add.get().getInputList()) {
-            NodeProto p = producer(in).orElse(null);
+            NodeProto p = ctx.producer(in).orElse(null);
             while (p != null && (is(p, "Mul") || is(p, "Div"))) {
-                p = producer(p.getInput(0)).orElse(null);
+                p = ctx.producer(p.getInput(0)).orElse(null);
             }
             if (p != null && is(p, "MatMul")) {
                 cur = p;
             }
         }
         while (cur != null && !is(cur, "Gather")) {
-            cur = producer(cur.getInput(0)).filter(p -> Set.of("Mul", "Div", "Gather").contains(p.getOpType()))
+            cur = ctx.producer(cur.getInput(0)).filter(p -> Set.of("Mul", "Div", "Gather").contains(p.getOpType()))
                     .orElse(null);
         }
-        return Optional.ofNullable(cur).flatMap(g -> producer(g.getInput(0))).filter(t -> is(t, "Transpose"))
-                .flatMap(t -> producer(t.getInput(0))).filter(r -> is(r, "Reshape"));
+        return Optional.ofNullable(cur).flatMap(g -> ctx.producer(g.getInput(0))).filter(t -> is(t, "Transpose"))
+                .flatMap(t -> ctx.producer(t.getInput(0))).filter(r -> is(r, "Reshape"));
     }
 
     /** Every value produced inside the pattern is read only inside it; the merge's output leaves it. */
@@ -406,14 +408,6 @@ final class SwinAttentionPattern {
 
     private static boolean is(NodeProto n, String opType) {
         return n.getOpType().equals(opType) && n.getDomain().isEmpty();
-    }
-
-    private static long[] perm(NodeProto transpose) {
-        return new OnnxAttributes(transpose).ints("perm").orElse(new long[0]);
-    }
-
-    private Optional<NodeProto> producer(String value) {
-        return value.isEmpty() ? Optional.empty() : ctx.producer(value);
     }
 
     /** The only consumer of a node's output. */
