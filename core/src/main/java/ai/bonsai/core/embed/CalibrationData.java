@@ -55,16 +55,18 @@ final class CalibrationData {
 
     private static List<NDList> tokens(Graph graph, Path file, Optional<Path> origin,
             List<LanguageModel> languageModels, NDManager manager) {
+        String notSafetensors = "calibration file '" + file + "' is not a safetensors file of named"
+                + " graph inputs, and ";
         Optional<LanguageModel> reader = origin.flatMap(o -> languageModels.stream()
                 .filter(lm -> lm.accepts(o)).findFirst());
-        if (reader.isEmpty() || graph.inputs().size() != 1) {
-            throw new ModelFormatException("calibration file '" + file + "' is not a safetensors"
-                    + " file of named graph inputs, and "
-                    + (reader.isEmpty() ? "no language-model extension reads model "
-                            + origin.map(o -> "'" + o + "'").orElse("'" + graph.name() + "' (built, not read)")
-                            + " to take token ids or text"
-                            : "graph '" + graph.name() + "' has " + graph.inputs().size()
-                                    + " inputs, token data fills one"));
+        if (reader.isEmpty()) {
+            throw new ModelFormatException(notSafetensors + "no language-model extension reads model "
+                    + origin.map(o -> "'" + o + "'").orElse("'" + graph.name() + "' (built, not read)")
+                    + " to take token ids or text");
+        }
+        if (graph.inputs().size() != 1) {
+            throw new ModelFormatException(notSafetensors + "graph '" + graph.name() + "' has "
+                    + graph.inputs().size() + " inputs, token data fills one");
         }
         List<long[]> sequences = reader.get().sequences(origin.get(), file);
         Value input = graph.inputs().get(0);
